@@ -1,0 +1,55 @@
+# gonghui — two commands for a fresh machine: `make run` and `make test`.
+PYTHON_VERSION := $(shell cat .python-version)
+PY_BASE := $(shell command -v $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3 2>/dev/null || command -v python3.12 2>/dev/null || echo python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast test-browser bench bench-quick lint format openapi openapi-check install clean-db
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	@test -x $(PY) || $(PY_BASE) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runall --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+test-fast: install
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not browser"
+
+test-browser: install
+	$(PY) -m pytest -q -m browser
+
+bench: install
+	$(PY) bench/run_all.py
+
+bench-quick: install
+	$(PY) bench/run_all.py --quick
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy orgs/services.py orgs/selectors.py orgs/access.py accounts/services.py audit/services.py
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+openapi: install
+	$(PY) manage.py openapi --write
+
+openapi-check: install
+	$(PY) manage.py openapi --check

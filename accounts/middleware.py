@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from orgs import access
+
+EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
+
+
+class TwoFactorRequiredMiddleware:
+    """Users holding a role listed in GONGHUI_2FA_REQUIRED_ROLES must verify a TOTP device before
+    they may use any page other than login, logout and the 2FA set-up itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        required = settings.GONGHUI_2FA_REQUIRED_ROLES
+        user = request.user
+        if (
+            required
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not user.is_verified()
+            and access.roles_of(user) & set(required)
+        ):
+            return redirect(reverse("accounts:two_factor") + "?required=1")
+        return self.get_response(request)

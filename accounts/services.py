@@ -1,0 +1,246 @@
+"""Writes about users, their roles, invitations, API tokens and two-factor devices."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.services import audit_record
+from core.validators import normalize_text
+from orgs import access
+from orgs.models import Organization
+from orgs.permissions import GRANT_FEDERATION_ADMIN, USERS_MANAGE
+
+from .models import ApiToken, Invitation, Role, RoleAssignment, User
+
+INVITATION_DAYS = 7
+
+
+def _sha256(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _check_may_grant(actor, org: Organization, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError({"role": [_("未知角色。")]})
+    if not access.can(actor, USERS_MANAGE, org):
+        raise ValidationError(_("您只能在自己负责的组织范围内分配角色。"))
+    if role == Role.FEDERATION_ADMIN and not access.can(actor, GRANT_FEDERATION_ADMIN, org):
+        raise ValidationError({"role": [_("只有总工会管理员可以授予总工会管理员角色。")]})
+
+
+def may_manage_user(actor, user: User) -> bool:
+    """A user may be managed (deactivated, re-invited) only if all of their roles lie in the actor's
+    subtrees, so a union's staff can never lock out someone who also works above them."""
+    if user.pk == actor.pk:
+        return False
+    orgs = [a.org for a in user.roles.select_related("org")]
+    return bool(orgs) and all(access.can(actor, USERS_MANAGE, o) for o in orgs)
+
+
+def user_invite(
+    *, actor, org: Organization, role: str, username: str, full_name: str, email: str = "", mobile: str = ""
+) -> tuple[User, str]:
+    """Create a user with one role and a one-time invitation link. Returns (user, raw token)."""
+    username = normalize_text(username).lower()
+    full_name = normalize_text(full_name)
+    errors: dict[str, list[str]] = {}
+    if not username or not username.replace("_", "").replace(".", "").isalnum():
+        errors["username"] = [_("用户名只能包含字母、数字、下划线和点。")]
+    if not full_name:
+        errors["full_name"] = [_("请填写姓名。")]
+    if errors:
+        raise ValidationError(errors)
+    _check_may_grant(actor, org, role)
+    raw = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            user = User(username=username, full_name=full_name, email=email, mobile=mobile)
+            user.set_unusable_password()
+            user.save()
+            RoleAssignment.objects.create(user=user, org=org, role=role, granted_by=actor)
+            Invitation.objects.create(
+                user=user,
+                token_hash=_sha256(raw),
+                created_by=actor,
+                expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+            )
+            audit_record(
+                actor=actor,
+                action="user.invite",
+                target=user,
+                org=org,
+                details={"username": username, "role": role, "org": org.name},
+            )
+    except IntegrityError:
+        raise ValidationError({"username": [_("用户名“%(u)s”已被使用。") % {"u": username}]}) from None
+    return user, raw
+
+
+def invitation_reissue(*, actor, user: User) -> str:
+    if not may_manage_user(actor, user):
+        raise ValidationError(_("您不能管理此用户。"))
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+        Invitation.objects.create(
+            user=user, token_hash=_sha256(raw), created_by=actor, expires_at=timezone.now() + timedelta(days=INVITATION_DAYS)
+        )
+        org = user.roles.order_by("org__path").first()
+        audit_record(actor=actor, action="user.reinvite", target=user, org=org.org if org else None)
+    return raw
+
+
+def invitation_get(raw: str) -> Invitation | None:
+    inv = Invitation.objects.select_related("user").filter(token_hash=_sha256(raw)).first()
+    if inv is None or inv.used_at is not None or inv.expires_at < timezone.now() or not inv.user.is_active:
+        return None
+    return inv
+
+
+def invitation_accept(*, raw: str, password: str) -> User:
+    with transaction.atomic():
+        inv = invitation_get(raw)
+        if inv is None:
+            raise ValidationError(_("邀请链接无效或已过期，请联系工会重新发送。"))
+        inv = Invitation.objects.select_for_update().get(pk=inv.pk)
+        if inv.used_at is not None:
+            raise ValidationError(_("邀请链接无效或已过期，请联系工会重新发送。"))
+        user = inv.user
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        inv.used_at = timezone.now()
+        inv.save(update_fields=["used_at"])
+        first = user.roles.order_by("org__path").first()
+        audit_record(actor=user, action="user.invitation_accept", target=user, org=first.org if first else None)
+    return user
+
+
+def role_grant(*, actor, user: User, org: Organization, role: str) -> RoleAssignment:
+    _check_may_grant(actor, org, role)
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, org=org, role=role, defaults={"granted_by": actor}
+        )
+        if not created:
+            raise ValidationError(_("该用户在此组织已有此角色。"))
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            target=user,
+            org=org,
+            details={"role": role, "org": org.name, "user": user.username},
+        )
+    access.forget_grants(user)
+    return assignment
+
+
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    if not access.can(actor, USERS_MANAGE, assignment.org):
+        raise ValidationError(_("您只能在自己负责的组织范围内调整角色。"))
+    if assignment.user_id == actor.pk:
+        raise ValidationError(_("不能撤销自己的角色，请联系上级。"))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="role.revoke",
+            target=assignment.user,
+            org=assignment.org,
+            details={"role": assignment.role, "org": assignment.org.name, "user": assignment.user.username},
+        )
+        assignment.delete()
+
+
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    if not may_manage_user(actor, user):
+        raise ValidationError(_("您不能管理此用户。"))
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        first = user.roles.order_by("org__path").first()
+        audit_record(
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            target=user,
+            org=first.org if first else None,
+        )
+    return user
+
+
+def api_token_create(*, actor, name: str, days: int | None = 365) -> tuple[ApiToken, str]:
+    name = normalize_text(name)
+    if not name:
+        raise ValidationError({"name": [_("请为令牌起一个名称。")]})
+    prefix = secrets.token_hex(4)
+    raw = f"gh_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor,
+            name=name,
+            prefix=prefix,
+            token_hash=_sha256(raw),
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+        )
+        audit_record(actor=actor, action="api_token.create", target=token, details={"name": name, "prefix": prefix})
+    return token, raw
+
+
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk:
+        raise ValidationError(_("只能撤销自己的令牌。"))
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(actor=actor, action="api_token.revoke", target=token, details={"prefix": token.prefix})
+    return token
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    if not raw.startswith("gh_"):
+        return None
+    token = ApiToken.objects.select_related("user").filter(token_hash=_sha256(raw)).first()
+    now = timezone.now()
+    if token is None or token.revoked_at or (token.expires_at and token.expires_at < now) or not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def totp_device_begin(*, actor) -> TOTPDevice:
+    """Start (or restart) setting up an authenticator app; the device counts only once confirmed."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=actor, name=_("身份验证器"), confirmed=False)
+
+
+def totp_device_confirm(*, actor, device: TOTPDevice, code: str) -> TOTPDevice:
+    code = normalize_text(code).replace(" ", "")
+    if not device.verify_token(code):
+        raise ValidationError({"code": [_("验证码不正确，请确认手机时间准确后重试。")]})
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(actor=actor, action="user.2fa_enable", target=actor)
+    return device
+
+
+def totp_device_remove(*, actor) -> None:
+    with transaction.atomic():
+        deleted, _unused = TOTPDevice.objects.filter(user=actor).delete()
+        if deleted:
+            audit_record(actor=actor, action="user.2fa_disable", target=actor)
+
+
+def login_recorded(*, user, org=None) -> None:
+    with transaction.atomic():
+        audit_record(actor=user, action="user.login", target=user, org=org)

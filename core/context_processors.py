@@ -1,0 +1,44 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from orgs import access
+
+from .navigation import NAV, SECTIONS
+
+
+def _permission(path: str):
+    module, _sep, name = path.rpartition(".")
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"demo_mode": settings.GONGHUI["DEMO_MODE"]}
+    sections = []
+    for key, label in SECTIONS:
+        items = []
+        for item in NAV:
+            if item.section != key:
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                url = None
+            if item.permission:
+                perm = _permission(item.permission)
+                if url is not None and (perm is None or not access.has_any(user, perm)):
+                    continue
+                if url is None and not access.roles_of(user) & {"federation_admin", "union_chair", "union_staff"}:
+                    continue
+            elif url is None and not access.roles_of(user) & {"federation_admin", "union_chair", "union_staff"}:
+                continue
+            items.append({"label": item.label, "url": url, "active": bool(url) and request.path.startswith(url)})
+        if items:
+            sections.append({"label": label, "items": items})
+    return {"nav_sections": sections, "demo_mode": settings.GONGHUI["DEMO_MODE"]}

@@ -1,0 +1,43 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts.models import STAFF_ROLES, Role
+from audit.selectors import audit_events_for
+from orgs import access
+from orgs.permissions import AUDIT_VIEW, ORG_VIEW
+from orgs.selectors import org_roots_for, org_subtree_summary, subtree_warnings
+
+from .models import TaskProgress
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})
+
+
+@access.login_required
+def home_view(request):
+    user = request.user
+    roles = access.roles_of(user)
+    ctx: dict = {"roles": roles, "role_labels": [Role(r).label for r in sorted(roles)]}
+    if roles & STAFF_ROLES or user.is_superuser:
+        roots = list(org_roots_for(user))
+        ctx["cards"] = [{"org": o, "summary": org_subtree_summary(o), "warnings": subtree_warnings(o, 8)} for o in roots[:5]]
+        if access.has_any(user, AUDIT_VIEW):
+            ctx["recent_events"] = audit_events_for(user)[:8]
+        ctx["may_view_orgs"] = access.has_any(user, ORG_VIEW)
+        return render(request, "core/home_staff.html", ctx)
+    ctx["is_delegate"] = Role.DELEGATE in roles
+    return render(request, "core/home_member.html", ctx)
+
+
+@access.login_required
+def progress_view(request, pk):
+    progress = get_object_or_404(TaskProgress, pk=pk, requested_by=request.user)
+    return render(request, "core/progress.html#progress", {"progress": progress})
+
+
+def root_redirect(request):
+    return redirect("core:home")

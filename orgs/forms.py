@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CommitteeMember, Organization, OrgKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OrgForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "unit_name", "credit_code", "ownership", "sector", "employee_count", "member_count",
+            "address", "contact_phone", "founded_on", "term_start", "term_end",
+        ]
+        widgets = {"founded_on": DateInput, "term_start": DateInput, "term_end": DateInput}
+
+    def _post_clean(self):
+        # Validation and uniqueness are the service's job (orgs.services); skip the model's own.
+        pass
+
+
+class OrgCreateForm(OrgForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=OrgKind.choices)
+
+    class Meta(OrgForm.Meta):
+        fields = ["kind", *OrgForm.Meta.fields]
+
+
+class CommitteeMemberForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = ["name", "sex", "position", "is_full_time", "term_start", "term_end"]
+        widgets = {"term_start": DateInput, "term_end": DateInput}
+
+    def _post_clean(self):
+        pass
