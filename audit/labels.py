@@ -22,3 +22,19 @@ ACTION_LABELS = {
     "committee.remove": _("移除委员会成员"),
     "sensitive.reveal": _("查看敏感信息明文"),
 }
+
+
+def all_action_labels() -> dict:
+    """Labels of the platform plus those each app declares in its own labels.py (ACTION_LABELS)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.conf import settings
+
+    merged = dict(ACTION_LABELS)
+    for app in settings.INSTALLED_APPS:
+        if "." in app or app == "audit" or not (settings.BASE_DIR / app / "labels.py").is_file():
+            continue
+        if find_spec(f"{app}.labels") is not None:
+            merged.update(getattr(import_module(f"{app}.labels"), "ACTION_LABELS", {}))
+    return merged

@@ -7,7 +7,7 @@ from orgs import access
 from orgs.permissions import AUDIT_VIEW
 
 from . import selectors
-from .labels import ACTION_LABELS
+from .labels import all_action_labels
 
 
 class AuditFilterForm(forms.Form):
@@ -20,7 +20,7 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [("", _("全部"))] + [(o.pk, ("　" * o.depth) + o.name) for o in orgs]
-        self.fields["action"].choices = [("", _("全部"))] + [(k, v) for k, v in ACTION_LABELS.items()]
+        self.fields["action"].choices = [("", _("全部"))] + [(k, v) for k, v in all_action_labels().items()]
 
     def clean(self):
         data = super().clean()
@@ -43,6 +43,6 @@ def audit_list_view(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    ctx = {"form": form, "page": page, "labels": ACTION_LABELS, "query": query.urlencode()}
+    ctx = {"form": form, "page": page, "labels": all_action_labels(), "query": query.urlencode()}
     template = "audit/list.html#audit-table" if request.htmx else "audit/list.html"
     return render(request, template, ctx)

@@ -27,6 +27,8 @@ for prefix, app in [
     ("mediation/", "mediation"),
     ("appeals/", "appeals"),
     ("assistance/", "assistance"),
+    ("proposals/", "proposals"),
+    ("affairs/", "affairs"),
 ]:
     if find_spec(f"{app}.urls") is not None:
         urlpatterns.append(path(prefix, include(f"{app}.urls")))

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "mediation",
     "appeals",
     "assistance",
+    "proposals",
+    "affairs",
     # framework
     "django.contrib.auth",
     "django.contrib.contenttypes",
