@@ -1,0 +1,315 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberStatus(models.TextChoices):
+    APPLIED = "applied", _("申请中")
+    ACTIVE = "active", _("在籍")
+    RETAINED = "retained", _("保留会籍")
+    WITHDRAWN = "withdrawn", _("已退会")
+    LAPSED = "lapsed", _("自动退会")
+    EXPELLED = "expelled", _("开除会籍")
+
+
+# Statuses that count as members of the holding union (for member_count and the membership rate).
+COUNTED_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("小学及以下")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中/中专/技校")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    MASTER = "master", _("硕士")
+    DOCTOR = "doctor", _("博士")
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC = "cpc", _("中共党员")
+    PROBATIONARY = "probationary", _("中共预备党员")
+    CYL = "cyl", _("共青团员")
+    DEMOCRATIC = "democratic", _("民主党派")
+    MASSES = "masses", _("群众")
+
+
+class Member(models.Model):
+    ENCRYPTED_FIELDS = ["id_number_enc", "phone_enc"]
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在工会")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True)
+    name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True)
+    id_number_enc = models.TextField(_("身份证号（密文）"))
+    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18)
+    id_last4 = models.CharField(max_length=4)
+    birth_date = models.DateField(_("出生日期"))
+    sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=16, choices=PoliticalStatus.choices, blank=True
+    )
+    phone_enc = models.TextField(_("手机号（密文）"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True)
+    phone_masked = models.CharField(_("手机号"), max_length=11, blank=True)
+    phone_last4 = models.CharField(max_length=4, blank=True)
+    employer = models.CharField(_("工作单位"), max_length=120, blank=True)
+    department = models.CharField(_("部门"), max_length=60, blank=True)
+    post = models.CharField(_("岗位"), max_length=60, blank=True)
+    joined_on = models.DateField(_("入会日期"), null=True, blank=True)
+    member_no = models.CharField(_("会员编号"), max_length=32, blank=True)
+    card_no = models.CharField(_("会员证号"), max_length=32, blank=True)
+    is_migrant = models.BooleanField(_("农民工"), default=False)
+    household_registration = models.CharField(_("户籍所在地"), max_length=120, blank=True)
+    status = models.CharField(
+        _("会籍状态"), max_length=12, choices=MemberStatus.choices, default=MemberStatus.APPLIED
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_records",
+        verbose_name=_("登录账号"),
+    )
+    consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("会员")
+        verbose_name_plural = _("会员")
+        ordering = ["org", "name_pinyin", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
+            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="member_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in MemberStatus]), name="member_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["member_no"], condition=~Q(member_no=""), name="member_no_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["card_no"], condition=~Q(card_no=""), name="member_card_no_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="member_user_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org", "status"], name="member_org_status"),
+            models.Index(fields=["name_initials"], name="member_initials"),
+            models.Index(fields=["name_pinyin"], name="member_pinyin"),
+            models.Index(fields=["name"], name="member_name"),
+            models.Index(fields=["member_no"], name="member_member_no"),
+            models.Index(fields=["id_last4"], name="member_id_last4"),
+            models.Index(fields=["phone_last4"], name="member_phone_last4"),
+            models.Index(fields=["phone_hash"], name="member_phone_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.member_no or self.id_number_masked}）"
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in COUNTED_STATUSES
+
+
+class EventKind(models.TextChoices):
+    APPLIED = "applied", _("提交入会申请")
+    CREATED = "created", _("登记入会")
+    APPROVED = "approved", _("批准入会")
+    REJECTED = "rejected", _("不予批准")
+    TRANSFER_REQUESTED = "transfer_requested", _("申请转会")
+    TRANSFER_CANCELLED = "transfer_cancelled", _("撤回转会")
+    TRANSFERRED = "transferred", _("转会")
+    RETAINED = "retained", _("保留会籍")
+    RESTORED = "restored", _("恢复在籍")
+    WITHDRAWN = "withdrawn", _("退会")
+    LAPSED = "lapsed", _("自动退会")
+    EXPELLED = "expelled", _("开除会籍")
+    UPDATED = "updated", _("信息变更")
+    IMPORTED = "imported", _("导入")
+
+
+class MemberEvent(models.Model):
+    """One dated entry of a member's timeline. `org` is the union the event belongs to; a transfer
+    writes one event into each union so the history is kept in both."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="events", verbose_name=_("会员")
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织")
+    )
+    kind = models.CharField(_("事项"), max_length=24, choices=EventKind.choices)
+    from_status = models.CharField(_("原状态"), max_length=12, choices=MemberStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12, choices=MemberStatus.choices, blank=True)
+    from_org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转出工会"),
+    )
+    to_org = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转入工会"),
+    )
+    on = models.DateField(_("日期"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会籍变动")
+        verbose_name_plural = _("会籍变动")
+        ordering = ["member", "on", "id"]
+        indexes = [
+            models.Index(fields=["member", "on"], name="member_event_member_on"),
+            models.Index(fields=["org", "on"], name="member_event_org_on"),
+            models.Index(fields=["kind", "on"], name="member_event_kind_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_kind_display()}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    REJECTED = "rejected", _("已拒绝")
+    CANCELLED = "cancelled", _("已撤回")
+
+
+class Transfer(models.Model):
+    """A transfer request (转会): raised by the sending union, accepted by the receiving one."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("会员")
+    )
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("转出工会")
+    )
+    to_org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("转入工会")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    new_employer = models.CharField(_("新工作单位"), max_length=120, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("转会")
+        verbose_name_plural = _("转会")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(status="pending"), name="member_transfer_one_pending"
+            ),
+            models.CheckConstraint(condition=~Q(org=models.F("to_org")), name="member_transfer_other_union"),
+        ]
+        indexes = [models.Index(fields=["to_org", "status"], name="member_transfer_to_status")]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_org}"
+
+
+class CorrectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    DONE = "done", _("已更正")
+    DECLINED = "declined", _("不予更正")
+
+
+class CorrectionRequest(models.Model):
+    """A member's request to correct the data held about them (PIPL art. 46)."""
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("会员")
+    )
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("需更正的信息"), max_length=40)
+    requested_value = models.CharField(_("正确内容"), max_length=200)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("信息更正申请")
+        verbose_name_plural = _("信息更正申请")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.field}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("待确认")
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class MemberImport(models.Model):
+    """One uploaded spreadsheet: validated into a preview, applied on confirmation (all or nothing)."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("导入到")
+    )
+    filename = models.CharField(_("文件名"), max_length=200)
+    file = models.FileField(upload_to="member_imports/%Y/%m/")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    new_rows = models.PositiveIntegerField(default=0)
+    update_rows = models.PositiveIntegerField(default=0)
+    unchanged_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    progress = models.ForeignKey(
+        "core.TaskProgress", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("会员导入")
+        verbose_name_plural = _("会员导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
