@@ -20,3 +20,25 @@ class SeedContext:
     members_n: int = 0  # --members N (0: the app's own small demo amount)
     password: str = "Demo-2026-gonghui"
     log: list[str] = field(default_factory=list)  # lines printed at the end of the seed
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国建华志强海燕雪梅晓东晓红春梅丽华文博宇航子涵欣怡浩然梓轩雨萱思远佳琪一鸣"
+
+
+def chinese_name(rng: random.Random) -> str:
+    """A plausible Chinese name (surname + one or two given-name characters)."""
+    surname = rng.choice(SURNAMES)
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    return surname + given
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def credit_code(rng: random.Random, region: str = "330106") -> str:
+    """A unified social credit code with a valid GB 32100 check character."""
+    from core.validators import uscc_check_char
+
+    body = "91" + region + "".join(rng.choice(USCC_CHARS) for _ in range(9))
+    return body + uscc_check_char(body)

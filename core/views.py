@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import STAFF_ROLES, Role
+from audit.labels import all_action_labels
 from audit.selectors import audit_events_for
 from orgs import access
 from orgs.permissions import AUDIT_VIEW, ORG_VIEW
@@ -27,6 +28,7 @@ def home_view(request):
         ctx["cards"] = [{"org": o, "summary": org_subtree_summary(o), "warnings": subtree_warnings(o, 8)} for o in roots[:5]]
         if access.has_any(user, AUDIT_VIEW):
             ctx["recent_events"] = audit_events_for(user)[:8]
+            ctx["labels"] = all_action_labels()
         ctx["may_view_orgs"] = access.has_any(user, ORG_VIEW)
         return render(request, "core/home_staff.html", ctx)
     ctx["is_delegate"] = Role.DELEGATE in roles

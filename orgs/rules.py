@@ -18,6 +18,7 @@ class OrgFacts:
     term_end: date | None
     committee_size: int
     has_chair: bool
+    has_past_committee: bool = False  # members whose terms have all ended (the term warning covers it)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def check(facts: OrgFacts, today: date) -> list[Finding]:
         if years not in settings.GONGHUI["COMMITTEE_TERM_YEARS"]:
             found.append(Finding("term_length", WarningLevel.WARNING, {"years": years}))
     if facts.committee_size == 0:
-        if facts.member_count >= threshold:
+        if facts.member_count >= threshold and not facts.has_past_committee:
             found.append(
                 Finding("no_committee", WarningLevel.DANGER, {"members": facts.member_count, "threshold": threshold})
             )

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet, Sum
 
 from . import access
-from .models import Organization, OrgKind, subtree_upper
+from .models import Organization, OrgKind, OrgWarning, subtree_upper
 from .permissions import ORG_VIEW
 
 
@@ -50,8 +50,8 @@ def org_subtree_summary(org: Organization) -> dict:
         branches=Count("pk", filter=Q(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])),
         members=Sum("member_count", filter=unions),
         employees=Sum("employee_count", filter=unions),
-        warnings=Count("warnings", distinct=True),
     )
+    agg["warnings"] = OrgWarning.objects.filter(org__path__gte=org.path, org__path__lt=subtree_upper(org.path)).count()
     if org.kind != OrgKind.FEDERATION:
         agg["members"] = org.member_count
         agg["employees"] = org.employee_count
@@ -62,8 +62,6 @@ def org_subtree_summary(org: Organization) -> dict:
 
 
 def subtree_warnings(org: Organization, limit: int = 100):
-    from .models import OrgWarning
-
     return (
         OrgWarning.objects.filter(org__path__gte=org.path, org__path__lt=subtree_upper(org.path))
         .select_related("org")

@@ -176,6 +176,7 @@ def warnings_recompute(*, orgs, today: date | None = None) -> int:
     rows = orgs.annotate(
         committee_size=Count("committee", filter=active & Q(committee__position__in=COMMITTEE_POSITIONS)),
         chairs=Count("committee", filter=active & Q(committee__position=Position.CHAIR)),
+        committee_ever=Count("committee"),
     )
     now = timezone.now()
     new: list[OrgWarning] = []
@@ -190,6 +191,7 @@ def warnings_recompute(*, orgs, today: date | None = None) -> int:
             term_end=org.term_end,
             committee_size=org.committee_size,
             has_chair=org.chairs > 0,
+            has_past_committee=org.committee_ever > 0,
         )
         for f in rules.check(facts, today):
             new.append(OrgWarning(org_id=org.pk, code=f.code, level=f.level, params=f.params, computed_at=now))
