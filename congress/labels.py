@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "congress.term_create": _("建立职代会届次"),
+    "congress.constituency_add": _("增设选区"),
+    "congress.seats_allocate": _("分配代表名额"),
+    "congress.delegate_add": _("登记职工代表"),
+    "congress.delegate_replace": _("替换职工代表"),
+    "congress.session_create": _("筹备职代会会议"),
+    "congress.agenda_add": _("增加议题"),
+    "congress.document_add": _("登记会议文件"),
+    "congress.session_open": _("宣布开会"),
+    "congress.session_close": _("宣布闭会"),
+    "congress.session_report": _("报送上级工会"),
+    "congress.cards_issue": _("印制代表证"),
+    "congress.checkin": _("代表签到"),
+    "congress.poll_create": _("建立表决/选举事项"),
+    "congress.poll_open": _("开始投票"),
+    "congress.poll_close": _("截止投票"),
+    "congress.poll_publish": _("公布结果"),
+    "congress.poll_recount": _("重新计票"),
+    "congress.ballot_cast": _("代表投票"),
+    "congress.paper_issue": _("发放纸质选票"),
+    "congress.paper_enter": _("录入纸质选票"),
+}
