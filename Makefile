@@ -7,7 +7,14 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-browser bench bench-quick lint format openapi openapi-check install clean-db
+# Browser tests drive Debian's Chromium; CJK fonts so screenshots show Chinese.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	  echo 'Installing chromium and fonts-noto-cjk (Debian packages)...'; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+.PHONY: browser-deps run test test-fast test-browser bench bench-quick lint format openapi openapi-check install clean-db
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	@test -x $(PY) || $(PY_BASE) -m venv $(VENV)
@@ -24,13 +31,13 @@ run: install
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runall --host $(HOST) --port $(PORT)
 
-test: install
+test: install browser-deps
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: install
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not browser"
 
-test-browser: install
+test-browser: install browser-deps
 	$(PY) -m pytest -q -m browser
 
 bench: install

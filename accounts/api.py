@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from orgs import access
 
@@ -66,7 +67,7 @@ def tokens_create(request, payload: TokenIn):
 
         raise ValidationError({"days": ["有效期应在1到730天之间。"]})
     token, raw = services.api_token_create(actor=request.user, name=payload.name, days=payload.days)
-    return 201, TokenCreatedOut(**TokenOut.from_orm(token).dict(), token=raw)
+    return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).dict(), token=raw))
 
 
 @router.post("/tokens/{token_id}/revoke", response=TokenOut, operation_id="me_tokens_revoke", summary="Revoke a token")

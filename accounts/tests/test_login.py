@@ -1,0 +1,89 @@
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.models import AuditEvent
+from core.testing.world import PASSWORD
+
+
+def _login(client, username, password=PASSWORD):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_login_success_audited(world, client):
+    r = _login(client, "staff_a")
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert AuditEvent.objects.filter(action="user.login", actor=world.staff_a).count() == 1
+
+
+def test_wrong_password_message(world, client):
+    r = _login(client, "staff_a", "wrong")
+    assert r.status_code == 200
+    assert "用户名或密码不正确。" in r.content.decode()
+
+
+def test_lockout_after_five_failures(world, client):
+    for _ in range(4):
+        assert _login(client, "staff_a", "wrong").status_code == 200
+    r = _login(client, "staff_a", "wrong")
+    assert r.status_code == 429
+    assert "该账户已被临时锁定" in r.content.decode()
+    # even the right password is refused while locked
+    r = _login(client, "staff_a")
+    assert r.status_code == 429
+
+
+def test_open_redirect_is_refused(world, client):
+    r = client.post("/accounts/login/?next=https://evil.example/", {"username": "staff_a", "password": PASSWORD})
+    assert r["Location"] == "/"
+
+
+def test_two_factor_login(world, client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    device = TOTPDevice.objects.create(user=world.staff_a, name="phone", confirmed=True)
+    r = _login(client, "staff_a")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/verify/")
+    assert client.get("/").status_code == 302  # not logged in yet
+    r = client.post("/accounts/login/verify/", {"code": "000000"})
+    assert "验证码不正确或已过期。" in r.content.decode()
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    r = client.post("/accounts/login/verify/", {"code": code})
+    assert r.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_two_factor_setup_and_requirement(world, client, settings):
+    settings.GONGHUI_2FA_REQUIRED_ROLES = ["federation_admin"]
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    client.force_login(world.fed_admin)
+    r = client.get("/orgs/")
+    assert r.status_code == 302 and r["Location"] == "/accounts/me/two-factor/?required=1"
+    client.post("/accounts/me/two-factor/", {"action": "begin"})
+    device = TOTPDevice.objects.get(user=world.fed_admin)
+    assert device.confirmed is False
+    r = client.post("/accounts/me/two-factor/", {"code": "123"})
+    assert TOTPDevice.objects.get(user=world.fed_admin).confirmed is False
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    r = client.post("/accounts/me/two-factor/", {"code": code})
+    assert r.status_code == 302
+    assert TOTPDevice.objects.get(user=world.fed_admin).confirmed is True
+    assert client.get("/orgs/").status_code == 200
+    assert AuditEvent.objects.filter(action="user.2fa_enable").count() == 1
+
+
+def test_session_expires_after_inactivity(settings):
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_invitation_page_sets_password(world, client):
+    from accounts.services import user_invite
+
+    user, raw = user_invite(actor=world.staff_a, org=world.union_a, role="member", username="newbie", full_name="新人")
+    r = client.get(f"/accounts/invitation/{raw}/")
+    assert "newbie" in r.content.decode()
+    r = client.post(f"/accounts/invitation/{raw}/", {"password1": "Long-enough-pass-1", "password2": "Long-enough-pass-2"})
+    assert "两次输入的密码不一致。" in r.content.decode()
+    r = client.post(f"/accounts/invitation/{raw}/", {"password1": "Long-enough-pass-1", "password2": "Long-enough-pass-1"})
+    assert r.status_code == 302
+    assert client.get(f"/accounts/invitation/{raw}/").status_code == 404
+    assert _login(client, "newbie", "Long-enough-pass-1").status_code == 302

@@ -1,0 +1,88 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import ApiToken, Invitation, Role, RoleAssignment, User
+from audit.models import AuditEvent
+
+
+def test_invite_creates_user_role_and_one_time_link(world):
+    user, raw = services.user_invite(
+        actor=world.staff_a, org=world.branch_a, role=Role.UNION_STAFF, username=" New_Staff ", full_name="新干事"
+    )
+    assert user.username == "new_staff"
+    assert not user.has_usable_password()
+    assert list(user.roles.values_list("org__name", "role")) == [("甲公司一车间分会", "union_staff")]
+    assert Invitation.objects.get(user=user).token_hash != raw
+    assert AuditEvent.objects.get(action="user.invite").details["role"] == "union_staff"
+    accepted = services.invitation_accept(raw=raw, password="Long-enough-pass-1")
+    assert accepted.check_password("Long-enough-pass-1")
+    with pytest.raises(ValidationError, match="邀请链接无效或已过期"):
+        services.invitation_accept(raw=raw, password="Another-pass-22")
+
+
+def test_expired_invitation_is_refused(world):
+    user, raw = services.user_invite(actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m2", full_name="会员二")
+    Invitation.objects.filter(user=user).update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(ValidationError, match="邀请链接无效或已过期"):
+        services.invitation_accept(raw=raw, password="Long-enough-pass-1")
+
+
+def test_weak_password_is_refused_and_invitation_stays_open(world):
+    user, raw = services.user_invite(actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m3", full_name="会员三")
+    with pytest.raises(ValidationError):
+        services.invitation_accept(raw=raw, password="12345678")
+    assert services.invitation_get(raw) is not None
+
+
+def test_duplicate_username_gives_a_clear_error(world):
+    with pytest.raises(ValidationError) as e:
+        services.user_invite(actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="member_a", full_name="重复")
+    assert e.value.message_dict == {"username": ["用户名“member_a”已被使用。"]}
+
+
+def test_staff_cannot_grant_outside_subtree_or_federation_admin(world):
+    with pytest.raises(ValidationError, match="只能在自己负责的组织范围内"):
+        services.role_grant(actor=world.staff_a, user=world.member_a, org=world.union_b, role=Role.MEMBER)
+    with pytest.raises(ValidationError) as e:
+        services.role_grant(actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN)
+    assert e.value.message_dict == {"role": ["只有总工会管理员可以授予总工会管理员角色。"]}
+    assert RoleAssignment.objects.filter(user=world.member_a).count() == 1
+    services.role_grant(actor=world.fed_admin, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN)
+
+
+def test_staff_cannot_manage_someone_who_also_works_above_them(world):
+    RoleAssignment.objects.create(user=world.member_a, org=world.fed, role=Role.UNION_STAFF)
+    assert services.may_manage_user(world.staff_a, world.member_a) is False
+    with pytest.raises(ValidationError):
+        services.user_set_active(actor=world.staff_a, user=world.member_a, active=False)
+    assert services.may_manage_user(world.fed_admin, world.member_a) is True
+
+
+def test_revoke_own_role_refused(world):
+    with pytest.raises(ValidationError, match="不能撤销自己的角色"):
+        services.role_revoke(actor=world.staff_a, assignment=world.staff_a.roles.get())
+
+
+def test_api_token_lifecycle(world):
+    token, raw = services.api_token_create(actor=world.staff_a, name="报表脚本")
+    assert raw.startswith(f"gh_{token.prefix}_")
+    assert ApiToken.objects.get().token_hash != raw
+    assert services.api_token_authenticate(raw) == world.staff_a
+    assert services.api_token_authenticate(raw + "x") is None
+    services.api_token_revoke(actor=world.staff_a, token=token)
+    assert services.api_token_authenticate(raw) is None
+    with pytest.raises(ValidationError):
+        services.api_token_revoke(actor=world.staff_b, token=token)
+
+
+def test_expired_token_and_inactive_user_rejected(world):
+    token, raw = services.api_token_create(actor=world.staff_a, name="t", days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert services.api_token_authenticate(raw) is None
+    _token2, raw2 = services.api_token_create(actor=world.staff_b, name="t2")
+    User.objects.filter(pk=world.staff_b.pk).update(is_active=False)
+    assert services.api_token_authenticate(raw2) is None

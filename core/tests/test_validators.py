@@ -1,0 +1,102 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core.validators import (
+    id_check_char,
+    mask_id_number,
+    mask_mobile,
+    normalize_text,
+    parse_id_number,
+    uscc_check_char,
+    validate_mobile,
+    validate_uscc,
+)
+
+TODAY = date(2026, 11, 25)
+
+
+def test_uscc_known_valid_code():
+    # A published example code (Huawei Technologies Co., Ltd.)
+    assert validate_uscc("914403001922038216") == "914403001922038216"
+
+
+def test_uscc_normalizes_full_width_spaces_and_case():
+    assert validate_uscc(" ９１４４０３００１９２２０３８２１６ ") == "914403001922038216"
+
+
+def test_uscc_wrong_check_character():
+    with pytest.raises(ValidationError) as e:
+        validate_uscc("914403001922038217")
+    assert e.value.messages == ["统一社会信用代码校验位不正确，请核对。"]
+
+
+def test_uscc_wrong_length_and_forbidden_letters():
+    with pytest.raises(ValidationError, match="应为18位，当前为17位"):
+        validate_uscc("91440300192203821")
+    with pytest.raises(ValidationError, match="不允许的字符"):
+        validate_uscc("9144030019220382IO")
+
+
+def test_uscc_check_char_computation():
+    assert uscc_check_char("91440300192203821") == "6"
+
+
+def test_id_number_valid_with_x_check_digit():
+    body = "11010519491231002"
+    assert id_check_char(body) == "X"
+    code, birth, sex = parse_id_number(body + "x", today=TODAY)
+    assert (code, birth, sex) == ("11010519491231002X", date(1949, 12, 31), "F")
+
+
+def test_id_number_derives_male_from_odd_17th_digit():
+    body = "44030419900101001"
+    code, birth, sex = parse_id_number(body + id_check_char(body), today=TODAY)
+    assert birth == date(1990, 1, 1)
+    assert sex == "M"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1101051949123100", "身份证号应为18位，当前为16位。"),
+        ("11010519491231002Y", "身份证号前17位应为数字，最后一位为数字或X。"),
+        ("110105194912310021", "身份证号校验位不正确，请核对。"),
+    ],
+)
+def test_id_number_errors(value, message):
+    with pytest.raises(ValidationError) as e:
+        parse_id_number(value, today=TODAY)
+    assert e.value.messages == [message]
+
+
+def test_id_number_impossible_birth_date():
+    body = "11010519900230001"  # 30 February
+    with pytest.raises(ValidationError) as e:
+        parse_id_number(body + id_check_char(body), today=TODAY)
+    assert e.value.messages == ["身份证号中的出生日期不存在。"]
+
+
+def test_id_number_age_out_of_range():
+    body = "11010520150101001"
+    with pytest.raises(ValidationError) as e:
+        parse_id_number(body + id_check_char(body), today=TODAY)
+    assert e.value.messages == ["身份证号对应年龄为11岁，不在16至100岁之间。"]
+
+
+def test_mobile_normalization():
+    assert validate_mobile("+86 138-0013-8000") == "13800138000"
+    assert validate_mobile("１３８００１３８０００") == "13800138000"
+    with pytest.raises(ValidationError):
+        validate_mobile("12800138000")
+
+
+def test_masks():
+    assert mask_id_number("11010519491231002X") == "110105********002X"
+    assert mask_mobile("13800138000") == "138****8000"
+
+
+def test_normalize_text_collapses_whitespace_and_full_width():
+    assert normalize_text("　张　三 ") == "张 三"
+    assert normalize_text("ＡＢＣ１２３") == "ABC123"
