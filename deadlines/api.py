@@ -1,0 +1,107 @@
+from datetime import date, datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from orgs import access
+
+from . import calendar, selectors, services
+from .models import Notification
+from .permissions import CALENDAR_VIEW
+
+router = Router(tags=["deadlines"])
+
+
+class DeadlineOut(Schema):
+    id: int
+    org_id: int
+    title: str
+    due_on: date
+    days_left: int
+    url: str
+    done_at: datetime | None
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    url: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class CalendarDayOut(Schema):
+    date: date
+    kind: str
+    name: str
+    confirmed: bool
+
+
+class DueOut(Schema):
+    rule: str
+    start: date
+    due_on: date
+
+
+@router.get("/mine", response=list[DeadlineOut], operation_id="deadlines_mine", summary="My deadlines")
+@paginate(LimitOffsetPagination)
+def deadlines_mine(request, state: str = "open"):
+    today = calendar.today()
+    rows = selectors.deadlines_for_user(request.user, state=state)
+    return [
+        DeadlineOut(
+            id=d.pk,
+            org_id=d.org_id,
+            title=d.title,
+            due_on=d.due_on,
+            days_left=(d.due_on - today).days,
+            url=d.url,
+            done_at=d.done_at,
+        )
+        for d in rows
+    ]
+
+
+@router.get(
+    "/notifications",
+    response=list[NotificationOut],
+    operation_id="deadlines_notifications",
+    summary="My notices",
+)
+@paginate(LimitOffsetPagination)
+def deadlines_notifications(request):
+    return selectors.notifications_for(request.user)
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response=NotificationOut,
+    operation_id="deadlines_notification_read",
+)
+def deadlines_notification_read(request, notification_id: int):
+    n = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    services.notification_read(user=request.user, notification=n)
+    n.refresh_from_db()
+    return n
+
+
+@router.get(
+    "/calendar", response=list[CalendarDayOut], operation_id="deadlines_calendar", summary="Holiday table"
+)
+def deadlines_calendar(request, year: int):
+    access.require(request.user, CALENDAR_VIEW)
+    return list(selectors.calendar_days(year))
+
+
+@router.get("/due", response=DueOut, operation_id="deadlines_due", summary="Compute a due date")
+def deadlines_due(request, rule: str, start: date):
+    access.require(request.user, CALENDAR_VIEW)
+    try:
+        due = calendar.due_date(rule, start)
+    except KeyError:
+        from django.http import Http404
+
+        raise Http404 from None
+    return DueOut(rule=rule, start=start, due_on=due)

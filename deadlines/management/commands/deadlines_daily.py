@@ -1,0 +1,26 @@
+"""The daily deadline jobs: escalate overdue workers' requests, then raise notifications.
+Run it once a day (cron / systemd timer), e.g. ``15 7 * * * manage.py deadlines_daily``."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+
+# Other modules' daily jobs that move deadlines (run before the notifications).
+DAILY_JOBS = ["appeals.services:appeal_escalate_overdue"]
+
+
+class Command(BaseCommand):
+    help = "到期提醒与逾期诉求升级（每日运行一次）"
+
+    def handle(self, *args, **options):
+        for spec in DAILY_JOBS:
+            module, func = spec.split(":")
+            try:
+                fn = getattr(import_module(module), func)
+            except (ImportError, AttributeError):
+                continue
+            result = fn(actor=None)
+            self.stdout.write(f"{spec}: {result}")
+        from deadlines.services import notify_run
+
+        self.stdout.write(f"notify: {notify_run()}")

@@ -1,0 +1,275 @@
+"""Writes of the deadline calendar: the holiday table, the deadlines every module registers, and
+the daily notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, RoleAssignment
+from audit.services import audit_record
+
+from . import calendar
+from .models import CalendarDay, DayKind, Deadline, Notification, NotificationKind
+
+log = logging.getLogger(__name__)
+
+# Who is told about an organization's deadline when it has no responsible person: these roles held
+# directly on the deadline's organization, plus a per-module role.
+NOTIFY_ROLES = [Role.UNION_CHAIR, Role.UNION_STAFF, Role.FEDERATION_ADMIN]
+MODULE_ROLES = {"mediation": [Role.MEDIATION], "bargaining": [], "assistance": [], "appeals": []}
+
+
+def _setting(key: str, default):
+    return getattr(settings, "GONGHUI_DEADLINES_NOTIFY", {}).get(key, default)
+
+
+# ---------------------------------------------------------------- holiday table
+
+
+def calendar_day_save(
+    *, actor, date: dt.date, kind: str, name: str = "", confirmed: bool = True, day: CalendarDay | None = None
+) -> CalendarDay:
+    """Create or change one public holiday / make-up working day."""
+    errors: dict[str, list[str]] = {}
+    if kind not in DayKind.values:
+        errors["kind"] = [_("请选择放假或调休上班。")]
+    if date is None:
+        errors["date"] = [_("请填写日期。")]
+    elif kind == DayKind.WORKDAY and date.weekday() < 5:
+        errors["date"] = [_("调休上班日应为周六或周日；工作日本来就要上班。")]
+    name = (name or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        clash = CalendarDay.objects.filter(date=date)
+        if day is not None:
+            clash = clash.exclude(pk=day.pk)
+        if clash.exists():
+            raise ValidationError({"date": [_("该日期已登记，请直接修改原记录。")]})
+        before = None
+        if day is None:
+            day = CalendarDay(date=date, kind=kind, name=name, confirmed=confirmed)
+        else:
+            day = CalendarDay.objects.select_for_update().get(pk=day.pk)
+            before = {"date": day.date.isoformat(), "kind": day.kind, "name": day.name}
+            day.date, day.kind, day.name, day.confirmed = date, kind, name, confirmed
+        day.save()
+        audit_record(
+            actor=actor,
+            action="deadlines.calendar_day_save",
+            target=day,
+            details={"date": date.isoformat(), "kind": kind, "name": name, "before": before},
+        )
+    return day
+
+
+def calendar_day_delete(*, actor, day: CalendarDay) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="deadlines.calendar_day_delete",
+            target=day,
+            details={"date": day.date.isoformat(), "kind": day.kind, "name": day.name},
+        )
+        day.delete()
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def source_key(source) -> tuple[str, str]:
+    """A model instance, or an explicit (type, id) pair."""
+    if isinstance(source, models.Model):
+        return source._meta.label_lower, str(source.pk)
+    kind, pk = source
+    return str(kind), str(pk)
+
+
+def deadline_upsert(
+    *, org, source, title: str, due_on: dt.date, url: str = "", responsible=None, slot: str = "", actor=None
+) -> Deadline:
+    """Register (or update) the deadline of `source` (one per `slot`). Call it inside the calling
+    service's transaction; the row is reopened if it had been marked done."""
+    if not isinstance(due_on, dt.date):
+        raise ValidationError(_("期限日期无效。"))
+    source_type, source_id = source_key(source)
+    with transaction.atomic():
+        existing = (
+            Deadline.objects.select_for_update()
+            .filter(source_type=source_type, source_id=source_id, slot=slot)
+            .first()
+        )
+        fields = {
+            "org": org,
+            "title": title[:200],
+            "due_on": due_on,
+            "url": url,
+            "responsible": responsible,
+            "done_at": None,
+        }
+        if existing is None:
+            deadline = Deadline.objects.create(
+                source_type=source_type, source_id=source_id, slot=slot, **fields
+            )
+            changed = True
+        else:
+            deadline = existing
+            changed = existing.due_on != due_on or existing.org_id != org.pk or existing.done_at is not None
+            for key, value in fields.items():
+                setattr(deadline, key, value)
+            deadline.save()
+        if changed:
+            audit_record(
+                actor=actor,
+                action="deadlines.deadline_upsert",
+                target=deadline,
+                org=org,
+                details={"source": f"{source_type}:{source_id}", "slot": slot, "due_on": due_on.isoformat()},
+            )
+    return deadline
+
+
+def deadline_done(*, source, slot: str | None = None, actor=None) -> int:
+    """Mark the open deadlines of `source` (all slots, or one) as done. Returns how many."""
+    source_type, source_id = source_key(source)
+    with transaction.atomic():
+        qs = Deadline.objects.select_for_update().filter(
+            source_type=source_type, source_id=source_id, done_at__isnull=True
+        )
+        if slot is not None:
+            qs = qs.filter(slot=slot)
+        rows = list(qs)
+        now = timezone.now()
+        for d in rows:
+            d.done_at = now
+            d.save(update_fields=["done_at", "updated_at"])
+            audit_record(actor=actor, action="deadlines.deadline_done", target=d, org=d.org)
+    return len(rows)
+
+
+# ---------------------------------------------------------------- notifications
+
+
+def _recipients(deadlines: list[Deadline]) -> dict[int, set[int]]:
+    """deadline id -> user ids to notify."""
+    org_ids = {d.org_id for d in deadlines if d.responsible_id is None}
+    by_org: dict[int, list[tuple[int, str]]] = {}
+    if org_ids:
+        roles = {*NOTIFY_ROLES, *(r for rs in MODULE_ROLES.values() for r in rs)}
+        for user_id, org_id, role in RoleAssignment.objects.filter(
+            org_id__in=org_ids, role__in=roles, user__is_active=True
+        ).values_list("user_id", "org_id", "role"):
+            by_org.setdefault(org_id, []).append((user_id, role))
+    out: dict[int, set[int]] = {}
+    for d in deadlines:
+        if d.responsible_id is not None:
+            out[d.pk] = {d.responsible_id}
+            continue
+        module = d.source_type.split(".")[0]
+        wanted = {*NOTIFY_ROLES, *MODULE_ROLES.get(module, [])}
+        out[d.pk] = {u for u, r in by_org.get(d.org_id, []) if r in wanted}
+    return out
+
+
+def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
+    """The daily job: one in-app notice per user for each open deadline due within the reminder
+    window ("due soon") and one when it is overdue; e-mail to users who have an address."""
+    today = on or calendar.today()
+    window = calendar.rule("deadlines.reminder_window").days
+    with transaction.atomic():
+        deadlines = list(
+            Deadline.objects.filter(
+                done_at__isnull=True, due_on__lte=today + dt.timedelta(days=window)
+            ).select_related("org")
+        )
+        recipients = _recipients(deadlines)
+        existing = set(
+            Notification.objects.filter(deadline__in=deadlines).values_list("user_id", "deadline_id", "kind")
+        )
+        new: list[Notification] = []
+        for d in deadlines:
+            overdue = d.due_on < today
+            kind = NotificationKind.OVERDUE if overdue else NotificationKind.DUE_SOON
+            left = (d.due_on - today).days
+            if overdue:
+                text = _("已逾期 %(n)s 天：%(title)s（到期日 %(due)s）") % {
+                    "n": -left,
+                    "title": d.title,
+                    "due": d.due_on.isoformat(),
+                }
+            elif left == 0:
+                text = _("今天到期：%(title)s") % {"title": d.title}
+            else:
+                text = _("%(n)s 天后到期：%(title)s（到期日 %(due)s）") % {
+                    "n": left,
+                    "title": d.title,
+                    "due": d.due_on.isoformat(),
+                }
+            for user_id in sorted(recipients.get(d.pk, ())):
+                if (user_id, d.pk, kind) in existing:
+                    continue
+                new.append(
+                    Notification(
+                        org=d.org, user_id=user_id, deadline=d, kind=kind, text=text[:300], url=d.url
+                    )
+                )
+        Notification.objects.bulk_create(new)
+        audit_record(
+            actor=actor,
+            action="deadlines.notify_run",
+            details={"on": today.isoformat(), "deadlines": len(deadlines), "notifications": len(new)},
+        )
+        ids = [n.pk for n in new if n.pk]
+        transaction.on_commit(lambda: _enqueue_mail(ids))
+    return {"deadlines": len(deadlines), "notifications": len(new)}
+
+
+def _enqueue_mail(ids: list[int]) -> None:
+    from .tasks import send_notification_mail
+
+    if ids:
+        send_notification_mail.enqueue(notification_ids=ids)
+
+
+def notification_mail_send(*, notification_ids: list[int]) -> int:
+    """E-mail each not-yet-mailed notice to its user, when the user has an address."""
+    sent = 0
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
+        "user"
+    )
+    for n in rows:
+        if not n.user.email:
+            continue
+        try:
+            send_mail(
+                subject=_("【工会期限提醒】%(text)s") % {"text": n.text[:60]},
+                message=n.text + ("\n" + n.url if n.url else ""),
+                from_email=None,
+                recipient_list=[n.user.email],
+            )
+        except Exception:  # mail outages must not break the daily job
+            log.exception("deadline mail to user %s failed", n.user_id)
+            continue
+        Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notification_read(*, user, notification: Notification | None = None) -> int:
+    """Mark one (or all) of the user's notices read."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        qs = qs.filter(pk=notification.pk)
+    with transaction.atomic():
+        n = qs.update(read_at=timezone.now())
+        if n:
+            audit_record(actor=user, action="deadlines.notification_read", details={"count": n})
+    return n

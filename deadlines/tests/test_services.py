@@ -1,0 +1,152 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.models import Role
+from audit.models import AuditEvent
+from core.testing.world import make_user
+from deadlines import calendar as cal
+from deadlines.models import CalendarDay, Deadline, Notification
+from deadlines.services import (
+    calendar_day_delete,
+    calendar_day_save,
+    deadline_done,
+    deadline_upsert,
+    notification_read,
+    notify_run,
+)
+
+D = dt.date.fromisoformat
+
+
+def _upsert(world, due="2026-03-10", **kw):
+    return deadline_upsert(
+        org=world.union_a, source=("test.case", 7), title="测试事项", due_on=D(due), url="/x/", **kw
+    )
+
+
+def test_upsert_creates_then_updates_one_row(world):
+    d1 = _upsert(world)
+    d2 = _upsert(world, due="2026-03-12")
+    assert d1.pk == d2.pk
+    assert Deadline.objects.get().due_on == D("2026-03-12")
+    assert AuditEvent.objects.filter(action="deadlines.deadline_upsert").count() == 2
+    _upsert(world, due="2026-03-12")  # unchanged: no new audit event
+    assert AuditEvent.objects.filter(action="deadlines.deadline_upsert").count() == 2
+
+
+def test_slots_are_separate_and_done_closes(world):
+    _upsert(world, slot="a")
+    _upsert(world, slot="b")
+    assert deadline_done(source=("test.case", 7), slot="a") == 1
+    assert Deadline.objects.filter(done_at__isnull=True).count() == 1
+    assert deadline_done(source=("test.case", 7)) == 1
+    assert deadline_done(source=("test.case", 7)) == 0
+
+
+def test_upsert_rejects_non_date(world):
+    with pytest.raises(ValidationError):
+        deadline_upsert(org=world.union_a, source=("t", 1), title="x", due_on="2026-01-01", url="")
+    assert Deadline.objects.count() == 0
+
+
+def test_notify_due_soon_then_overdue_once_each_with_mail(world, django_capture_on_commit_callbacks):
+    world.staff_a.email = "staff@example.com"
+    world.staff_a.save()
+    _upsert(world, due="2026-03-10")
+    with cal.frozen_today(D("2026-03-01")):
+        assert notify_run()["notifications"] == 0  # 9 days left: outside the 3-day window
+    with cal.frozen_today(D("2026-03-07")), django_capture_on_commit_callbacks(execute=True):
+        r = notify_run()
+    # chair_a and staff_a are staff directly on union A; fed_admin sits on the federation.
+    assert r == {"deadlines": 1, "notifications": 2}
+    assert set(Notification.objects.values_list("user__username", "kind")) == {
+        ("chair_a", "due_soon"),
+        ("staff_a", "due_soon"),
+    }
+    assert Notification.objects.get(user=world.staff_a).text == "3 天后到期：测试事项（到期日 2026-03-10）"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["staff@example.com"]
+    with cal.frozen_today(D("2026-03-08")):
+        assert notify_run()["notifications"] == 0  # already told
+    with cal.frozen_today(D("2026-03-11")):
+        assert notify_run()["notifications"] == 2
+    assert Notification.objects.get(user=world.staff_a, kind="overdue").text == (
+        "已逾期 1 天：测试事项（到期日 2026-03-10）"
+    )
+
+
+def test_responsible_user_only_is_notified(world):
+    _upsert(world, responsible=world.mediator_a)
+    with cal.frozen_today(D("2026-03-10")):
+        notify_run()
+    assert list(Notification.objects.values_list("user__username", "text")) == [
+        ("mediator_a", "今天到期：测试事项")
+    ]
+
+
+def test_done_deadline_not_notified(world):
+    _upsert(world)
+    deadline_done(source=("test.case", 7))
+    with cal.frozen_today(D("2026-03-20")):
+        assert notify_run()["notifications"] == 0
+
+
+def test_notification_read(world):
+    _upsert(world)
+    with cal.frozen_today(D("2026-03-10")):
+        notify_run()
+    assert notification_read(user=world.staff_a) == 1
+    assert Notification.objects.filter(read_at__isnull=True).count() == 1  # chair_a's
+
+
+def test_calendar_day_save_rules(world):
+    with pytest.raises(ValidationError) as e:
+        calendar_day_save(actor=world.fed_admin, date=D("2030-01-07"), kind="workday", name="x")  # a Monday
+    assert e.value.message_dict["date"] == ["调休上班日应为周六或周日；工作日本来就要上班。"]
+    day = calendar_day_save(actor=world.fed_admin, date=D("2030-01-01"), kind="holiday", name="元旦")
+    with pytest.raises(ValidationError) as e:
+        calendar_day_save(actor=world.fed_admin, date=D("2030-01-01"), kind="holiday", name="重复")
+    assert e.value.message_dict["date"] == ["该日期已登记，请直接修改原记录。"]
+    calendar_day_save(actor=world.fed_admin, day=day, date=D("2030-01-02"), kind="holiday", name="元旦")
+    assert CalendarDay.objects.get(pk=day.pk).date == D("2030-01-02")
+    calendar_day_delete(actor=world.fed_admin, day=day)
+    assert not CalendarDay.objects.filter(pk=day.pk).exists()
+    assert AuditEvent.objects.filter(action__startswith="deadlines.calendar_day").count() == 3
+
+
+def test_mine_page_scopes_and_counts_queries(world, client, django_assert_max_num_queries):
+    for i in range(30):
+        deadline_upsert(
+            org=world.union_a, source=("t", i), title=f"甲事项{i}", due_on=D("2026-03-10"), url=""
+        )
+    deadline_upsert(org=world.union_b, source=("t", "b"), title="乙事项", due_on=D("2026-03-10"), url="")
+    other = make_user("other_resp", Role.MEMBER, world.union_b)
+    deadline_upsert(
+        org=world.union_b,
+        source=("t", "c"),
+        title="乙个人事项",
+        due_on=D("2026-03-10"),
+        url="",
+        responsible=world.member_a,
+    )
+    client.force_login(world.staff_a)
+    with cal.frozen_today(D("2026-03-09")), django_assert_max_num_queries(12):
+        body = client.get(reverse("deadlines:mine")).content.decode()
+    assert "甲事项29" in body
+    assert "乙事项" not in body
+    assert "还剩 1 天" in body
+    client.force_login(world.member_a)
+    body = client.get(reverse("deadlines:mine")).content.decode()
+    assert "乙个人事项" in body
+    assert "甲事项1" not in body
+    client.force_login(world.fed_admin)
+    with cal.frozen_today(D("2026-03-12")):
+        body = client.get(reverse("deadlines:mine") + "?state=overdue").content.decode()
+    assert "乙事项" in body
+    assert "甲事项0" in body
+    assert "逾期 2 天" in body
+    assert other.pk
