@@ -13,6 +13,9 @@ Rules (documented here and in DOMAIN.md §11):
   falls on a public holiday the period ends on the first working day after the holiday; rules with
   ``roll_forward=True`` (the default for calendar-day legal periods) apply that.  Rolling is only
   done over *holidays and weekends*, i.e. to the next working day.
+* Month/year periods (unit ``months``, 民法典 §202): the period ends on the corresponding day of
+  the last month, or that month's last day when there is no corresponding day; rolled like
+  calendar-day periods.
 * Working-day periods: the due date is the ``days``-th working day after ``start``; such a date is a
   working day by construction, so rolling never applies.
 * Rules live in ``RULES`` and can be overridden or added with ``settings.GONGHUI_DEADLINES``::
@@ -33,6 +36,7 @@ from django.utils import timezone
 
 CALENDAR = "calendar"
 WORKING = "working"
+MONTHS = "months"  # 民法典 §202: the corresponding day of the last month (month end if none)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ RULES: dict[str, tuple | dict] = {
     # 劳动争议调解仲裁法 §14: 调解自收到申请之日起十五日内未达成协议的，当事人可以依法申请仲裁。
     "mediation.case": (15, CALENDAR),
     # 劳动争议调解仲裁法 §27: 仲裁时效期间为一年（从知道或者应当知道其权利被侵害之日起计算）。
-    "mediation.arbitration_limit": {"days": 365, "unit": CALENDAR, "roll_forward": True, "label": "一年"},
+    "mediation.arbitration_limit": {"days": 12, "unit": MONTHS, "roll_forward": True, "label": "一年"},
     # 职工诉求答复期限（本地规则，默认 7 个工作日）。
     "appeals.response": (7, WORKING),
     # 集体协商：书面要求之日起 20 日内书面答复（集体合同规定 §32）。
@@ -73,11 +77,11 @@ def _normalize(value: tuple | dict | Rule) -> Rule:
         return Rule(
             days=int(value["days"]),
             unit=unit,
-            roll_forward=bool(value.get("roll_forward", unit == CALENDAR)),
+            roll_forward=bool(value.get("roll_forward", unit in (CALENDAR, MONTHS))),
             label=str(value.get("label", "")),
         )
     days, unit, *rest = value
-    roll = bool(rest[0]) if rest else unit == CALENDAR
+    roll = bool(rest[0]) if rest else unit in (CALENDAR, MONTHS)
     return Rule(days=int(days), unit=unit, roll_forward=roll)
 
 
@@ -179,9 +183,22 @@ def add_days(start: dt.date, days: int, *, working: bool, roll_forward: bool = F
     return d
 
 
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The corresponding day ``months`` later; the month's last day when there is none (民法典 §202)."""
+    import calendar as _pycal
+
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    return dt.date(year, month, min(start.day, _pycal.monthrange(year, month)[1]))
+
+
 def due_date(rule_name: str, start: dt.date) -> dt.date:
-    """The due date of the period ``rule_name`` that starts counting after ``start``."""
+    """The due date of the period ``rule_name`` that starts counting after ``start``.
+    For a ``months`` rule, ``days`` holds the number of months."""
     r = rule(rule_name)
+    if r.unit == MONTHS:
+        end = add_months(start, r.days)
+        return next_working_day(end) if r.roll_forward else end
     if r.unit == WORKING:
         return add_days(start, r.days, working=True)
     return add_days(start, r.days, working=False, roll_forward=r.roll_forward)

@@ -73,3 +73,13 @@ def test_frozen_today_nests():
 def test_negative_days_rejected():
     with pytest.raises(ValueError, match="days"):
         cal.add_days(D("2026-01-01"), -1, working=False)
+
+
+def test_month_rule_arbitration_limit():
+    # 2025-03-02 + 1 year = 2026-03-02 (Monday)
+    assert cal.due_date("mediation.arbitration_limit", D("2025-03-02")) == D("2026-03-02")
+    # 2025-10-01 + 1 year = 2026-10-01, National Day: rolled to Thursday 2026-10-08
+    assert cal.due_date("mediation.arbitration_limit", D("2025-10-01")) == D("2026-10-08")
+    # Leap day has no corresponding day: Feb 28 of the next year (a Sunday in 2027 -> Monday Mar 1)
+    assert cal.add_months(D("2024-02-29"), 12) == D("2025-02-28")
+    assert cal.due_date("mediation.arbitration_limit", D("2026-02-28")) == D("2027-03-01")
