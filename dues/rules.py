@@ -1,0 +1,116 @@
+"""Pure dues and union-funds arithmetic (DOMAIN.md §3). No database access.
+
+Money is Decimal, rounded ROUND_HALF_UP to the fen. The dues base is the monthly wage rounded down to a
+whole multiple of `base_step` yuan (default 10: "the part below 10 yuan is dropped")."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+
+FEN = Decimal("0.01")
+YUAN = Decimal("1")
+
+# Documented defaults (DOMAIN.md §3; rate and rounding unconfirmed, the split is local to Zhejiang).
+DEFAULTS = {
+    "rate": Decimal("0.005"),  # dues: 0.5% of the monthly wage base (Charter art. 4)
+    "base_step": 10,  # base rounded down to whole 10 yuan
+    "levy_rate": Decimal("0.02"),  # union funds: 2% of the employer's payroll total (TUL art. 43)
+    "grassroots_share": Decimal("0.60"),  # kept by the grassroots union; the rest goes up
+    "lapse_months": 6,  # months without dues before a member is a lapse candidate (Charter art. 6)
+}
+
+
+def setting(key: str):
+    """A dues setting: settings.GONGHUI_DUES[key] if present, else the documented default."""
+    value = getattr(settings, "GONGHUI_DUES", {}).get(key, DEFAULTS[key])
+    if isinstance(DEFAULTS[key], Decimal):
+        return Decimal(str(value))
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Policy:
+    rate: Decimal
+    base_step: int
+    levy_rate: Decimal
+    grassroots_share: Decimal
+
+    @classmethod
+    def defaults(cls) -> "Policy":
+        return cls(
+            rate=setting("rate"),
+            base_step=setting("base_step"),
+            levy_rate=setting("levy_rate"),
+            grassroots_share=setting("grassroots_share"),
+        )
+
+
+def money(value) -> Decimal:
+    """Parse a money amount (str/int/Decimal) to a Decimal in fen, half up. Raises ValueError."""
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        d = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, ValueError):
+        raise ValueError(value) from None
+    if not d.is_finite():
+        raise ValueError(value)
+    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def dues_base(wage: Decimal, step: int) -> Decimal:
+    """The dues base: the wage rounded down to a whole multiple of `step` yuan."""
+    if wage <= 0:
+        return Decimal("0")
+    whole = (wage / step).to_integral_value(rounding=ROUND_DOWN)
+    return (whole * step).quantize(YUAN)
+
+
+def dues_amount(base: Decimal, rate: Decimal) -> Decimal:
+    return (base * rate).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def levy_amount(payroll_total: Decimal, levy_rate: Decimal) -> Decimal:
+    return (payroll_total * levy_rate).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def split(amount: Decimal, grassroots_share: Decimal) -> tuple[Decimal, Decimal]:
+    """Split `amount` between the grassroots union and the higher level. The grassroots part is
+    rounded half up to the fen and the higher level gets the remainder, so the parts always add up."""
+    kept = (amount * grassroots_share).quantize(FEN, rounding=ROUND_HALF_UP)
+    return kept, amount - kept
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def month_end(d: date) -> date:
+    nxt = add_months(month_start(d), 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def add_months(d: date, n: int) -> date:
+    y, m = divmod(d.year * 12 + (d.month - 1) + n, 12)
+    return date(y, m + 1, 1)
+
+
+def parse_month(value: str) -> date:
+    """'2026-11', '2026/11', '202611' or '2026年11月' → date(2026, 11, 1). Raises ValueError."""
+    s = str(value).strip().replace("年", "-").replace("月", "").replace("/", "-").replace(".", "-")
+    if len(s) == 6 and s.isdigit():
+        s = f"{s[:4]}-{s[4:]}"
+    parts = s.split("-")
+    if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+        raise ValueError(value)
+    year, month = int(parts[0]), int(parts[1])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise ValueError(value)
+    return date(year, month, 1)
+
+
+def rate_e4(rate: Decimal) -> int:
+    """A rate in units of 1/10000 (0.5% → 50), for exact integer arithmetic in SQL."""
+    return int((rate * 10000).to_integral_value(rounding=ROUND_HALF_UP))

@@ -1,0 +1,305 @@
+"""Reads of dues and union funds, scoped to what the user may see."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+
+from members.models import Member, MemberStatus
+from orgs import access
+from orgs.models import Organization, OrgKind, subtree_upper
+
+from . import rules
+from .models import (
+    DuesLine,
+    DuesPayment,
+    DuesPolicy,
+    DuesRun,
+    FundsAssessment,
+    FundsPayment,
+    LineKind,
+    WageBase,
+)
+from .permissions import DUES_VIEW
+
+ZERO = Decimal("0.00")
+
+
+# ---- policy -------------------------------------------------------------------------------------------
+
+
+def policy_for(org: Organization) -> rules.Policy:
+    """The policy of the nearest federation above (or at) `org` that has one, else the defaults."""
+    policy = DuesPolicy.objects.filter(org__path__in=org.ancestor_paths()).order_by("-org__depth").first()
+    return policy.as_rules() if policy else rules.Policy.defaults()
+
+
+def policy_federation(org: Organization) -> Organization | None:
+    """The federation whose policy applies to `org`: the nearest federation at or above it."""
+    return (
+        Organization.objects.filter(path__in=org.ancestor_paths(), kind=OrgKind.FEDERATION)
+        .order_by("-depth")
+        .first()
+    )
+
+
+# ---- members a run covers -----------------------------------------------------------------------------
+
+
+def run_member_orgs(org: Organization) -> list[int]:
+    """Organizations whose members belong on `org`'s statement: a union and its branches and groups;
+    for a federation only the members it holds directly (workers whose employer has no union)."""
+    if org.kind == OrgKind.FEDERATION:
+        return [org.pk]
+    return list(
+        Organization.objects.filter(path__gte=org.path, path__lt=subtree_upper(org.path)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def union_of(member: Member) -> Organization:
+    """The union (or holding federation) whose statement carries `member`."""
+    org = member.org
+    if org.kind in (OrgKind.UNION, OrgKind.FEDERATION):
+        return org
+    return Organization.objects.get(path__in=org.ancestor_paths(), kind=OrgKind.UNION)
+
+
+def dues_members(org: Organization) -> QuerySet[Member]:
+    return Member.objects.filter(
+        org_id__in=run_member_orgs(org), status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED]
+    )
+
+
+# ---- home and union pages ------------------------------------------------------------------------------
+
+
+def unions_for(user) -> QuerySet[Organization]:
+    """The unions (and federations) whose dues the user may see, with the arrears of each."""
+    qs = access.scope(
+        Organization.objects.filter(kind__in=[OrgKind.UNION, OrgKind.FEDERATION]),
+        user,
+        DUES_VIEW,
+        org_field="",
+    )
+    return qs.order_by("path")
+
+
+def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
+    """Dues and funds totals per union (two aggregate queries for the whole list)."""
+    ids = [o.pk for o in orgs]
+    out: dict[int, dict] = {
+        i: {"runs": 0, "last_month": None, "due": ZERO, "paid": ZERO, "levy": ZERO, "levy_paid": ZERO}
+        for i in ids
+    }
+    for row in (
+        DuesRun.objects.filter(org_id__in=ids)
+        .values("org_id")
+        .annotate(n=Count("pk"), last=Max("month"), due=Sum("total_amount"), paid=Sum("paid_amount"))
+    ):
+        out[row["org_id"]].update(runs=row["n"], last_month=row["last"], due=row["due"], paid=row["paid"])
+    for row in (
+        FundsAssessment.objects.filter(org_id__in=ids)
+        .values("org_id")
+        .annotate(levy=Sum("levy"), paid=Sum("paid"))
+    ):
+        out[row["org_id"]].update(levy=row["levy"], levy_paid=row["paid"])
+    for v in out.values():
+        v["arrears"] = v["due"] - v["paid"]
+        v["levy_arrears"] = v["levy"] - v["levy_paid"]
+    return out
+
+
+def runs_for(org: Organization) -> QuerySet[DuesRun]:
+    return DuesRun.objects.filter(org=org).order_by("-month")
+
+
+def runs_scoped(user) -> QuerySet[DuesRun]:
+    return access.scope(DuesRun.objects.select_related("org"), user, DUES_VIEW)
+
+
+def run_lines(run: DuesRun, kind: str = "") -> QuerySet[DuesLine]:
+    qs = (
+        DuesLine.objects.filter(run=run)
+        .select_related("member")
+        .order_by("kind", "member__name_pinyin", "id")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def run_kind_counts(run: DuesRun) -> dict[str, int]:
+    rows = DuesLine.objects.filter(run=run).values("kind").annotate(n=Count("pk"))
+    return {r["kind"]: r["n"] for r in rows}
+
+
+def run_unpaid_count(run: DuesRun) -> int:
+    return DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount")).count()
+
+
+# ---- arrears ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ArrearsRow:
+    member: Member
+    months: int
+    amount: Decimal
+    first_month: date
+    last_month: date
+
+
+def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsRow]:
+    """Members of `org` with unpaid dues, most owed first."""
+    rows = (
+        DuesLine.objects.filter(org=org, kind=LineKind.CHARGED, paid__lt=F("amount"))
+        .values("member_id")
+        .annotate(
+            months=Count("pk"),
+            due=Sum("amount"),
+            paid=Sum("paid"),
+            first=Min("month"),
+            last=Max("month"),
+        )
+        .order_by("-due", "member_id")
+    )
+    if limit:
+        rows = rows[:limit]
+    rows = list(rows)
+    members = Member.objects.in_bulk([r["member_id"] for r in rows])
+    return [
+        ArrearsRow(
+            member=members[r["member_id"]],
+            months=r["months"],
+            amount=r["due"] - r["paid"],
+            first_month=r["first"],
+            last_month=r["last"],
+        )
+        for r in rows
+    ]
+
+
+def union_arrears(org: Organization) -> Decimal:
+    agg = DuesRun.objects.filter(org=org).aggregate(due=Sum("total_amount"), paid=Sum("paid_amount"))
+    return (agg["due"] or ZERO) - (agg["paid"] or ZERO)
+
+
+def member_dues(member: Member) -> list[DuesLine]:
+    """A member's own statement lines, newest first (for the self-service page)."""
+    return list(DuesLine.objects.filter(member=member).select_related("run").order_by("-month"))
+
+
+def member_arrears_total(member: Member) -> Decimal:
+    agg = DuesLine.objects.filter(member=member, kind=LineKind.CHARGED).aggregate(
+        due=Sum("amount"), paid=Sum("paid")
+    )
+    return (agg["due"] or ZERO) - (agg["paid"] or ZERO)
+
+
+def last_paid_month(member: Member) -> date | None:
+    """The latest month for which the member paid dues (in full or in part); None if never.
+    The members app uses it to list lapse candidates (6 months without dues, Charter art. 6)."""
+    return DuesLine.objects.filter(member=member, paid__gt=0).aggregate(m=Max("month"))["m"]
+
+
+def last_paid_month_by_member(member_ids: list[int]) -> dict[int, date]:
+    """last_paid_month for many members at once: {member_id: month} (members never paid are absent)."""
+    out: dict[int, date] = {}
+    ids = list(member_ids)
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        for mid, month in (
+            DuesLine.objects.filter(member_id__in=chunk, paid__gt=0)
+            .values("member_id")
+            .annotate(m=Max("month"))
+            .values_list("member_id", "m")
+        ):
+            out[mid] = month
+    return out
+
+
+# ---- wage bases ---------------------------------------------------------------------------------------
+
+
+def wage_rows(org: Organization, q: str = "") -> QuerySet[Member]:
+    """Members of `org`'s statement with their latest wage base (annotated as `base`, `base_month`)."""
+    latest = WageBase.objects.filter(member=OuterRef("pk")).order_by("-month")
+    qs = dues_members(org).annotate(
+        base=Subquery(latest.values("base")[:1]), base_month=Subquery(latest.values("month")[:1])
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(member_no__icontains=q))
+    return qs.order_by("name_pinyin", "id")
+
+
+# ---- ledger -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerRow:
+    month: date
+    dues_due: Decimal = ZERO
+    dues_paid: Decimal = ZERO
+    payroll_total: Decimal = ZERO
+    levy: Decimal = ZERO
+    levy_paid: Decimal = ZERO
+    kept: Decimal = ZERO
+    remitted: Decimal = ZERO
+
+    @property
+    def dues_arrears(self) -> Decimal:
+        return self.dues_due - self.dues_paid
+
+    @property
+    def levy_arrears(self) -> Decimal:
+        return self.levy - self.levy_paid
+
+
+@dataclass
+class Ledger:
+    org: Organization
+    rows: list[LedgerRow] = field(default_factory=list)
+    total: LedgerRow = field(default_factory=lambda: LedgerRow(month=date(1900, 1, 1)))
+
+
+LEDGER_FIELDS = ("dues_due", "dues_paid", "payroll_total", "levy", "levy_paid", "kept", "remitted")
+
+
+def union_ledger(org: Organization, year: int | None = None) -> Ledger:
+    """Month by month: dues charged and paid, the payroll total, the 2% levy, what arrived and how it
+    was split. The totals row is the sum of the rows (the parts always add up exactly)."""
+    runs = DuesRun.objects.filter(org=org)
+    funds = FundsAssessment.objects.filter(org=org)
+    if year:
+        runs, funds = runs.filter(month__year=year), funds.filter(month__year=year)
+    by_month: dict[date, LedgerRow] = {}
+    for r in runs.values("month", "total_amount", "paid_amount"):
+        row = by_month.setdefault(r["month"], LedgerRow(month=r["month"]))
+        row.dues_due, row.dues_paid = r["total_amount"], r["paid_amount"]
+    for f in funds.values("month", "payroll_total", "levy", "paid", "kept", "remitted"):
+        row = by_month.setdefault(f["month"], LedgerRow(month=f["month"]))
+        row.payroll_total, row.levy, row.levy_paid = f["payroll_total"], f["levy"], f["paid"]
+        row.kept, row.remitted = f["kept"], f["remitted"]
+    ledger = Ledger(org=org, rows=[by_month[m] for m in sorted(by_month, reverse=True)])
+    for name in LEDGER_FIELDS:
+        setattr(ledger.total, name, sum((getattr(r, name) for r in ledger.rows), ZERO))
+    return ledger
+
+
+def funds_for(org: Organization) -> QuerySet[FundsAssessment]:
+    return FundsAssessment.objects.filter(org=org).order_by("-month")
+
+
+def funds_payments(assessment: FundsAssessment) -> QuerySet[FundsPayment]:
+    return FundsPayment.objects.filter(assessment=assessment).order_by("-paid_on", "-id")
+
+
+def payments_for_line(line: DuesLine) -> QuerySet[DuesPayment]:
+    return DuesPayment.objects.filter(line=line).order_by("paid_on", "id")
+
+
+def recent_payments(org: Organization, limit: int = 20) -> QuerySet[DuesPayment]:
+    return DuesPayment.objects.filter(org=org).select_related("member").order_by("-created_at", "-id")[:limit]

@@ -1,0 +1,575 @@
+"""Writes of dues and union funds. Every function owns its transaction, refuses bad input with a
+Chinese ValidationError (saving nothing) and writes its audit event inside the transaction."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from core import crypto
+from members.models import Member, MemberStatus
+from orgs.models import Organization, OrgKind
+
+from . import rules, selectors
+from .models import (
+    DuesLine,
+    DuesPayment,
+    DuesPolicy,
+    DuesRun,
+    FundsAssessment,
+    FundsPayment,
+    LineKind,
+    PayMethod,
+    PayrollBatch,
+    WageBase,
+    WageSource,
+)
+from .payroll import read_payroll
+
+ZERO = Decimal("0.00")
+MAX_WAGE = Decimal("1000000")
+MAX_PAYROLL = Decimal("100000000000")
+RUN_KINDS = (OrgKind.UNION, OrgKind.FEDERATION)
+WAGE_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED, MemberStatus.APPLIED)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _check_month(month: date, *, field: str = "month") -> date:
+    if not isinstance(month, date):
+        raise ValidationError({field: [_("请选择月份。")]})
+    month = rules.month_start(month)
+    if month > rules.month_start(_today()):
+        raise ValidationError({field: [_("不能核定未来月份。")]})
+    if month.year < 2000:
+        raise ValidationError({field: [_("月份不正确。")]})
+    return month
+
+
+def _check_run_org(org: Organization) -> None:
+    if org.kind not in RUN_KINDS:
+        raise ValidationError(_("会费按基层工会核定，请在所属基层工会办理。"))
+
+
+# ---- policy -------------------------------------------------------------------------------------------
+
+
+def policy_update(
+    *,
+    org: Organization,
+    rate: Decimal,
+    base_step: int,
+    levy_rate: Decimal,
+    grassroots_share: Decimal,
+    actor,
+) -> DuesPolicy:
+    if org.kind != OrgKind.FEDERATION:
+        raise ValidationError(_("会费与经费标准由总工会（联合会）设定。"))
+    errors: dict[str, list[str]] = {}
+    if rate is None or not (Decimal("0") < rate <= Decimal("0.1")):
+        errors["rate"] = [_("会费比例应在0到10%之间（0.5%填0.0050）。")]
+    if base_step is None or base_step < 1 or base_step > 1000:
+        errors["base_step"] = [_("基数取整应为1到1000元之间的整数。")]
+    if levy_rate is None or not (Decimal("0") < levy_rate <= Decimal("0.1")):
+        errors["levy_rate"] = [_("经费拨缴比例应在0到10%之间（2%填0.0200）。")]
+    if grassroots_share is None or not (Decimal("0") <= grassroots_share <= Decimal("1")):
+        errors["grassroots_share"] = [_("基层留成比例应在0到1之间（60%填0.6000）。")]
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "rate": rate,
+        "base_step": base_step,
+        "levy_rate": levy_rate,
+        "grassroots_share": grassroots_share,
+    }
+    with transaction.atomic():
+        policy, created = DuesPolicy.objects.select_for_update().get_or_create(
+            org=org, defaults={**values, "updated_by": actor if getattr(actor, "pk", None) else None}
+        )
+        if not created:
+            for k, v in values.items():
+                setattr(policy, k, v)
+            policy.updated_by = actor if getattr(actor, "pk", None) else None
+            policy.save()
+        audit_record(
+            actor=actor,
+            action="dues.policy_update",
+            target=policy,
+            org=org,
+            details={k: str(v) for k, v in values.items()},
+        )
+    return policy
+
+
+# ---- wage bases ---------------------------------------------------------------------------------------
+
+
+def _parse_wage(value) -> Decimal:
+    try:
+        wage = rules.money(value)
+    except ValueError:
+        raise ValidationError(_("工资金额无效。")) from None
+    if wage < 0:
+        raise ValidationError(_("工资金额不能为负数。"))
+    if wage > MAX_WAGE:
+        raise ValidationError(_("工资金额超过100万元，请核对。"))
+    return wage
+
+
+def wage_set(*, member: Member, month: date, wage, actor, source: str = WageSource.ENTERED) -> WageBase:
+    """Record `member`'s monthly wage from `month` on (replacing an entry for the same month)."""
+    month = rules.month_start(month) if isinstance(month, date) else month
+    if not isinstance(month, date):
+        raise ValidationError({"month": [_("请选择月份。")]})
+    try:
+        amount = _parse_wage(wage)
+    except ValidationError as e:
+        raise ValidationError({"wage": e.messages}) from None
+    if member.status not in WAGE_STATUSES:
+        raise ValidationError(
+            _("该会员会籍状态为“%(s)s”，不需要工资基数。") % {"s": member.get_status_display()}
+        )
+    policy = selectors.policy_for(member.org)
+    with transaction.atomic():
+        wb, created = WageBase.objects.update_or_create(
+            member=member,
+            month=month,
+            defaults={
+                "org_id": member.org_id,
+                "wage_enc": crypto.encrypt(str(amount)),
+                "base": rules.dues_base(amount, policy.base_step),
+                "source": source,
+                "created_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="dues.wage_set",
+            target=member,
+            org=member.org,
+            details={"month": month.isoformat(), "created": created},
+        )
+    return wb
+
+
+def wage_import(*, org: Organization, month: date, content: bytes, filename: str, actor) -> dict:
+    """Import a payroll sheet (member number or ID number + wage) for the members of `org`.
+    Every bad row is reported (row number and reason, in Chinese) and then nothing is saved."""
+    from members.services import id_hash
+
+    _check_run_org(org)
+    month = _check_month(month)
+    rows = read_payroll(content, filename)
+    members = Member.objects.filter(
+        org_id__in=selectors.run_member_orgs(org), status__in=WAGE_STATUSES
+    ).order_by()
+    cols = ("pk", "name", "member_no", "id_number_hash", "status")
+    by_no, by_hash = {}, {}
+    for m in members.values_list(*cols):
+        rec = dict(zip(cols, m, strict=True))
+        if rec["member_no"]:
+            by_no[rec["member_no"]] = rec
+        by_hash[rec["id_number_hash"]] = rec
+    policy = selectors.policy_for(org)
+    errors: list[str] = []
+    seen: dict[int, int] = {}
+    parsed: list[tuple[int, Decimal]] = []
+    for r in rows:
+        rec = None
+        if r.member_no:
+            rec = by_no.get(r.member_no)
+            if rec is None:
+                errors.append(
+                    _("第%(row)d行：本工会没有会员编号为“%(v)s”的在册会员。")
+                    % {"row": r.row, "v": r.member_no}
+                )
+                continue
+        elif r.id_number:
+            if len(r.id_number) != 18:
+                errors.append(_("第%(row)d行：身份证号应为18位，请把该列设为文本格式。") % {"row": r.row})
+                continue
+            rec = by_hash.get(id_hash(r.id_number))
+            if rec is None:
+                errors.append(_("第%(row)d行：本工会没有该身份证号的在册会员。") % {"row": r.row})
+                continue
+        else:
+            errors.append(_("第%(row)d行：会员编号和身份证号都为空。") % {"row": r.row})
+            continue
+        if r.name and r.name != rec["name"]:
+            errors.append(
+                _("第%(row)d行：姓名“%(a)s”与系统中的“%(b)s”不一致。")
+                % {"row": r.row, "a": r.name, "b": rec["name"]}
+            )
+            continue
+        if r.wage is None or str(r.wage).strip() == "":
+            errors.append(_("第%(row)d行：工资为空。") % {"row": r.row})
+            continue
+        try:
+            wage = _parse_wage(r.wage)
+        except ValidationError as e:
+            errors.append(_("第%(row)d行：%(msg)s") % {"row": r.row, "msg": e.messages[0]})
+            continue
+        if rec["pk"] in seen:
+            errors.append(
+                _("第%(row)d行：与第%(other)d行是同一会员。") % {"row": r.row, "other": seen[rec["pk"]]}
+            )
+            continue
+        seen[rec["pk"]] = r.row
+        parsed.append((rec["pk"], wage))
+    if errors:
+        raise ValidationError(errors)
+    member_orgs = dict(Member.objects.filter(pk__in=[p[0] for p in parsed]).values_list("pk", "org_id"))
+    user = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        existing = {
+            w.member_id: w
+            for w in WageBase.objects.select_for_update().filter(member_id__in=list(seen), month=month)
+        }
+        new, changed = [], []
+        for member_id, wage in parsed:
+            values = {
+                "org_id": member_orgs[member_id],
+                "wage_enc": crypto.encrypt(str(wage)),
+                "base": rules.dues_base(wage, policy.base_step),
+                "source": WageSource.IMPORTED,
+                "created_by": user,
+            }
+            if member_id in existing:
+                w = existing[member_id]
+                for k, v in values.items():
+                    setattr(w, k, v)
+                changed.append(w)
+            else:
+                new.append(WageBase(member_id=member_id, month=month, **values))
+        WageBase.objects.bulk_create(new, batch_size=2000)
+        WageBase.objects.bulk_update(
+            changed, ["org_id", "wage_enc", "base", "source", "created_by"], batch_size=2000
+        )
+        result = {
+            "rows": len(parsed),
+            "created": len(new),
+            "updated": len(changed),
+            "month": month.isoformat(),
+        }
+        audit_record(
+            actor=actor,
+            action="dues.wage_import",
+            target=org,
+            org=org,
+            details={**result, "filename": filename[:100]},
+        )
+    return result
+
+
+# ---- monthly runs -------------------------------------------------------------------------------------
+
+
+LINES_SQL = """
+INSERT INTO dues_duesline (run_id, org_id, member_id, month, kind, base, amount, paid)
+SELECT %(run)s, %(org)s, m.id, %(month)s,
+  CASE WHEN m.status = 'retained' THEN 'exempt' WHEN w.base IS NULL THEN 'missing' ELSE 'charged' END,
+  CASE WHEN m.status = 'retained' OR w.base IS NULL THEN NULL
+       ELSE (CAST(w.base AS BIGINT) / %(step)s) * %(step)s END,
+  CASE WHEN m.status = 'retained' OR w.base IS NULL THEN 0
+       ELSE (((CAST(w.base AS BIGINT) / %(step)s) * %(step)s * 100 * %(rate)s + 5000) / 10000) / 100.0 END,
+  0
+FROM members_member m
+LEFT JOIN dues_wagebase w ON w.member_id = m.id AND w.month = (
+  SELECT MAX(w2.month) FROM dues_wagebase w2 WHERE w2.member_id = m.id AND w2.month <= %(month)s)
+WHERE m.org_id IN ({orgs})
+  AND m.status IN ('active', 'retained')
+  AND (m.joined_on IS NULL OR m.joined_on <= %(month_end)s)
+"""
+
+
+def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy) -> None:
+    """One INSERT … SELECT: a line per active or retained member; amounts in exact integer fen
+    (base × rate, rounded half up), so the database does the whole run without Python loops."""
+    org_ids = [int(i) for i in selectors.run_member_orgs(org)]
+    adapt = connection.ops.adapt_datefield_value
+    sql = LINES_SQL.format(orgs=", ".join(str(i) for i in org_ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            {
+                "run": run.pk,
+                "org": org.pk,
+                "month": adapt(run.month),
+                "month_end": adapt(rules.month_end(run.month)),
+                "step": int(policy.base_step),
+                "rate": rules.rate_e4(policy.rate),
+            },
+        )
+
+
+def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
+    """Compute `org`'s dues statement for `month`. Running it again for the same month replaces the
+    statement (same result for the same data) until the first payment is recorded against it."""
+    _check_run_org(org)
+    month = _check_month(month)
+    policy = selectors.policy_for(org)
+    if policy.rate * 10000 != rules.rate_e4(policy.rate):
+        raise ValidationError(_("会费比例最多保留四位小数。"))
+    with transaction.atomic():
+        run, created = DuesRun.objects.get_or_create(
+            org=org,
+            month=month,
+            defaults={"rate": policy.rate, "base_step": policy.base_step, "created_by": _user(actor)},
+        )
+        run = DuesRun.objects.select_for_update().get(pk=run.pk)
+        if not created:
+            if run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists():
+                raise ValidationError(
+                    _("%(m)s的会费已有缴费记录，不能重新核定。") % {"m": f"{month:%Y年%m月}"}
+                )
+            with connection.cursor() as cur:
+                cur.execute("DELETE FROM dues_duesline WHERE run_id = %s", [run.pk])
+            run.rate, run.base_step = policy.rate, policy.base_step
+        _fill_lines(run, org, policy)
+        _refresh_totals(run)
+        audit_record(
+            actor=actor,
+            action="dues.run" if created else "dues.rerun",
+            target=run,
+            org=org,
+            details={
+                "month": month.isoformat(),
+                "charged": run.charged_count,
+                "exempt": run.exempt_count,
+                "missing": run.missing_count,
+                "total": str(run.total_amount),
+            },
+        )
+    return run
+
+
+def _refresh_totals(run: DuesRun) -> None:
+    counts = {LineKind.CHARGED: 0, LineKind.EXEMPT: 0, LineKind.MISSING: 0}
+    total_base, total_amount = ZERO, ZERO
+    for row in (
+        DuesLine.objects.filter(run=run)
+        .values("kind")
+        .annotate(n=Count("pk"), b=Sum("base"), a=Sum("amount"))
+    ):
+        counts[row["kind"]] = row["n"]
+        if row["kind"] == LineKind.CHARGED:
+            total_base, total_amount = row["b"] or ZERO, row["a"] or ZERO
+    run.charged_count = counts[LineKind.CHARGED]
+    run.exempt_count = counts[LineKind.EXEMPT]
+    run.missing_count = counts[LineKind.MISSING]
+    run.total_base, run.total_amount, run.paid_amount = total_base, total_amount, ZERO
+    run.save()
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+# ---- payments -----------------------------------------------------------------------------------------
+
+
+def dues_payment_record(
+    *, line: DuesLine, actor, amount=None, paid_on: date | None = None, method: str = PayMethod.CASH
+) -> DuesPayment:
+    """Record one member's payment against a statement line (the whole outstanding amount by default)."""
+    paid_on = paid_on or _today()
+    if method not in PayMethod.values:
+        raise ValidationError({"method": [_("请选择缴费方式。")]})
+    if paid_on > _today():
+        raise ValidationError({"paid_on": [_("缴费日期不能晚于今天。")]})
+    with transaction.atomic():
+        line = DuesLine.objects.select_for_update().select_related("member", "run").get(pk=line.pk)
+        if line.kind != LineKind.CHARGED:
+            raise ValidationError(_("该会员本月为“%(k)s”，无需缴费。") % {"k": line.get_kind_display()})
+        outstanding = line.amount - line.paid
+        if outstanding <= 0:
+            raise ValidationError(
+                _("%(name)s %(m)s的会费已缴清。") % {"name": line.member.name, "m": f"{line.month:%Y年%m月}"}
+            )
+        if amount in (None, ""):
+            value = outstanding
+        else:
+            try:
+                value = rules.money(amount)
+            except ValueError:
+                raise ValidationError({"amount": [_("金额无效。")]}) from None
+        if value <= 0:
+            raise ValidationError({"amount": [_("金额必须大于0。")]})
+        if value > outstanding:
+            raise ValidationError({"amount": [_("金额超过未缴的%(o)s元。") % {"o": outstanding}]})
+        payment = DuesPayment.objects.create(
+            org_id=line.org_id,
+            member_id=line.member_id,
+            line=line,
+            month=line.month,
+            amount=value,
+            paid_on=paid_on,
+            method=method,
+            recorded_by=_user(actor),
+        )
+        DuesLine.objects.filter(pk=line.pk).update(paid=F("paid") + value)
+        DuesRun.objects.filter(pk=line.run_id).update(paid_amount=F("paid_amount") + value)
+        audit_record(
+            actor=actor,
+            action="dues.payment_record",
+            target=payment,
+            org=line.run.org,
+            target_label=f"{line.member.name} {line.month:%Y-%m}",
+            details={"amount": str(value), "method": method, "month": line.month.isoformat()},
+        )
+    return payment
+
+
+def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> PayrollBatch:
+    """Payroll deduction: every line of the run with money outstanding is paid in full at once."""
+    paid_on = paid_on or _today()
+    if paid_on > _today():
+        raise ValidationError({"paid_on": [_("代扣日期不能晚于今天。")]})
+    with transaction.atomic():
+        run = DuesRun.objects.select_for_update().select_related("org").get(pk=run.pk)
+        open_lines = list(
+            DuesLine.objects.select_for_update()
+            .filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount"))
+            .values_list("pk", "member_id", "amount", "paid")
+        )
+        if not open_lines:
+            raise ValidationError(
+                _("%(m)s的会费已全部缴清，没有需要代扣的明细。") % {"m": f"{run.month:%Y年%m月}"}
+            )
+        total = sum((a - p for _pk, _m, a, p in open_lines), ZERO)
+        batch = PayrollBatch.objects.create(
+            org=run.org,
+            run=run,
+            paid_on=paid_on,
+            line_count=len(open_lines),
+            total=total,
+            recorded_by=_user(actor),
+        )
+        DuesPayment.objects.bulk_create(
+            [
+                DuesPayment(
+                    org_id=run.org_id,
+                    member_id=member_id,
+                    line_id=pk,
+                    month=run.month,
+                    amount=a - p,
+                    paid_on=paid_on,
+                    method=PayMethod.PAYROLL,
+                    batch=batch,
+                    recorded_by=_user(actor),
+                )
+                for pk, member_id, a, p in open_lines
+            ],
+            batch_size=2000,
+        )
+        DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount")).update(paid=F("amount"))
+        DuesRun.objects.filter(pk=run.pk).update(paid_amount=F("paid_amount") + total)
+        audit_record(
+            actor=actor,
+            action="dues.batch_record",
+            target=batch,
+            org=run.org,
+            details={"month": run.month.isoformat(), "lines": len(open_lines), "total": str(total)},
+        )
+    return batch
+
+
+# ---- union funds --------------------------------------------------------------------------------------
+
+
+def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> FundsAssessment:
+    """Enter the employer's payroll total of a month; the levy (2% by default) follows from it.
+    The figure can be corrected until money has arrived against it."""
+    _check_run_org(org)
+    month = _check_month(month)
+    try:
+        total = rules.money(payroll_total)
+    except ValueError:
+        raise ValidationError({"payroll_total": [_("工资总额无效。")]}) from None
+    if total < 0:
+        raise ValidationError({"payroll_total": [_("工资总额不能为负数。")]})
+    if total > MAX_PAYROLL:
+        raise ValidationError({"payroll_total": [_("工资总额过大，请核对。")]})
+    policy = selectors.policy_for(org)
+    levy = rules.levy_amount(total, policy.levy_rate)
+    with transaction.atomic():
+        fa = FundsAssessment.objects.select_for_update().filter(org=org, month=month).first()
+        if fa is not None and fa.paid > 0:
+            raise ValidationError(
+                _("%(m)s的工会经费已有到账记录，不能修改工资总额。") % {"m": f"{month:%Y年%m月}"}
+            )
+        values = {
+            "payroll_total": total,
+            "levy_rate": policy.levy_rate,
+            "levy": levy,
+            "grassroots_share": policy.grassroots_share,
+        }
+        if fa is None:
+            fa = FundsAssessment.objects.create(org=org, month=month, created_by=_user(actor), **values)
+        else:
+            for k, v in values.items():
+                setattr(fa, k, v)
+            fa.save()
+        audit_record(
+            actor=actor,
+            action="dues.funds_assess",
+            target=fa,
+            org=org,
+            details={"month": month.isoformat(), "payroll_total": str(total), "levy": str(levy)},
+        )
+    return fa
+
+
+def funds_payment_record(
+    *, assessment: FundsAssessment, amount, actor, paid_on: date | None = None, note: str = ""
+) -> FundsPayment:
+    """Money from the employer against a month's levy, split at once between the grassroots union
+    and the higher level (the two parts add up to the payment exactly)."""
+    paid_on = paid_on or _today()
+    if paid_on > _today():
+        raise ValidationError({"paid_on": [_("到账日期不能晚于今天。")]})
+    try:
+        value = rules.money(amount)
+    except ValueError:
+        raise ValidationError({"amount": [_("金额无效。")]}) from None
+    if value <= 0:
+        raise ValidationError({"amount": [_("金额必须大于0。")]})
+    with transaction.atomic():
+        fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=assessment.pk)
+        if value > fa.levy - fa.paid:
+            raise ValidationError({"amount": [_("金额超过未拨缴的%(o)s元。") % {"o": fa.levy - fa.paid}]})
+        kept, remitted = rules.split(value, fa.grassroots_share)
+        payment = FundsPayment.objects.create(
+            org=fa.org,
+            assessment=fa,
+            amount=value,
+            kept=kept,
+            remitted=remitted,
+            paid_on=paid_on,
+            note=note[:200],
+            recorded_by=_user(actor),
+        )
+        FundsAssessment.objects.filter(pk=fa.pk).update(
+            paid=F("paid") + value, kept=F("kept") + kept, remitted=F("remitted") + remitted
+        )
+        audit_record(
+            actor=actor,
+            action="dues.funds_payment_record",
+            target=payment,
+            org=fa.org,
+            target_label=f"{fa.org.name} {fa.month:%Y-%m}",
+            details={
+                "amount": str(value),
+                "kept": str(kept),
+                "remitted": str(remitted),
+                "month": fa.month.isoformat(),
+            },
+        )
+    return payment

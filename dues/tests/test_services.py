@@ -1,0 +1,362 @@
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import xlsxwriter
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from core import crypto
+from dues import selectors, services
+from dues.models import DuesLine, DuesPayment, DuesRun, LineKind, WageBase
+from members.models import MemberStatus
+
+from .factories import make_member
+
+D = Decimal
+SEP, OCT = date(2026, 9, 1), date(2026, 10, 1)
+
+
+@pytest.fixture
+def crew(world):
+    """Union A: two paying members (one in the branch), one retained, one without a wage base,
+    plus people who must not appear on the statement."""
+    ua = world.union_a
+    c = type("Crew", (), {})()
+    c.zhang = make_member(ua, "张三", member_no="A001")
+    c.li = make_member(world.branch_a, "李四", member_no="A002")
+    c.wang = make_member(ua, "王五", member_no="A003", status=MemberStatus.RETAINED)
+    c.zhao = make_member(ua, "赵六", member_no="A004")
+    c.gone = make_member(ua, "钱七", member_no="A005", status=MemberStatus.WITHDRAWN)
+    c.new = make_member(ua, "孙八", member_no="A006", joined_on=date(2026, 11, 3))
+    c.other = make_member(world.union_b, "周九", member_no="B001")
+    for m, wage in (
+        (c.zhang, "4567.89"),
+        (c.li, "5001"),
+        (c.wang, "3000"),
+        (c.new, "6000"),
+        (c.other, "7000"),
+    ):
+        services.wage_set(member=m, month=SEP, wage=wage, actor=world.finance_a)
+    return c
+
+
+def lines_of(run):
+    return {
+        (line.member.name, line.kind, line.base, line.amount)
+        for line in DuesLine.objects.filter(run=run).select_related("member")
+    }
+
+
+def test_run_produces_the_statement(world, crew):
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert lines_of(run) == {
+        ("张三", "charged", D("4560.00"), D("22.80")),
+        ("李四", "charged", D("5000.00"), D("25.00")),
+        ("王五", "exempt", None, D("0.00")),
+        ("赵六", "missing", None, D("0.00")),
+    }
+    run.refresh_from_db()
+    assert (run.charged_count, run.exempt_count, run.missing_count) == (2, 1, 1)
+    assert (run.total_base, run.total_amount, run.paid_amount) == (D("9560.00"), D("47.80"), D("0.00"))
+    assert (run.rate, run.base_step) == (D("0.0050"), 10)
+    assert AuditEvent.objects.filter(action="dues.run", target_id=str(run.pk)).count() == 1
+
+
+def test_wage_is_encrypted_and_base_effective_from_its_month(world, crew):
+    services.wage_set(member=crew.zhang, month=date(2026, 11, 1), wage="8000", actor=world.finance_a)
+    wb = WageBase.objects.get(member=crew.zhang, month=SEP)
+    assert crypto.decrypt(wb.wage_enc) == "4567.89"
+    assert "4567" not in wb.wage_enc
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert DuesLine.objects.get(run=run, member=crew.zhang).amount == D("22.80")
+    run11 = services.dues_run(org=world.union_a, month=date(2026, 11, 1), actor=world.finance_a)
+    assert DuesLine.objects.get(run=run11, member=crew.zhang).amount == D("40.00")
+    # joined on 3 November: on November's statement, not October's
+    assert DuesLine.objects.filter(run=run11, member=crew.new).count() == 1
+    assert DuesLine.objects.filter(run=run, member=crew.new).count() == 0
+
+
+def test_rerun_is_idempotent_until_paid(world, crew):
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    first = lines_of(run)
+    services.wage_set(member=crew.zhao, month=SEP, wage="3999.99", actor=world.finance_a)
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert again.pk == run.pk
+    assert DuesRun.objects.filter(org=world.union_a).count() == 1
+    assert lines_of(again) == (first - {("赵六", "missing", None, D("0.00"))}) | {
+        ("赵六", "charged", D("3990.00"), D("19.95"))
+    }
+    assert services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a).total_amount == D("67.75")
+    assert DuesLine.objects.filter(run=run).count() == 4
+    line = DuesLine.objects.get(run=run, member=crew.zhang)
+    services.dues_payment_record(line=line, amount="1", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="已有缴费记录，不能重新核定"):
+        services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert DuesLine.objects.get(pk=line.pk).paid == D("1.00")
+
+
+def test_run_uses_the_federation_policy(world, crew):
+    services.policy_update(
+        org=world.fed,
+        rate=D("0.01"),
+        base_step=100,
+        levy_rate=D("0.02"),
+        grassroots_share=D("0.6"),
+        actor=world.fed_admin,
+    )
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert DuesLine.objects.get(run=run, member=crew.zhang).amount == D("45.00")  # 4500 × 1%
+    assert (run.rate, run.base_step) == (D("0.0100"), 100)
+
+
+def test_run_refuses_future_months_and_branches(world, crew):
+    with pytest.raises(ValidationError, match="不能核定未来月份"):
+        services.dues_run(org=world.union_a, month=date(2099, 1, 1), actor=world.finance_a)
+    with pytest.raises(ValidationError, match="请在所属基层工会办理"):
+        services.dues_run(org=world.branch_a, month=OCT, actor=world.finance_a)
+    assert DuesRun.objects.count() == 0
+
+
+def test_individual_payments_and_receipt(world, crew):
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    line = DuesLine.objects.get(run=run, member=crew.zhang)
+    p1 = services.dues_payment_record(
+        line=line, amount="10", actor=world.finance_a, paid_on=date(2026, 10, 20)
+    )
+    assert p1.receipt_no == f"HF2026{p1.pk:08d}"
+    with pytest.raises(ValidationError, match="超过未缴的12.80元"):
+        services.dues_payment_record(line=line, amount="12.81", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="金额必须大于0"):
+        services.dues_payment_record(line=line, amount="0", actor=world.finance_a)
+    services.dues_payment_record(line=line, actor=world.finance_a)  # the rest
+    line.refresh_from_db()
+    assert line.paid == D("22.80")
+    with pytest.raises(ValidationError, match="已缴清"):
+        services.dues_payment_record(line=line, actor=world.finance_a)
+    exempt = DuesLine.objects.get(run=run, member=crew.wang)
+    with pytest.raises(ValidationError, match="无需缴费"):
+        services.dues_payment_record(line=exempt, actor=world.finance_a)
+    run.refresh_from_db()
+    assert run.paid_amount == D("22.80")
+    assert DuesPayment.objects.filter(line=line).count() == 2
+    assert AuditEvent.objects.filter(action="dues.payment_record").count() == 2
+
+
+def test_payroll_batch_pays_everything_outstanding(world, crew):
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    zhang = DuesLine.objects.get(run=run, member=crew.zhang)
+    services.dues_payment_record(line=zhang, amount="2.80", actor=world.finance_a)
+    batch = services.dues_batch_record(run=run, actor=world.finance_a, paid_on=date(2026, 11, 5))
+    assert (batch.line_count, batch.total) == (2, D("45.00"))
+    assert sorted(DuesPayment.objects.filter(batch=batch).values_list("amount", flat=True)) == [
+        D("20.00"),
+        D("25.00"),
+    ]
+    run.refresh_from_db()
+    assert run.paid_amount == run.total_amount == D("47.80")
+    assert selectors.member_arrears(world.union_a) == []
+    with pytest.raises(ValidationError, match="已全部缴清"):
+        services.dues_batch_record(run=run, actor=world.finance_a)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        services.dues_batch_record(run=run, actor=world.finance_a, paid_on=date(2099, 1, 1))
+
+
+def test_arrears_and_last_paid_month(world, crew):
+    sep = services.dues_run(org=world.union_a, month=SEP, actor=world.finance_a)
+    services.dues_batch_record(run=sep, actor=world.finance_a)
+    octo = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    services.dues_payment_record(line=DuesLine.objects.get(run=octo, member=crew.li), actor=world.finance_a)
+    rows = selectors.member_arrears(world.union_a)
+    assert [(r.member.name, r.months, r.amount, r.first_month) for r in rows] == [
+        ("张三", 1, D("22.80"), OCT)
+    ]
+    assert selectors.union_arrears(world.union_a) == D("22.80")
+    assert selectors.member_arrears_total(crew.zhang) == D("22.80")
+    assert selectors.last_paid_month(crew.zhang) == SEP
+    assert selectors.last_paid_month(crew.li) == OCT
+    assert selectors.last_paid_month(crew.zhao) is None
+    assert selectors.last_paid_month_by_member([crew.zhang.pk, crew.li.pk, crew.zhao.pk]) == {
+        crew.zhang.pk: SEP,
+        crew.li.pk: OCT,
+    }
+
+
+def test_funds_levy_payments_split_and_ledger_reconcile(world, crew):
+    fa = services.funds_assess(org=world.union_a, month=SEP, payroll_total="123456.78", actor=world.finance_a)
+    assert (fa.levy, fa.levy_rate, fa.grassroots_share) == (D("2469.14"), D("0.0200"), D("0.6000"))
+    fa = services.funds_assess(org=world.union_a, month=SEP, payroll_total="200000", actor=world.finance_a)
+    assert fa.levy == D("4000.00")
+    p = services.funds_payment_record(assessment=fa, amount="1234.57", actor=world.finance_a)
+    assert (p.kept, p.remitted) == (D("740.74"), D("493.83"))
+    services.funds_payment_record(assessment=fa, amount="0.05", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="超过未拨缴的2765.38元"):
+        services.funds_payment_record(assessment=fa, amount="2765.39", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="不能修改工资总额"):
+        services.funds_assess(org=world.union_a, month=SEP, payroll_total="1", actor=world.finance_a)
+    services.funds_assess(org=world.union_a, month=OCT, payroll_total="98765.43", actor=world.finance_a)
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    services.dues_payment_record(line=DuesLine.objects.get(run=run, member=crew.li), actor=world.finance_a)
+
+    ledger = selectors.union_ledger(world.union_a)
+    assert [r.month for r in ledger.rows] == [OCT, SEP]
+    oct_row, sep_row = ledger.rows
+    assert (oct_row.dues_due, oct_row.dues_paid, oct_row.dues_arrears) == (D("47.80"), D("25.00"), D("22.80"))
+    assert (oct_row.levy, oct_row.levy_paid, oct_row.levy_arrears) == (D("1975.31"), D("0.00"), D("1975.31"))
+    assert (sep_row.levy_paid, sep_row.kept, sep_row.remitted) == (D("1234.62"), D("740.77"), D("493.85"))
+    t = ledger.total
+    assert (t.payroll_total, t.levy, t.levy_paid, t.kept, t.remitted) == (
+        D("298765.43"),
+        D("5975.31"),
+        D("1234.62"),
+        D("740.77"),
+        D("493.85"),
+    )
+    # every column of the total is the exact sum of the rows, and the parts add up
+    for name in ("dues_due", "dues_paid", "payroll_total", "levy", "levy_paid", "kept", "remitted"):
+        assert getattr(t, name) == sum(getattr(r, name) for r in ledger.rows)
+    assert t.kept + t.remitted == t.levy_paid
+    assert t.levy_paid + t.levy_arrears == t.levy
+    assert t.dues_paid + t.dues_arrears == t.dues_due
+
+
+def test_policy_update_validation_and_scope(world):
+    with pytest.raises(ValidationError) as e:
+        services.policy_update(
+            org=world.fed,
+            rate=D("0.5"),
+            base_step=0,
+            levy_rate=D("0"),
+            grassroots_share=D("1.5"),
+            actor=world.fed_admin,
+        )
+    assert set(e.value.message_dict) == {"rate", "base_step", "levy_rate", "grassroots_share"}
+    with pytest.raises(ValidationError, match="由总工会"):
+        services.policy_update(
+            org=world.union_a,
+            rate=D("0.005"),
+            base_step=10,
+            levy_rate=D("0.02"),
+            grassroots_share=D("0.6"),
+            actor=world.chair_a,
+        )
+    p = services.policy_update(
+        org=world.fed,
+        rate=D("0.005"),
+        base_step=10,
+        levy_rate=D("0.02"),
+        grassroots_share=D("0.5"),
+        actor=world.fed_admin,
+    )
+    assert selectors.policy_for(world.branch_a).grassroots_share == D("0.5")
+    assert AuditEvent.objects.filter(action="dues.policy_update", target_id=str(p.pk)).count() == 1
+
+
+def test_wage_set_refuses_bad_input(world, crew):
+    with pytest.raises(ValidationError, match="工资金额无效"):
+        services.wage_set(member=crew.zhao, month=SEP, wage="abc", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="不能为负数"):
+        services.wage_set(member=crew.zhao, month=SEP, wage="-1", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="不需要工资基数"):
+        services.wage_set(member=crew.gone, month=SEP, wage="3000", actor=world.finance_a)
+    assert not WageBase.objects.filter(member__in=[crew.zhao, crew.gone]).exists()
+
+
+def _xlsx(rows):
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            ws.write(r, c, v)
+    wb.close()
+    return buf.getvalue()
+
+
+def test_wage_import_xlsx_by_member_number_and_id(world, crew):
+    from dues.tests.factories import id_number
+
+    zhao_id = crypto.decrypt(crew.zhao.id_number_enc)
+    assert zhao_id == id_number(int(crew.zhao.name_pinyin[1:]))
+    content = _xlsx(
+        [
+            ["姓名", "会员编号", "身份证号码", "应发工资（元）"],
+            ["张三", "A001", "", 6100.5],
+            ["赵六", "", zhao_id, "3210"],
+        ]
+    )
+    result = services.wage_import(
+        org=world.union_a, month=OCT, content=content, filename="工资表.xlsx", actor=world.finance_a
+    )
+    assert result == {"rows": 2, "created": 2, "updated": 0, "month": "2026-10-01"}
+    assert WageBase.objects.get(member=crew.zhang, month=OCT).base == D("6100.00")
+    assert WageBase.objects.get(member=crew.zhao, month=OCT).base == D("3210.00")
+    again = services.wage_import(
+        org=world.union_a, month=OCT, content=content, filename="工资表.xlsx", actor=world.finance_a
+    )
+    assert (again["created"], again["updated"]) == (0, 2)
+    assert WageBase.objects.filter(month=OCT).count() == 2
+
+
+def test_wage_import_reports_every_bad_row_and_saves_nothing(world, crew):
+    csv_text = (
+        "会员编号,姓名,工资\n"
+        "A001,张三,5000\n"
+        "A999,无名,5000\n"  # row 3: unknown number
+        "A002,李四,abc\n"  # row 4: bad wage
+        "A004,错名,4000\n"  # row 5: name mismatch
+        "B001,周九,4000\n"  # row 6: other union's member
+        "A001,张三,5100\n"  # row 7: duplicate of row 2
+        ",,3000\n"  # row 8: no identifier
+        "A003,王五,\n"  # row 9: empty wage
+    )
+    with pytest.raises(ValidationError) as e:
+        services.wage_import(
+            org=world.union_a, month=OCT, content=csv_text.encode(), filename="x.csv", actor=world.finance_a
+        )
+    assert e.value.messages == [
+        "第3行：本工会没有会员编号为“A999”的在册会员。",
+        "第4行：工资金额无效。",
+        "第5行：姓名“错名”与系统中的“赵六”不一致。",
+        "第6行：本工会没有会员编号为“B001”的在册会员。",
+        "第7行：与第2行是同一会员。",
+        "第8行：会员编号和身份证号都为空。",
+        "第9行：工资为空。",
+    ]
+    assert not WageBase.objects.filter(month=OCT).exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"name,wage\nx,1\n", "x.csv", "缺少“会员编号”或“身份证号”列"),
+        ("会员编号,姓名\nA001,张三\n".encode(), "x.csv", "缺少“工资”列"),
+        (b"", "x.csv", "工资表是空的"),
+        ("会员编号,工资\n".encode(), "x.csv", "只有表头"),
+        (b"not a workbook", "x.xlsx", "无法读取该文件"),
+        (b"hello", "x.pdf", "只支持xlsx"),
+    ],
+)
+def test_wage_import_bad_files(world, crew, content, filename, message):
+    with pytest.raises(ValidationError, match=message):
+        services.wage_import(
+            org=world.union_a, month=OCT, content=content, filename=filename, actor=world.finance_a
+        )
+
+
+def test_wage_import_gbk_csv(world, crew):
+    content = "会员编号,工资\nA001,4000\n".encode("gbk")
+    assert (
+        services.wage_import(
+            org=world.union_a, month=OCT, content=content, filename="x.csv", actor=world.finance_a
+        )["created"]
+        == 1
+    )
+
+
+def test_line_kinds_only_charged_lines_carry_amounts(world, crew):
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert set(
+        DuesLine.objects.filter(run=run).exclude(kind=LineKind.CHARGED).values_list("amount", flat=True)
+    ) == {D("0.00")}
