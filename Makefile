@@ -49,7 +49,7 @@ bench-quick: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy orgs/services.py orgs/selectors.py orgs/access.py accounts/services.py audit/services.py
+	$(VENV)/bin/mypy orgs/services.py orgs/selectors.py orgs/access.py accounts/services.py audit/services.py core/services.py core/crypto.py
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -13,7 +13,6 @@ def _fresh_key_cache():
     from core import crypto
 
     crypto.reset_key_cache()
-    yield
 
 
 # ---- Browser tests: Playwright's Python package driving Debian's Chromium ----------------------

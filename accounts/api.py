@@ -60,7 +60,9 @@ def tokens_list(request):
     return list(ApiToken.objects.filter(user=request.user))
 
 
-@router.post("/tokens", response={201: TokenCreatedOut}, operation_id="me_tokens_create", summary="Create a token")
+@router.post(
+    "/tokens", response={201: TokenCreatedOut}, operation_id="me_tokens_create", summary="Create a token"
+)
 def tokens_create(request, payload: TokenIn):
     if payload.days is not None and not 1 <= payload.days <= 730:
         from django.core.exceptions import ValidationError
@@ -70,7 +72,9 @@ def tokens_create(request, payload: TokenIn):
     return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).dict(), token=raw))
 
 
-@router.post("/tokens/{token_id}/revoke", response=TokenOut, operation_id="me_tokens_revoke", summary="Revoke a token")
+@router.post(
+    "/tokens/{token_id}/revoke", response=TokenOut, operation_id="me_tokens_revoke", summary="Revoke a token"
+)
 def tokens_revoke(request, token_id: int):
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:

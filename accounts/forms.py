@@ -10,7 +10,13 @@ class LoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    code = forms.CharField(label=_("6位验证码"), max_length=8, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}))
+    code = forms.CharField(
+        label=_("6位验证码"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
 
 
 class InviteForm(forms.Form):
@@ -35,7 +41,9 @@ class GrantForm(forms.Form):
 
 
 class SetPasswordForm(forms.Form):
-    password1 = forms.CharField(label=_("设置密码"), widget=forms.PasswordInput, help_text=_("至少10位，不要使用常见密码"))
+    password1 = forms.CharField(
+        label=_("设置密码"), widget=forms.PasswordInput, help_text=_("至少10位，不要使用常见密码")
+    )
     password2 = forms.CharField(label=_("再次输入密码"), widget=forms.PasswordInput)
 
     def clean(self):

@@ -49,7 +49,9 @@ class RoleAssignment(models.Model):
     """A role held on one organization; it reaches that organization's whole subtree."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("用户"))
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="roles", verbose_name=_("组织"))
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="roles", verbose_name=_("组织")
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -73,6 +75,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"invitation for {self.user_id}"
 
 
 class ApiToken(models.Model):

@@ -90,7 +90,10 @@ def invitation_reissue(*, actor, user: User) -> str:
     with transaction.atomic():
         Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
         Invitation.objects.create(
-            user=user, token_hash=_sha256(raw), created_by=actor, expires_at=timezone.now() + timedelta(days=INVITATION_DAYS)
+            user=user,
+            token_hash=_sha256(raw),
+            created_by=actor,
+            expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
         )
         org = user.roles.order_by("org__path").first()
         audit_record(actor=actor, action="user.reinvite", target=user, org=org.org if org else None)
@@ -119,7 +122,9 @@ def invitation_accept(*, raw: str, password: str) -> User:
         inv.used_at = timezone.now()
         inv.save(update_fields=["used_at"])
         first = user.roles.order_by("org__path").first()
-        audit_record(actor=user, action="user.invitation_accept", target=user, org=first.org if first else None)
+        audit_record(
+            actor=user, action="user.invitation_accept", target=user, org=first.org if first else None
+        )
     return user
 
 
@@ -188,7 +193,9 @@ def api_token_create(*, actor, name: str, days: int | None = 365) -> tuple[ApiTo
             token_hash=_sha256(raw),
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
-        audit_record(actor=actor, action="api_token.create", target=token, details={"name": name, "prefix": prefix})
+        audit_record(
+            actor=actor, action="api_token.create", target=token, details={"name": name, "prefix": prefix}
+        )
     return token, raw
 
 
@@ -199,7 +206,9 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action="api_token.revoke", target=token, details={"prefix": token.prefix})
+            audit_record(
+                actor=actor, action="api_token.revoke", target=token, details={"prefix": token.prefix}
+            )
     return token
 
 
@@ -208,7 +217,12 @@ def api_token_authenticate(raw: str) -> User | None:
         return None
     token = ApiToken.objects.select_related("user").filter(token_hash=_sha256(raw)).first()
     now = timezone.now()
-    if token is None or token.revoked_at or (token.expires_at and token.expires_at < now) or not token.user.is_active:
+    if (
+        token is None
+        or token.revoked_at
+        or (token.expires_at and token.expires_at < now)
+        or not token.user.is_active
+    ):
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -36,7 +36,9 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
-            request, username=form.cleaned_data["username"].strip().lower(), password=form.cleaned_data["password"]
+            request,
+            username=form.cleaned_data["username"].strip().lower(),
+            password=form.cleaned_data["password"],
         )
         if getattr(request, "axes_locked_out", False):
             return lockout_response(request, None)
@@ -128,8 +130,13 @@ def account_view(request):
     return render(
         request,
         "accounts/account.html",
-        {"tokens": tokens, "has_2fa": has_2fa, "token_form": TokenForm(), "new_token": new_token,
-         "roles": request.user.roles.select_related("org")},
+        {
+            "tokens": tokens,
+            "has_2fa": has_2fa,
+            "token_form": TokenForm(),
+            "new_token": new_token,
+            "roles": request.user.roles.select_related("org"),
+        },
     )
 
 
@@ -160,9 +167,14 @@ def two_factor_view(request):
     return render(
         request,
         "accounts/two_factor.html",
-        {"device": device, "qr_svg": qr_svg, "form": form, "confirmed": confirmed,
-         "required": request.GET.get("required") == "1",
-         "secret": _b32(device.bin_key) if device else ""},
+        {
+            "device": device,
+            "qr_svg": qr_svg,
+            "form": form,
+            "confirmed": confirmed,
+            "required": request.GET.get("required") == "1",
+            "secret": _b32(device.bin_key) if device else "",
+        },
     )
 
 
@@ -224,8 +236,14 @@ def user_invite_view(request):
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            request.session["gonghui_invite_link"] = request.build_absolute_uri(reverse("accounts:invitation", args=[raw]))
-            messages.success(request, _("已创建用户 %(name)s。请把下面的邀请链接发给本人，用于设置密码。") % {"name": user.full_name})
+            request.session["gonghui_invite_link"] = request.build_absolute_uri(
+                reverse("accounts:invitation", args=[raw])
+            )
+            messages.success(
+                request,
+                _("已创建用户 %(name)s。请把下面的邀请链接发给本人，用于设置密码。")
+                % {"name": user.full_name},
+            )
             return redirect("accounts:user_detail", pk=user.pk)
     return render(request, "accounts/user_invite.html", {"form": form})
 
@@ -248,16 +266,23 @@ def user_detail_view(request, pk: int):
     return render(
         request,
         "accounts/user_detail.html",
-        {"subject": user, "form": form, "invite_link": invite_link,
-         "may_manage": services.may_manage_user(request.user, user),
-         "pending_invitation": user.invitations.filter(used_at__isnull=True).exists() and not user.has_usable_password()},
+        {
+            "subject": user,
+            "form": form,
+            "invite_link": invite_link,
+            "may_manage": services.may_manage_user(request.user, user),
+            "pending_invitation": user.invitations.filter(used_at__isnull=True).exists()
+            and not user.has_usable_password(),
+        },
     )
 
 
 @require_POST
 @access.permission_required(USERS_MANAGE)
 def role_revoke_view(request, pk: int):
-    assignment = access.get_for_user(RoleAssignment.objects.select_related("user", "org"), request.user, USERS_MANAGE, pk=pk)
+    assignment = access.get_for_user(
+        RoleAssignment.objects.select_related("user", "org"), request.user, USERS_MANAGE, pk=pk
+    )
     try:
         services.role_revoke(actor=request.user, assignment=assignment)
     except ValidationError as e:
@@ -287,5 +312,7 @@ def user_reinvite_view(request, pk: int):
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        request.session["gonghui_invite_link"] = request.build_absolute_uri(reverse("accounts:invitation", args=[raw]))
+        request.session["gonghui_invite_link"] = request.build_absolute_uri(
+            reverse("accounts:invitation", args=[raw])
+        )
     return HttpResponseRedirect(reverse("accounts:user_detail", args=[user.pk]))

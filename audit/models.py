@@ -23,7 +23,9 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     target_label = models.CharField(_("对象"), max_length=200, blank=True)
-    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     details = models.JSONField(_("详情"), default=dict, blank=True)

@@ -23,7 +23,9 @@ def audit_record(
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label=(target_label if target_label is not None else (str(target)[:200] if target is not None else "")),
+        target_label=(
+            target_label if target_label is not None else (str(target)[:200] if target is not None else "")
+        ),
         org=org,
         ip=current_ip.get(),
         details=details or {},

@@ -14,8 +14,12 @@ class AuditFilterForm(forms.Form):
     org = forms.TypedChoiceField(label=_("组织"), coerce=int, required=False, empty_value=None)
     action = forms.ChoiceField(label=_("操作"), required=False)
     actor = forms.CharField(label=_("操作人"), required=False)
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,9 +41,18 @@ def audit_list_view(request):
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         org = access.get_org_for_user(request.user, AUDIT_VIEW, data["org"]) if data.get("org") else None
-        filters = {"org": org, "action": data.get("action") or "", "actor": data.get("actor") or "",
-                   "date_from": data.get("date_from"), "date_to": data.get("date_to")}
-    events = selectors.audit_events_for(request.user, **filters) if not form.errors else selectors.audit_events_for(request.user).none()
+        filters = {
+            "org": org,
+            "action": data.get("action") or "",
+            "actor": data.get("actor") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
+    events = (
+        selectors.audit_events_for(request.user, **filters)
+        if not form.errors
+        else selectors.audit_events_for(request.user).none()
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

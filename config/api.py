@@ -71,7 +71,18 @@ from orgs.api import router as orgs_router  # noqa: E402
 api.add_router("/me", accounts_router)
 api.add_router("/orgs", orgs_router)
 
-for app in ["members", "dues", "congress", "deadlines", "bargaining", "mediation", "appeals", "assistance", "proposals", "affairs"]:
+for app in [
+    "members",
+    "dues",
+    "congress",
+    "deadlines",
+    "bargaining",
+    "mediation",
+    "appeals",
+    "assistance",
+    "proposals",
+    "affairs",
+]:
     if find_spec(f"{app}.api") is not None:
         module = __import__(f"{app}.api", fromlist=["router"])
         api.add_router(f"/{app}", module.router)

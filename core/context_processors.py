@@ -34,11 +34,21 @@ def navigation(request):
                 perm = _permission(item.permission)
                 if url is not None and (perm is None or not access.has_any(user, perm)):
                     continue
-                if url is None and not access.roles_of(user) & {"federation_admin", "union_chair", "union_staff"}:
+                if url is None and not access.roles_of(user) & {
+                    "federation_admin",
+                    "union_chair",
+                    "union_staff",
+                }:
                     continue
-            elif url is None and not access.roles_of(user) & {"federation_admin", "union_chair", "union_staff"}:
+            elif url is None and not access.roles_of(user) & {
+                "federation_admin",
+                "union_chair",
+                "union_staff",
+            }:
                 continue
-            items.append({"label": item.label, "url": url, "active": bool(url) and request.path.startswith(url)})
+            items.append(
+                {"label": item.label, "url": url, "active": bool(url) and request.path.startswith(url)}
+            )
         if items:
             sections.append({"label": label, "items": items})
     return {"nav_sections": sections, "demo_mode": settings.GONGHUI["DEMO_MODE"]}

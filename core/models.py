@@ -19,7 +19,9 @@ class TaskProgress(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=60)
     label = models.CharField(_("任务"), max_length=200)
-    org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.PENDING)
     total = models.PositiveIntegerField(default=0)
@@ -33,7 +35,9 @@ class TaskProgress(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(done__lte=F("total")) | Q(total=0), name="progress_done_le_total")
+            models.CheckConstraint(
+                condition=Q(done__lte=F("total")) | Q(total=0), name="progress_done_le_total"
+            )
         ]
 
     def __str__(self) -> str:

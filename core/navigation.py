@@ -3,7 +3,6 @@ A module whose pages are not built yet is shown as "建设中" so users see wher
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 

@@ -6,7 +6,9 @@ from .models import TaskProgress, TaskStatus
 
 
 def progress_create(*, kind: str, label: str, requested_by, org=None, total: int = 0) -> TaskProgress:
-    return TaskProgress.objects.create(kind=kind, label=label, requested_by=requested_by, org=org, total=total)
+    return TaskProgress.objects.create(
+        kind=kind, label=label, requested_by=requested_by, org=org, total=total
+    )
 
 
 def progress_start(progress_id, *, total: int) -> None:
@@ -17,7 +19,9 @@ def progress_advance(progress_id, step: int = 1) -> None:
     TaskProgress.objects.filter(pk=progress_id).update(done=F("done") + step)
 
 
-def progress_finish(progress_id, *, message: str = "", result: dict | None = None, result_url: str = "") -> None:
+def progress_finish(
+    progress_id, *, message: str = "", result: dict | None = None, result_url: str = ""
+) -> None:
     TaskProgress.objects.filter(pk=progress_id).update(
         status=TaskStatus.DONE, done=F("total"), message=message, result=result or {}, result_url=result_url
     )

@@ -42,9 +42,13 @@ def uscc_check_char(first17: str) -> str:
 def validate_uscc(value: str) -> str:
     code = normalize_code(value)
     if len(code) != 18:
-        raise ValidationError(_("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)}, code="uscc_length")
+        raise ValidationError(
+            _("统一社会信用代码应为18位，当前为%(n)d位。") % {"n": len(code)}, code="uscc_length"
+        )
     if not USCC_RE.match(code):
-        raise ValidationError(_("统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V）。"), code="uscc_chars")
+        raise ValidationError(
+            _("统一社会信用代码含有不允许的字符（不使用I、O、Z、S、V）。"), code="uscc_chars"
+        )
     if uscc_check_char(code[:17]) != code[17]:
         raise ValidationError(_("统一社会信用代码校验位不正确，请核对。"), code="uscc_check")
     return code
@@ -72,7 +76,8 @@ def parse_id_number(value: str, *, today: date | None = None, min_age: int = 16,
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     if age < min_age or age > max_age:
         raise ValidationError(
-            _("身份证号对应年龄为%(age)d岁，不在%(min)d至%(max)d岁之间。") % {"age": age, "min": min_age, "max": max_age},
+            _("身份证号对应年龄为%(age)d岁，不在%(min)d至%(max)d岁之间。")
+            % {"age": age, "min": min_age, "max": max_age},
             code="id_age",
         )
     sex = "M" if int(code[16]) % 2 == 1 else "F"
@@ -101,4 +106,8 @@ def mask_mobile(code: str) -> str:
 def mask_text(value: str, keep_start: int = 1, keep_end: int = 0) -> str:
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + (value[-keep_end:] if keep_end else "")
+    return (
+        value[:keep_start]
+        + "*" * (len(value) - keep_start - keep_end)
+        + (value[-keep_end:] if keep_end else "")
+    )

@@ -25,7 +25,10 @@ def home_view(request):
     ctx: dict = {"roles": roles, "role_labels": [Role(r).label for r in sorted(roles)]}
     if roles & STAFF_ROLES or user.is_superuser:
         roots = list(org_roots_for(user))
-        ctx["cards"] = [{"org": o, "summary": org_subtree_summary(o), "warnings": subtree_warnings(o, 8)} for o in roots[:5]]
+        ctx["cards"] = [
+            {"org": o, "summary": org_subtree_summary(o), "warnings": subtree_warnings(o, 8)}
+            for o in roots[:5]
+        ]
         if access.has_any(user, AUDIT_VIEW):
             ctx["recent_events"] = audit_events_for(user)[:8]
             ctx["labels"] = all_action_labels()

@@ -116,7 +116,9 @@ def get_for_user(qs: QuerySet, user, perm: Permission, org_field: str = "org", *
 
 
 def get_org_for_user(user, perm: Permission, pk) -> Organization:
-    return get_for_user(Organization.objects.all(), user, perm, org_field="", pk=pk)
+    org = get_for_user(Organization.objects.all(), user, perm, org_field="", pk=pk)
+    assert isinstance(org, Organization)  # noqa: S101 - narrows the type for mypy
+    return org
 
 
 def require(user, perm: Permission, org: Organization | None = None) -> None:

@@ -62,7 +62,9 @@ def orgs_get(request, org_id: int):
     )
 
 
-@router.get("/{org_id}/children", response=list[OrgOut], operation_id="orgs_children", summary="Direct children")
+@router.get(
+    "/{org_id}/children", response=list[OrgOut], operation_id="orgs_children", summary="Direct children"
+)
 def orgs_children(request, org_id: int):
     org = access.get_org_for_user(request.user, ORG_VIEW, org_id)
     return list(selectors.org_children(request.user, org))

@@ -12,8 +12,18 @@ class OrgForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "name", "unit_name", "credit_code", "ownership", "sector", "employee_count", "member_count",
-            "address", "contact_phone", "founded_on", "term_start", "term_end",
+            "name",
+            "unit_name",
+            "credit_code",
+            "ownership",
+            "sector",
+            "employee_count",
+            "member_count",
+            "address",
+            "contact_phone",
+            "founded_on",
+            "term_start",
+            "term_end",
         ]
         widgets = {"founded_on": DateInput, "term_start": DateInput, "term_end": DateInput}
 

@@ -58,7 +58,12 @@ class Organization(models.Model):
     name = models.CharField(_("工会名称"), max_length=120)
     unit_name = models.CharField(_("所在单位"), max_length=120, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级组织")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级组织"),
     )
     # Materialized path: the zero-padded ids of the ancestors and itself. A subtree is one range scan.
     path = models.CharField(max_length=255, unique=True, editable=False)
@@ -86,7 +91,9 @@ class Organization(models.Model):
                 fields=["credit_code"], condition=~Q(credit_code=""), name="org_credit_code_unique"
             ),
             models.CheckConstraint(
-                condition=Q(term_end__isnull=True) | Q(term_start__isnull=True) | Q(term_end__gt=F("term_start")),
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gt=F("term_start")),
                 name="org_term_order",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="org_name_not_empty"),
@@ -137,7 +144,9 @@ class Sex(models.TextChoices):
 
 
 class CommitteeMember(models.Model):
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="committee", verbose_name=_("组织"))
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="committee", verbose_name=_("组织")
+    )
     name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     position = models.CharField(_("职务"), max_length=16, choices=Position.choices)
@@ -155,7 +164,8 @@ class CommitteeMember(models.Model):
         ordering = ["org", "position", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(term_end__isnull=True) | Q(term_end__gt=F("term_start")), name="committee_term_order"
+                condition=Q(term_end__isnull=True) | Q(term_end__gt=F("term_start")),
+                name="committee_term_order",
             ),
             models.UniqueConstraint(fields=["org", "name", "position"], name="committee_member_unique"),
         ]

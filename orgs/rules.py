@@ -49,7 +49,11 @@ def check(facts: OrgFacts, today: date) -> list[Finding]:
     if facts.committee_size == 0:
         if facts.member_count >= threshold and not facts.has_past_committee:
             found.append(
-                Finding("no_committee", WarningLevel.DANGER, {"members": facts.member_count, "threshold": threshold})
+                Finding(
+                    "no_committee",
+                    WarningLevel.DANGER,
+                    {"members": facts.member_count, "threshold": threshold},
+                )
             )
     else:
         low, high = committee_size_range(facts.member_count)

@@ -51,7 +51,9 @@ def org_subtree_summary(org: Organization) -> dict:
         members=Sum("member_count", filter=unions),
         employees=Sum("employee_count", filter=unions),
     )
-    agg["warnings"] = OrgWarning.objects.filter(org__path__gte=org.path, org__path__lt=subtree_upper(org.path)).count()
+    agg["warnings"] = OrgWarning.objects.filter(
+        org__path__gte=org.path, org__path__lt=subtree_upper(org.path)
+    ).count()
     if org.kind != OrgKind.FEDERATION:
         agg["members"] = org.member_count
         agg["employees"] = org.employee_count

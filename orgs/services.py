@@ -91,7 +91,13 @@ def org_create(*, actor, parent: Organization | None, kind: str, **fields) -> Or
         org.save()
         org.path = (parent.path if parent else "") + f"{org.pk:0{PATH_STEP}d}"
         org.save(update_fields=["path"])
-        audit_record(actor=actor, action="org.create", target=org, org=org, details={"kind": kind, **_jsonable(cleaned)})
+        audit_record(
+            actor=actor,
+            action="org.create",
+            target=org,
+            org=org,
+            details={"kind": kind, **_jsonable(cleaned)},
+        )
     return org
 
 
@@ -194,7 +200,9 @@ def warnings_recompute(*, orgs, today: date | None = None) -> int:
             has_past_committee=org.committee_ever > 0,
         )
         for f in rules.check(facts, today):
-            new.append(OrgWarning(org_id=org.pk, code=f.code, level=f.level, params=f.params, computed_at=now))
+            new.append(
+                OrgWarning(org_id=org.pk, code=f.code, level=f.level, params=f.params, computed_at=now)
+            )
     with transaction.atomic():
         OrgWarning.objects.filter(org_id__in=ids).delete()
         OrgWarning.objects.bulk_create(new, batch_size=1000)
@@ -213,7 +221,9 @@ def warnings_recompute_start(*, actor, org: Organization):
             org=org,
         )
         audit_record(actor=actor, action="org.warnings_recompute", target=org, org=org)
-        transaction.on_commit(lambda: recompute_subtree_warnings.enqueue(org_id=org.pk, progress_id=str(progress.pk)))
+        transaction.on_commit(
+            lambda: recompute_subtree_warnings.enqueue(org_id=org.pk, progress_id=str(progress.pk))
+        )
     return progress
 
 
@@ -221,7 +231,9 @@ def warnings_recompute_run(*, org_id: int, progress_id: str, batch: int = 50) ->
     """Body of the background job: walk the subtree in batches and report progress."""
     try:
         org = Organization.objects.get(pk=org_id)
-        subtree = Organization.objects.filter(path__gte=org.path, path__lt=subtree_upper(org.path)).order_by("path")
+        subtree = Organization.objects.filter(path__gte=org.path, path__lt=subtree_upper(org.path)).order_by(
+            "path"
+        )
         ids = list(subtree.values_list("pk", flat=True))
         progress_start(progress_id, total=len(ids))
         count = 0

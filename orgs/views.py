@@ -104,7 +104,9 @@ def committee_add_view(request, pk: int):
 @require_POST
 @access.permission_required(ORG_CHANGE)
 def committee_remove_view(request, pk: int):
-    member = access.get_for_user(CommitteeMember.objects.select_related("org"), request.user, ORG_CHANGE, pk=pk)
+    member = access.get_for_user(
+        CommitteeMember.objects.select_related("org"), request.user, ORG_CHANGE, pk=pk
+    )
     services.committee_member_remove(actor=request.user, member=member)
     messages.success(request, _("已移除 %(name)s。") % {"name": member.name})
     return redirect("orgs:detail", pk=member.org_id)

@@ -15,8 +15,15 @@ def _token(world):
 
 CASES = [
     # Own-account pages: every logged-in user may use them for themselves; there is no "other org".
-    AuthzCase("accounts:account", lambda w: reverse("accounts:account"), other_org_status=200, no_perm_status=200),
-    AuthzCase("accounts:two_factor", lambda w: reverse("accounts:two_factor"), other_org_status=200, no_perm_status=200),
+    AuthzCase(
+        "accounts:account", lambda w: reverse("accounts:account"), other_org_status=200, no_perm_status=200
+    ),
+    AuthzCase(
+        "accounts:two_factor",
+        lambda w: reverse("accounts:two_factor"),
+        other_org_status=200,
+        no_perm_status=200,
+    ),
     AuthzCase(
         "accounts:token_create",
         lambda w: reverse("accounts:token_create"),
@@ -34,18 +41,37 @@ CASES = [
         no_perm_status=404,
         ok_status=302,
     ),
-    AuthzCase("accounts:user_list", lambda w: reverse("accounts:user_list"), other_org_check=_no_staff_a, no_perm_status=403),
-    AuthzCase("accounts:user_invite", lambda w: reverse("accounts:user_invite"), other_org_status=200, no_perm_status=403),
+    AuthzCase(
+        "accounts:user_list",
+        lambda w: reverse("accounts:user_list"),
+        other_org_check=_no_staff_a,
+        no_perm_status=403,
+    ),
+    AuthzCase(
+        "accounts:user_invite",
+        lambda w: reverse("accounts:user_invite"),
+        other_org_status=200,
+        no_perm_status=403,
+    ),
     AuthzCase(
         "accounts:user_invite",
         lambda w: reverse("accounts:user_invite"),
         method="post",
-        data=lambda w: {"full_name": "新干事", "username": "new_staff", "org": w.union_a.pk, "role": "union_staff"},
+        data=lambda w: {
+            "full_name": "新干事",
+            "username": "new_staff",
+            "org": w.union_a.pk,
+            "role": "union_staff",
+        },
         other_org_status=200,  # the form re-renders: union A is not among B's choices
         no_perm_status=403,
         ok_status=302,
     ),
-    AuthzCase("accounts:user_detail", lambda w: reverse("accounts:user_detail", args=[w.member_a.pk]), allowed="chair_a"),
+    AuthzCase(
+        "accounts:user_detail",
+        lambda w: reverse("accounts:user_detail", args=[w.member_a.pk]),
+        allowed="chair_a",
+    ),
     AuthzCase(
         "accounts:user_detail",
         lambda w: reverse("accounts:user_detail", args=[w.member_a.pk]),
@@ -77,8 +103,15 @@ CASES = [
         ok_status=302,
     ),
     AuthzCase("me_get", lambda w: "/api/v1/me", api=True, other_org_status=200, no_perm_status=200),
-    AuthzCase("me_tokens_list", lambda w: "/api/v1/me/tokens", api=True, other_org_status=200, no_perm_status=200,
-              setup=_token, other_org_check=lambda w, r: _assert_no_token(w, r)),
+    AuthzCase(
+        "me_tokens_list",
+        lambda w: "/api/v1/me/tokens",
+        api=True,
+        other_org_status=200,
+        no_perm_status=200,
+        setup=_token,
+        other_org_check=lambda w, r: _assert_no_token(w, r),
+    ),
     AuthzCase(
         "me_tokens_create",
         lambda w: "/api/v1/me/tokens",

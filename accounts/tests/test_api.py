@@ -6,10 +6,20 @@ def test_bearer_token_acts_with_owner_roles(world, client):
     r = client.get("/api/v1/orgs/", headers={"Authorization": f"Bearer {raw}"})
     assert r.status_code == 200
     assert sorted(o["name"] for o in r.json()["items"]) == ["甲公司一车间分会", "甲公司工会"]
-    assert client.get(f"/api/v1/orgs/{world.union_b.pk}", headers={"Authorization": f"Bearer {raw}"}).status_code == 404
+    assert (
+        client.get(f"/api/v1/orgs/{world.union_b.pk}", headers={"Authorization": f"Bearer {raw}"}).status_code
+        == 404
+    )
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).json()
     assert me["username"] == "staff_a"
-    assert me["roles"] == [{"role": "union_staff", "role_label": "工会干事", "org_id": world.union_a.pk, "org_name": "甲公司工会"}]
+    assert me["roles"] == [
+        {
+            "role": "union_staff",
+            "role_label": "工会干事",
+            "org_id": world.union_a.pk,
+            "org_name": "甲公司工会",
+        }
+    ]
 
 
 def test_revoked_token_is_401(world, client):

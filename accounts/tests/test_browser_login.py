@@ -3,8 +3,8 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import expect
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from core.testing.world import PASSWORD
 

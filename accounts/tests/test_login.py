@@ -33,7 +33,9 @@ def test_lockout_after_five_failures(world, client):
 
 
 def test_open_redirect_is_refused(world, client):
-    r = client.post("/accounts/login/?next=https://evil.example/", {"username": "staff_a", "password": PASSWORD})
+    r = client.post(
+        "/accounts/login/?next=https://evil.example/", {"username": "staff_a", "password": PASSWORD}
+    )
     assert r["Location"] == "/"
 
 
@@ -78,12 +80,18 @@ def test_session_expires_after_inactivity(settings):
 def test_invitation_page_sets_password(world, client):
     from accounts.services import user_invite
 
-    user, raw = user_invite(actor=world.staff_a, org=world.union_a, role="member", username="newbie", full_name="新人")
+    user, raw = user_invite(
+        actor=world.staff_a, org=world.union_a, role="member", username="newbie", full_name="新人"
+    )
     r = client.get(f"/accounts/invitation/{raw}/")
     assert "newbie" in r.content.decode()
-    r = client.post(f"/accounts/invitation/{raw}/", {"password1": "Long-enough-pass-1", "password2": "Long-enough-pass-2"})
+    r = client.post(
+        f"/accounts/invitation/{raw}/", {"password1": "Long-enough-pass-1", "password2": "Long-enough-pass-2"}
+    )
     assert "两次输入的密码不一致。" in r.content.decode()
-    r = client.post(f"/accounts/invitation/{raw}/", {"password1": "Long-enough-pass-1", "password2": "Long-enough-pass-1"})
+    r = client.post(
+        f"/accounts/invitation/{raw}/", {"password1": "Long-enough-pass-1", "password2": "Long-enough-pass-1"}
+    )
     assert r.status_code == 302
     assert client.get(f"/accounts/invitation/{raw}/").status_code == 404
     assert _login(client, "newbie", "Long-enough-pass-1").status_code == 302

@@ -11,7 +11,11 @@ from audit.models import AuditEvent
 
 def test_invite_creates_user_role_and_one_time_link(world):
     user, raw = services.user_invite(
-        actor=world.staff_a, org=world.branch_a, role=Role.UNION_STAFF, username=" New_Staff ", full_name="新干事"
+        actor=world.staff_a,
+        org=world.branch_a,
+        role=Role.UNION_STAFF,
+        username=" New_Staff ",
+        full_name="新干事",
     )
     assert user.username == "new_staff"
     assert not user.has_usable_password()
@@ -25,14 +29,18 @@ def test_invite_creates_user_role_and_one_time_link(world):
 
 
 def test_expired_invitation_is_refused(world):
-    user, raw = services.user_invite(actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m2", full_name="会员二")
+    user, raw = services.user_invite(
+        actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m2", full_name="会员二"
+    )
     Invitation.objects.filter(user=user).update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(ValidationError, match="邀请链接无效或已过期"):
         services.invitation_accept(raw=raw, password="Long-enough-pass-1")
 
 
 def test_weak_password_is_refused_and_invitation_stays_open(world):
-    user, raw = services.user_invite(actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m3", full_name="会员三")
+    user, raw = services.user_invite(
+        actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m3", full_name="会员三"
+    )
     with pytest.raises(ValidationError):
         services.invitation_accept(raw=raw, password="12345678")
     assert services.invitation_get(raw) is not None
@@ -40,7 +48,9 @@ def test_weak_password_is_refused_and_invitation_stays_open(world):
 
 def test_duplicate_username_gives_a_clear_error(world):
     with pytest.raises(ValidationError) as e:
-        services.user_invite(actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="member_a", full_name="重复")
+        services.user_invite(
+            actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="member_a", full_name="重复"
+        )
     assert e.value.message_dict == {"username": ["用户名“member_a”已被使用。"]}
 
 
@@ -48,10 +58,14 @@ def test_staff_cannot_grant_outside_subtree_or_federation_admin(world):
     with pytest.raises(ValidationError, match="只能在自己负责的组织范围内"):
         services.role_grant(actor=world.staff_a, user=world.member_a, org=world.union_b, role=Role.MEMBER)
     with pytest.raises(ValidationError) as e:
-        services.role_grant(actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN)
+        services.role_grant(
+            actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN
+        )
     assert e.value.message_dict == {"role": ["只有总工会管理员可以授予总工会管理员角色。"]}
     assert RoleAssignment.objects.filter(user=world.member_a).count() == 1
-    services.role_grant(actor=world.fed_admin, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN)
+    services.role_grant(
+        actor=world.fed_admin, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN
+    )
 
 
 def test_staff_cannot_manage_someone_who_also_works_above_them(world):

@@ -14,5 +14,11 @@ def _no_union_a_events(world, response):
 
 
 CASES = [
-    AuthzCase("audit:list", lambda w: reverse("audit:list"), setup=_seed, other_org_check=_no_union_a_events, no_perm_status=403),
+    AuthzCase(
+        "audit:list",
+        lambda w: reverse("audit:list"),
+        setup=_seed,
+        other_org_check=_no_union_a_events,
+        no_perm_status=403,
+    ),
 ]

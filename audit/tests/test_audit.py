@@ -31,12 +31,18 @@ def test_database_trigger_refuses_raw_update(world):
         c.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
 
 
+def _update_then_fail(world):
+    with transaction.atomic():
+        services.org_update(actor=world.staff_a, org=world.union_a, employee_count=99)
+        raise RuntimeError("boom")
+
+
 def test_failed_service_leaves_no_audit_event(world):
-    with pytest.raises(Exception):  # noqa: B017, PT011
-        with transaction.atomic():
-            services.org_update(actor=world.staff_a, org=world.union_a, employee_count=99)
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"):
+        _update_then_fail(world)
     assert AuditEvent.objects.count() == 0
+    world.union_a.refresh_from_db()
+    assert world.union_a.employee_count == 150
 
 
 def test_audit_list_is_scoped_to_subtree(world):

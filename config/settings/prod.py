@@ -13,7 +13,9 @@ DEBUG = False
 def required(name: str, min_length: int = 1) -> str:
     value = os.environ.get(name, "")
     if len(value) < min_length:
-        raise ImproperlyConfigured(f"{name} must be set in the environment for production (min {min_length} chars).")
+        raise ImproperlyConfigured(
+            f"{name} must be set in the environment for production (min {min_length} chars)."
+        )
     return value
 
 

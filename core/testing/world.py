@@ -20,7 +20,9 @@ def make_org(kind: str, name: str, parent: Organization | None = None, **fields)
 
 
 def make_user(username: str, role: str | None = None, org: Organization | None = None, **fields) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, full_name=fields.pop("full_name", username), **fields)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=fields.pop("full_name", username), **fields
+    )
     if role and org:
         RoleAssignment.objects.create(user=user, org=org, role=role)
     return user
@@ -69,8 +71,13 @@ class World:
 def build_world() -> World:
     fed = make_org(OrgKind.FEDERATION, "测试街道总工会")
     union_a = make_org(
-        OrgKind.UNION, "甲公司工会", fed, member_count=120, employee_count=150,
-        term_start=date(2023, 1, 1), term_end=date(2028, 1, 1),
+        OrgKind.UNION,
+        "甲公司工会",
+        fed,
+        member_count=120,
+        employee_count=150,
+        term_start=date(2023, 1, 1),
+        term_end=date(2028, 1, 1),
     )
     branch_a = make_org(OrgKind.BRANCH, "甲公司一车间分会", union_a)
     union_b = make_org(OrgKind.UNION, "乙公司工会", fed, member_count=40, employee_count=60)

@@ -13,5 +13,10 @@ CASES = [
     # Every logged-in user has a home page of their own role.
     AuthzCase("core:home", lambda w: reverse("core:home"), other_org_status=200, no_perm_status=200),
     # A progress bar belongs to the user who started the job.
-    AuthzCase("core:progress", lambda w: reverse("core:progress", args=[w.progress.pk]), setup=_progress, no_perm_status=404),
+    AuthzCase(
+        "core:progress",
+        lambda w: reverse("core:progress", args=[w.progress.pk]),
+        setup=_progress,
+        no_perm_status=404,
+    ),
 ]

@@ -13,7 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.testing.authz import PUBLIC, AuthzCase
 
-LOCAL_APPS = [a for a in settings.INSTALLED_APPS if "." not in a and (settings.BASE_DIR / a / "apps.py").is_file()]
+LOCAL_APPS = [
+    a for a in settings.INSTALLED_APPS if "." not in a and (settings.BASE_DIR / a / "apps.py").is_file()
+]
 # Tables that change on any request or login, not through the application's own writes.
 VOLATILE = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
@@ -79,9 +81,8 @@ def _request(client: Client, case: AuthzCase, world):
     url = case.url(world)
     data = case.data(world) if callable(case.data) else (case.data or {})
     kwargs = {}
-    if case.method != "get":
-        if case.api or case.content_type == "application/json":
-            kwargs["content_type"] = "application/json"
+    if case.method != "get" and (case.api or case.content_type == "application/json"):
+        kwargs["content_type"] = "application/json"
     return getattr(client, case.method)(url, data, **kwargs)
 
 

@@ -6,7 +6,11 @@ from django.conf import settings
 
 
 def _check(env: dict) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
@@ -24,8 +28,15 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_sqlite():
-    r = _check({"SECRET_KEY": "x" * 60, "FIELD_ENCRYPTION_KEYS": "k" * 44, "FIELD_HASH_KEY": "h" * 40,
-                "DATABASE_URL": "sqlite:///var/x.sqlite3", "ALLOWED_HOSTS": "example.org"})
+    r = _check(
+        {
+            "SECRET_KEY": "x" * 60,
+            "FIELD_ENCRYPTION_KEYS": "k" * 44,
+            "FIELD_HASH_KEY": "h" * 40,
+            "DATABASE_URL": "sqlite:///var/x.sqlite3",
+            "ALLOWED_HOSTS": "example.org",
+        }
+    )
     assert r.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL in production." in r.stderr
 

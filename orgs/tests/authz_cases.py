@@ -52,10 +52,17 @@ CASES = [
         lambda w: reverse("orgs:warnings_recompute", args=[w.union_a.pk]),
         method="post",
     ),
-    AuthzCase("orgs_list", lambda w: "/api/v1/orgs/", api=True, no_perm_status=403,
-              other_org_check=lambda w, r: _assert_api_excludes(w, r)),
+    AuthzCase(
+        "orgs_list",
+        lambda w: "/api/v1/orgs/",
+        api=True,
+        no_perm_status=403,
+        other_org_check=lambda w, r: _assert_api_excludes(w, r),
+    ),
     AuthzCase("orgs_get", lambda w: f"/api/v1/orgs/{w.union_a.pk}", api=True, no_perm_status=404),
-    AuthzCase("orgs_children", lambda w: f"/api/v1/orgs/{w.union_a.pk}/children", api=True, no_perm_status=404),
+    AuthzCase(
+        "orgs_children", lambda w: f"/api/v1/orgs/{w.union_a.pk}/children", api=True, no_perm_status=404
+    ),
 ]
 
 

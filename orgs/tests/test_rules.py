@@ -8,14 +8,31 @@ TODAY = date(2026, 11, 25)
 
 
 def facts(**kw):
-    base = {"kind": "union", "member_count": 120, "employee_count": 150, "term_start": date(2023, 1, 1),
-            "term_end": date(2028, 1, 1), "committee_size": 5, "has_chair": True}
+    base = {
+        "kind": "union",
+        "member_count": 120,
+        "employee_count": 150,
+        "term_start": date(2023, 1, 1),
+        "term_end": date(2028, 1, 1),
+        "committee_size": 5,
+        "has_chair": True,
+    }
     base.update(kw)
     return OrgFacts(**base)
 
 
-@pytest.mark.parametrize(("members", "expected"), [(5, (1, 1)), (20, (3, 3)), (26, (3, 5)), (100, (3, 5)),
-                                                   (101, (5, 7)), (600, (9, 15)), (60000, (37, 45))])
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        (5, (1, 1)),
+        (20, (3, 3)),
+        (26, (3, 5)),
+        (100, (3, 5)),
+        (101, (5, 7)),
+        (600, (9, 15)),
+        (60000, (37, 45)),
+    ],
+)
 def test_committee_size_table(members, expected):
     assert committee_size_range(members) == expected
 
@@ -36,7 +53,9 @@ def test_term_length_not_three_or_five_years():
 
 
 def test_no_committee_from_25_members():
-    assert [f.code for f in check(facts(committee_size=0, has_chair=False, member_count=25), TODAY)] == ["no_committee"]
+    assert [f.code for f in check(facts(committee_size=0, has_chair=False, member_count=25), TODAY)] == [
+        "no_committee"
+    ]
     assert check(facts(committee_size=0, has_chair=False, member_count=24), TODAY) == []
 
 

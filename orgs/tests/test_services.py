@@ -11,7 +11,11 @@ from orgs.models import Organization, OrgKind, OrgWarning
 
 def test_org_create_builds_path_and_audits(world):
     org = services.org_create(
-        actor=world.staff_a, parent=world.union_a, kind=OrgKind.BRANCH, name=" 甲公司 二车间分会 ", employee_count=40
+        actor=world.staff_a,
+        parent=world.union_a,
+        kind=OrgKind.BRANCH,
+        name=" 甲公司 二车间分会 ",
+        employee_count=40,
     )
     assert org.path == world.union_a.path + f"{org.pk:08d}"
     assert org.depth == 2
@@ -47,7 +51,9 @@ def test_credit_code_validated_and_unique(world):
 
 def test_term_dates_out_of_order(world):
     with pytest.raises(ValidationError) as e:
-        services.org_update(actor=world.staff_a, org=world.union_a, term_start=date(2025, 1, 1), term_end=date(2024, 1, 1))
+        services.org_update(
+            actor=world.staff_a, org=world.union_a, term_start=date(2025, 1, 1), term_end=date(2024, 1, 1)
+        )
     assert e.value.message_dict == {"term_end": ["任期届满日期必须晚于任期开始日期。"]}
 
 
@@ -58,21 +64,26 @@ def test_org_update_records_changes(world):
 
 
 def test_committee_second_chair_refused(world):
-    services.committee_member_add(actor=world.staff_a, org=world.union_a, name="张三", position="chair",
-                                  term_start=date(2023, 1, 1))
+    services.committee_member_add(
+        actor=world.staff_a, org=world.union_a, name="张三", position="chair", term_start=date(2023, 1, 1)
+    )
     with pytest.raises(ValidationError) as e:
-        services.committee_member_add(actor=world.staff_a, org=world.union_a, name="李四", position="chair",
-                                      term_start=date(2023, 1, 1))
+        services.committee_member_add(
+            actor=world.staff_a, org=world.union_a, name="李四", position="chair", term_start=date(2023, 1, 1)
+        )
     assert e.value.message_dict == {"position": ["该组织已有在任主席，请先免去原主席。"]}
 
 
 def test_warnings_recompute_stores_findings(world):
-    services.committee_member_add(actor=world.staff_a, org=world.union_a, name="张三", position="member",
-                                  term_start=date(2023, 1, 1))
+    services.committee_member_add(
+        actor=world.staff_a, org=world.union_a, name="张三", position="member", term_start=date(2023, 1, 1)
+    )
     count = services.warnings_recompute(orgs=Organization.objects.all(), today=date(2026, 11, 25))
     codes = sorted(OrgWarning.objects.filter(org=world.union_a).values_list("code", flat=True))
     assert codes == ["committee_size", "no_chair"]
-    assert sorted(OrgWarning.objects.filter(org=world.union_b).values_list("code", flat=True)) == ["no_committee"]
+    assert sorted(OrgWarning.objects.filter(org=world.union_b).values_list("code", flat=True)) == [
+        "no_committee"
+    ]
     assert count == 3
 
 

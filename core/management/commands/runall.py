@@ -20,13 +20,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, **options):
         python = sys.executable
-        worker = subprocess.Popen([python, "manage.py", "db_worker", "--interval", "1"], cwd=settings.BASE_DIR)
+        worker = subprocess.Popen(
+            [python, "manage.py", "db_worker", "--interval", "1"], cwd=settings.BASE_DIR
+        )
         web = subprocess.Popen(
-            [python, "manage.py", "runserver", f"{host}:{port}", "--noreload", "--skip-checks"], cwd=settings.BASE_DIR
+            [python, "manage.py", "runserver", f"{host}:{port}", "--noreload", "--skip-checks"],
+            cwd=settings.BASE_DIR,
         )
         time.sleep(1.5)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"gonghui is running at http://{host}:{port}/  (task worker pid {worker.pid})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"gonghui is running at http://{host}:{port}/  (task worker pid {worker.pid})")
+        )
         self.stdout.write(demo_logins_text())
         self.stdout.write("Press Ctrl-C to stop.\n")
         procs = [web, worker]

@@ -29,26 +29,179 @@ TODAY = date(2026, 11, 25)
 
 # name, unit, sector, ownership, employees, membership rate, founded year, term (start year, years) or None
 UNIONS = [
-    ("杭州星河电子科技有限公司工会", "杭州星河电子科技有限公司", Sector.MANUFACTURING, Ownership.FOREIGN, 1350, 0.93, 2008, (2023, 5)),
-    ("东湖精密机械有限公司工会", "东湖精密机械有限公司", Sector.MANUFACTURING, Ownership.PRIVATE, 820, 0.88, 2011, (2022, 5)),
-    ("城东物流集团有限公司工会", "城东物流集团有限公司", Sector.LOGISTICS, Ownership.STATE, 600, 0.97, 2003, (2022, 5)),
-    ("宏达纺织有限公司工会", "宏达纺织有限公司", Sector.MANUFACTURING, Ownership.PRIVATE, 540, 0.81, 2013, (2020, 5)),
-    ("和顺建筑工程有限公司工会", "和顺建筑工程有限公司", Sector.CONSTRUCTION, Ownership.PRIVATE, 430, 0.64, 2015, (2021, 3)),
-    ("瑞丰食品有限公司工会", "瑞丰食品有限公司", Sector.MANUFACTURING, Ownership.PRIVATE, 330, 0.86, 2016, (2024, 5)),
-    ("鑫源超市连锁有限公司工会", "鑫源超市连锁有限公司", Sector.RETAIL, Ownership.PRIVATE, 280, 0.72, 2017, (2023, 3)),
+    (
+        "杭州星河电子科技有限公司工会",
+        "杭州星河电子科技有限公司",
+        Sector.MANUFACTURING,
+        Ownership.FOREIGN,
+        1350,
+        0.93,
+        2008,
+        (2023, 5),
+    ),
+    (
+        "东湖精密机械有限公司工会",
+        "东湖精密机械有限公司",
+        Sector.MANUFACTURING,
+        Ownership.PRIVATE,
+        820,
+        0.88,
+        2011,
+        (2022, 5),
+    ),
+    (
+        "城东物流集团有限公司工会",
+        "城东物流集团有限公司",
+        Sector.LOGISTICS,
+        Ownership.STATE,
+        600,
+        0.97,
+        2003,
+        (2022, 5),
+    ),
+    (
+        "宏达纺织有限公司工会",
+        "宏达纺织有限公司",
+        Sector.MANUFACTURING,
+        Ownership.PRIVATE,
+        540,
+        0.81,
+        2013,
+        (2020, 5),
+    ),
+    (
+        "和顺建筑工程有限公司工会",
+        "和顺建筑工程有限公司",
+        Sector.CONSTRUCTION,
+        Ownership.PRIVATE,
+        430,
+        0.64,
+        2015,
+        (2021, 3),
+    ),
+    (
+        "瑞丰食品有限公司工会",
+        "瑞丰食品有限公司",
+        Sector.MANUFACTURING,
+        Ownership.PRIVATE,
+        330,
+        0.86,
+        2016,
+        (2024, 5),
+    ),
+    (
+        "鑫源超市连锁有限公司工会",
+        "鑫源超市连锁有限公司",
+        Sector.RETAIL,
+        Ownership.PRIVATE,
+        280,
+        0.72,
+        2017,
+        (2023, 3),
+    ),
     ("云帆软件有限公司工会", "云帆软件有限公司", Sector.IT, Ownership.PRIVATE, 210, 0.77, 2019, (2024, 5)),
-    ("海棠酒店有限公司工会", "海棠酒店有限公司", Sector.HOSPITALITY, Ownership.FOREIGN, 190, 0.84, 2012, (2024, 3)),
-    ("东湖街道社区卫生服务中心工会", "东湖街道社区卫生服务中心", Sector.HEALTH, Ownership.INSTITUTION, 160, 0.99, 2006, (2022, 5)),
-    ("东湖物业服务有限公司工会", "东湖物业服务有限公司", Sector.PROPERTY, Ownership.PRIVATE, 140, 0.79, 2018, (2025, 5)),
-    ("绿城餐饮管理有限公司工会", "绿城餐饮管理有限公司", Sector.HOSPITALITY, Ownership.PRIVATE, 120, 0.68, 2020, None),
-    ("东湖第一小学工会", "杭州市东湖第一小学", Sector.EDUCATION, Ownership.INSTITUTION, 95, 1.0, 1998, (2023, 5)),
+    (
+        "海棠酒店有限公司工会",
+        "海棠酒店有限公司",
+        Sector.HOSPITALITY,
+        Ownership.FOREIGN,
+        190,
+        0.84,
+        2012,
+        (2024, 3),
+    ),
+    (
+        "东湖街道社区卫生服务中心工会",
+        "东湖街道社区卫生服务中心",
+        Sector.HEALTH,
+        Ownership.INSTITUTION,
+        160,
+        0.99,
+        2006,
+        (2022, 5),
+    ),
+    (
+        "东湖物业服务有限公司工会",
+        "东湖物业服务有限公司",
+        Sector.PROPERTY,
+        Ownership.PRIVATE,
+        140,
+        0.79,
+        2018,
+        (2025, 5),
+    ),
+    (
+        "绿城餐饮管理有限公司工会",
+        "绿城餐饮管理有限公司",
+        Sector.HOSPITALITY,
+        Ownership.PRIVATE,
+        120,
+        0.68,
+        2020,
+        None,
+    ),
+    (
+        "东湖第一小学工会",
+        "杭州市东湖第一小学",
+        Sector.EDUCATION,
+        Ownership.INSTITUTION,
+        95,
+        1.0,
+        1998,
+        (2023, 5),
+    ),
     ("东湖街道办事处机关工会", "东湖街道办事处", Sector.PUBLIC, Ownership.ORGAN, 85, 1.0, 2001, (2024, 5)),
     ("安康养老服务中心工会", "安康养老服务中心", Sector.HEALTH, Ownership.SOCIAL, 70, 0.9, 2019, (2024, 3)),
-    ("东湖农商银行东湖支行工会", "东湖农村商业银行东湖支行", Sector.FINANCE, Ownership.STATE, 60, 0.98, 2009, (2024, 5)),
-    ("顺捷快递服务站联合工会", "东湖街道快递服务站（联合）", Sector.LOGISTICS, Ownership.PRIVATE, 48, 0.75, 2022, (2022, 3)),
-    ("东湖家政服务有限公司工会", "东湖家政服务有限公司", Sector.SERVICES, Ownership.PRIVATE, 40, 0.85, 2021, (2024, 3)),
-    ("东湖汽车维修有限公司工会", "东湖汽车维修有限公司", Sector.SERVICES, Ownership.PRIVATE, 35, 0.8, 2020, (2023, 3)),
-    ("明德职业培训学校工会", "明德职业培训学校", Sector.EDUCATION, Ownership.SOCIAL, 30, 0.9, 2023, (2023, 5)),
+    (
+        "东湖农商银行东湖支行工会",
+        "东湖农村商业银行东湖支行",
+        Sector.FINANCE,
+        Ownership.STATE,
+        60,
+        0.98,
+        2009,
+        (2024, 5),
+    ),
+    (
+        "顺捷快递服务站联合工会",
+        "东湖街道快递服务站（联合）",
+        Sector.LOGISTICS,
+        Ownership.PRIVATE,
+        48,
+        0.75,
+        2022,
+        (2022, 3),
+    ),
+    (
+        "东湖家政服务有限公司工会",
+        "东湖家政服务有限公司",
+        Sector.SERVICES,
+        Ownership.PRIVATE,
+        40,
+        0.85,
+        2021,
+        (2024, 3),
+    ),
+    (
+        "东湖汽车维修有限公司工会",
+        "东湖汽车维修有限公司",
+        Sector.SERVICES,
+        Ownership.PRIVATE,
+        35,
+        0.8,
+        2020,
+        (2023, 3),
+    ),
+    (
+        "明德职业培训学校工会",
+        "明德职业培训学校",
+        Sector.EDUCATION,
+        Ownership.SOCIAL,
+        30,
+        0.9,
+        2023,
+        (2023, 5),
+    ),
 ]
 BRANCHES = {
     0: ["SMT车间分会", "总装车间分会", "研发中心分会", "行政后勤分会"],
@@ -74,7 +227,18 @@ DEMO_USERS = [
     ("chair_3", Role.UNION_CHAIR, 2, "马军"),
     ("secretariat_3", Role.SECRETARIAT, 2, "何静"),
 ]
-SEED_ORDER = ["members", "dues", "congress", "proposals", "affairs", "deadlines", "bargaining", "mediation", "appeals", "assistance"]
+SEED_ORDER = [
+    "members",
+    "dues",
+    "congress",
+    "proposals",
+    "affairs",
+    "deadlines",
+    "bargaining",
+    "mediation",
+    "appeals",
+    "assistance",
+]
 
 
 def demo_logins_text() -> str:
@@ -99,7 +263,9 @@ class Command(BaseCommand):
             if if_empty:
                 self.stdout.write("Database already has data; demo data not loaded.")
                 return
-            raise CommandError("The database already has organizations; seed_demo only fills an empty database.")
+            raise CommandError(
+                "The database already has organizations; seed_demo only fills an empty database."
+            )
         started = time.monotonic()
         ctx = self.build_core(members)
         self.stdout.write(f"core: federation, {len(ctx.unions)} unions, {len(ctx.branches)} branches, users")
@@ -156,13 +322,18 @@ class Command(BaseCommand):
             self.seed_committee(rng, union, i)
             for b_name in BRANCHES.get(i, []):
                 branch = org_create(
-                    actor=None, parent=union, kind=OrgKind.BRANCH, name=f"{unit}{b_name}",
+                    actor=None,
+                    parent=union,
+                    kind=OrgKind.BRANCH,
+                    name=f"{unit}{b_name}",
                     employee_count=employees // (len(BRANCHES[i]) + 1),
                 )
                 branches.append(branch)
                 if i == 0:
                     branches.append(
-                        org_create(actor=None, parent=branch, kind=OrgKind.GROUP, name=f"{b_name[:-2]}第一工会小组")
+                        org_create(
+                            actor=None, parent=branch, kind=OrgKind.GROUP, name=f"{b_name[:-2]}第一工会小组"
+                        )
                     )
         users = {}
         for username, role, where, full_name in DEMO_USERS:
@@ -189,24 +360,65 @@ class Command(BaseCommand):
         size = rng.randint(low, high)
         if index == 6:
             size = max(1, low - 2)  # too small a committee
-        rows = [CommitteeMember(org=union, name=chinese_name(rng), position=Position.CHAIR, sex=rng.choice("MF"),
-                                is_full_time=union.employee_count >= 200, term_start=union.term_start, term_end=union.term_end)]
+        rows = [
+            CommitteeMember(
+                org=union,
+                name=chinese_name(rng),
+                position=Position.CHAIR,
+                sex=rng.choice("MF"),
+                is_full_time=union.employee_count >= 200,
+                term_start=union.term_start,
+                term_end=union.term_end,
+            )
+        ]
         vice = 1 if size < 7 else 2
         for _ in range(vice):
-            rows.append(CommitteeMember(org=union, name=chinese_name(rng), position=Position.VICE_CHAIR,
-                                        sex=rng.choice("MF"), term_start=union.term_start, term_end=union.term_end))
+            rows.append(
+                CommitteeMember(
+                    org=union,
+                    name=chinese_name(rng),
+                    position=Position.VICE_CHAIR,
+                    sex=rng.choice("MF"),
+                    term_start=union.term_start,
+                    term_end=union.term_end,
+                )
+            )
         names = {r.name for r in rows}
         while len(rows) < size:
             name = chinese_name(rng)
             if name not in names:
                 names.add(name)
-                rows.append(CommitteeMember(org=union, name=name, position=Position.MEMBER, sex=rng.choice("MF"),
-                                            term_start=union.term_start, term_end=union.term_end))
-        rows.append(CommitteeMember(org=union, name=chinese_name(rng), position=Position.FUNDS_AUDITOR, sex=rng.choice("MF"),
-                                    term_start=union.term_start, term_end=union.term_end))
+                rows.append(
+                    CommitteeMember(
+                        org=union,
+                        name=name,
+                        position=Position.MEMBER,
+                        sex=rng.choice("MF"),
+                        term_start=union.term_start,
+                        term_end=union.term_end,
+                    )
+                )
+        rows.append(
+            CommitteeMember(
+                org=union,
+                name=chinese_name(rng),
+                position=Position.FUNDS_AUDITOR,
+                sex=rng.choice("MF"),
+                term_start=union.term_start,
+                term_end=union.term_end,
+            )
+        )
         if union.member_count >= 50:
-            rows.append(CommitteeMember(org=union, name=chinese_name(rng) + "", position=Position.WOMEN, sex="F",
-                                        term_start=union.term_start, term_end=union.term_end))
+            rows.append(
+                CommitteeMember(
+                    org=union,
+                    name=chinese_name(rng) + "",
+                    position=Position.WOMEN,
+                    sex="F",
+                    term_start=union.term_start,
+                    term_end=union.term_end,
+                )
+            )
         # unique (org, name, position): drop accidental repeats across positions' generators
         seen, unique_rows = set(), []
         for r in rows:
