@@ -1,0 +1,751 @@
+"""Reading, checking and writing member spreadsheets (xlsx, xls, csv).
+
+`read_table()` turns an upload into a header row and data rows, refusing bad files with a clear
+Chinese message; `check_rows()` validates every row into new / update / unchanged / error;
+`write_members()` writes prepared rows in bulk (COPY on PostgreSQL, executemany on SQLite)."""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import crypto
+from core.validators import mask_id_number, mask_mobile, normalize_text
+
+from . import rules
+from .models import EventKind, Member, MemberEvent, MemberStatus
+
+
+def conf(key: str, default):
+    return getattr(settings, "GONGHUI_MEMBERS", {}).get(key, default)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why, in Chinese."""
+
+
+# Canonical field -> (template header, accepted header variants).
+COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "name": ("姓名", ("姓名", "会员姓名", "职工姓名", "名字")),
+    "id_number": (
+        "身份证号",
+        ("身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "身份证", "证件号码", "身份证件号码"),
+    ),
+    "phone": ("手机号", ("手机号", "手机号码", "手机", "联系电话", "电话", "移动电话", "联系方式")),
+    "sex": ("性别", ("性别",)),
+    "ethnicity": ("民族", ("民族",)),
+    "education": ("学历", ("学历", "文化程度", "最高学历")),
+    "political_status": ("政治面貌", ("政治面貌",)),
+    "employer": ("工作单位", ("工作单位", "单位", "单位名称", "所在单位")),
+    "department": ("部门", ("部门", "所在部门", "车间", "部门/车间")),
+    "post": ("岗位", ("岗位", "职务", "工种", "岗位/工种")),
+    "joined_on": ("入会日期", ("入会日期", "入会时间")),
+    "member_no": ("会员编号", ("会员编号", "会员号", "会员证号码")),
+    "is_migrant": ("是否农民工", ("是否农民工", "农民工", "农民工（是/否）")),
+    "household_registration": ("户籍所在地", ("户籍所在地", "户籍", "户口所在地", "户籍地")),
+}
+REQUIRED = ("name", "id_number")
+IGNORED_HEADERS = {"序号", "编号", "出生日期", "年龄", "备注", "错误原因"}
+HEADER_LOOKUP = {re.sub(r"\s+", "", v): key for key, (_t, variants) in COLUMNS.items() for v in variants}
+TEMPLATE_FIELDS = list(COLUMNS)
+FIELD_LABELS = {key: t for key, (t, _v) in COLUMNS.items()}
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list]  # data rows (cells as read), without the header
+    first_row: int  # spreadsheet row number of rows[0] (header row + 1)
+
+
+def _header_key(text) -> str:
+    return (
+        re.sub(r"\s+", "", normalize_text("" if text is None else str(text)))
+        .replace("*", "")
+        .replace("＊", "")
+    )
+
+
+def _check_xlsx_xml(data: bytes) -> None:
+    """Formulas and merged header cells are refused: calamine reads only cached values."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not names:
+                return
+            with zf.open(names[0]) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    buf = tail + chunk
+                    if re.search(rb"<f[ >/]", buf):
+                        raise ImportFileError(
+                            _("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。")
+                        )
+                    tail = buf[-8:]
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件（.xlsx）。")) from None
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Read the first sheet (or the CSV) of an upload. Raises ImportFileError for bad files."""
+    name = filename.lower()
+    max_rows = conf("import_max_rows", 1_000_000)
+    if not data:
+        raise ImportFileError(_("上传的文件是空的。"))
+    if name.endswith(".csv"):
+        text = None
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None or "\x00" in text[:2000]:
+            raise ImportFileError(_("无法读取该CSV文件，请用UTF-8或GBK编码保存。"))
+        reader = csv.reader(io.StringIO(text))
+        all_rows = [r for r in reader]
+    elif name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        if name.endswith((".xlsx", ".xlsm")):
+            _check_xlsx_xml(data)
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            if not wb.sheet_names:
+                raise ImportFileError(_("文件中没有工作表。"))
+            sheet = wb.get_sheet_by_index(0)
+        except ImportFileError:
+            raise
+        except Exception:  # noqa: BLE001 - calamine raises several kinds for broken files
+            raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件，或已损坏、加密。")) from None
+        if sheet.total_height > max_rows + 1:
+            raise ImportFileError(
+                _("文件有%(n)d行，超过一次最多导入%(max)d行的限制，请拆分后分批导入。")
+                % {"n": sheet.total_height - 1, "max": max_rows}
+            )
+        merged = getattr(sheet, "merged_cell_ranges", None) or []
+        header_row_idx = None
+        all_rows = sheet.to_python(skip_empty_area=False)
+        for i, row in enumerate(all_rows[:20]):
+            if any(_header_key(c) in HEADER_LOOKUP for c in row):
+                header_row_idx = i
+                break
+        if header_row_idx is not None:
+            for (r0, _c0), (r1, _c1) in merged:
+                if r0 <= header_row_idx <= r1:
+                    raise ImportFileError(
+                        _("表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。")
+                    )
+    else:
+        raise ImportFileError(_("只能导入Excel（.xlsx、.xls）或CSV文件。"))
+
+    # The header is the first row (of the first 20) that names at least one known column.
+    header_idx = None
+    for i, row in enumerate(all_rows[:20]):
+        if any(_header_key(c) in HEADER_LOOKUP for c in row):
+            header_idx = i
+            break
+    nonempty = [r for r in all_rows if any(c not in (None, "") for c in r)]
+    if not nonempty:
+        raise ImportFileError(_("工作表是空的，没有任何数据。"))
+    if header_idx is None:
+        raise ImportFileError(_("没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"))
+    rows = all_rows[header_idx + 1 :]
+    while rows and not any(c not in (None, "") for c in rows[-1]):
+        rows.pop()
+    if len(rows) > max_rows:
+        raise ImportFileError(
+            _("文件有%(n)d行，超过一次最多导入%(max)d行的限制，请拆分后分批导入。")
+            % {"n": len(rows), "max": max_rows}
+        )
+    if not rows:
+        raise ImportFileError(_("表格只有表头，没有会员数据。"))
+    return Table(
+        headers=["" if c is None else str(c) for c in all_rows[header_idx]],
+        rows=rows,
+        first_row=header_idx + 2,
+    )
+
+
+def map_headers(headers: list[str]) -> dict[str, int]:
+    """Canonical field -> column index. Raises ImportFileError for missing/duplicate/unknown columns."""
+    mapping: dict[str, int] = {}
+    unknown = []
+    for i, h in enumerate(headers):
+        key = _header_key(h)
+        if not key:
+            continue
+        field_name = HEADER_LOOKUP.get(key)
+        if field_name is None:
+            if key not in IGNORED_HEADERS:
+                unknown.append(h)
+            continue
+        if field_name in mapping:
+            raise ImportFileError(
+                _("“%(a)s”和“%(b)s”是同一列（%(f)s），请只保留一列。")
+                % {"a": headers[mapping[field_name]], "b": h, "f": FIELD_LABELS[field_name]}
+            )
+        mapping[field_name] = i
+    missing = [FIELD_LABELS[f] for f in REQUIRED if f not in mapping]
+    if missing:
+        raise ImportFileError(_("缺少必需的列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)})
+    if unknown:
+        raise ImportFileError(
+            _("无法识别的列：%(cols)s。可用的列标题见模板；不需要的列请删除。")
+            % {"cols": "、".join(str(u) for u in unknown[:5])}
+        )
+    return mapping
+
+
+def _cell_text(value) -> str | None:
+    """Spreadsheet cell to text for text fields (numbers without a trailing .0)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell_date(value):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 10000 < value < 80000:  # an Excel serial day number
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        return str(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass
+class CheckResult:
+    total: int = 0
+    new: list[tuple[int, dict]] = field(default_factory=list)  # (row number, cleaned)
+    updates: list[tuple[int, dict, int]] = field(default_factory=list)  # (row, cleaned, member pk)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_rows: set[int] = field(default_factory=set)
+    kinds: dict[int, str] = field(default_factory=dict)  # row -> "new"/"update"/"unchanged" (for preview)
+
+
+COMPARE_FIELDS = (
+    "name",
+    "ethnicity",
+    "education",
+    "political_status",
+    "employer",
+    "department",
+    "post",
+    "joined_on",
+    "is_migrant",
+    "household_registration",
+)
+
+
+def check_rows(table: Table, *, org, today: date, keep_kinds: int = 200) -> CheckResult:
+    """Validate every row and classify it against the registry (upsert by ID number)."""
+    mapping = map_headers(table.headers)
+    res = CheckResult(total=len(table.rows))
+    label = FIELD_LABELS
+    seen_ids: dict[str, int] = {}
+    seen_nos: dict[str, int] = {}
+    prepared: list[tuple[int, dict]] = []
+    id_col = mapping["id_number"]
+    for offset, row in enumerate(table.rows):
+        rownum = table.first_row + offset
+        if not any(c not in (None, "") for c in row):
+            res.total -= 1
+            continue
+        raw = {}
+        for key, col in mapping.items():
+            value = row[col] if col < len(row) else None
+            raw[key] = (
+                _cell_date(value)
+                if key == "joined_on"
+                else (value if key == "is_migrant" and isinstance(value, bool) else _cell_text(value))
+            )
+        idv = row[id_col] if id_col < len(row) else None
+        if isinstance(idv, float) and idv > 1e15:
+            res.errors.append(
+                RowError(
+                    rownum,
+                    label["id_number"],
+                    _("身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。"),
+                )
+            )
+            res.error_rows.add(rownum)
+            continue
+        member_no = normalize_text(raw.pop("member_no", None) or "")
+        cleaned, errors = rules.clean_member(raw, today=today)
+        cleaned["member_no"] = member_no
+        if member_no and not re.fullmatch(r"[0-9A-Za-z\-]{1,32}", member_no):
+            errors["member_no"] = _("会员编号只能包含数字、字母和“-”。")
+        if "id_number" in cleaned:
+            first = seen_ids.get(cleaned["id_number"])
+            if first is not None:
+                errors.setdefault("id_number", _("与第%(n)d行的身份证号重复。") % {"n": first})
+            else:
+                seen_ids[cleaned["id_number"]] = rownum
+        if member_no:
+            first = seen_nos.get(member_no)
+            if first is not None:
+                errors.setdefault("member_no", _("与第%(n)d行的会员编号重复。") % {"n": first})
+            else:
+                seen_nos[member_no] = rownum
+        if errors:
+            for key, msg in errors.items():
+                res.errors.append(RowError(rownum, label.get(key, key), msg))
+            res.error_rows.add(rownum)
+            continue
+        cleaned["id_hash"] = crypto.blind_index(cleaned["id_number"], "member.id_number")
+        cleaned["phone_hash"] = (
+            crypto.blind_index(cleaned["phone"], "member.phone") if cleaned["phone"] else ""
+        )
+        prepared.append((rownum, cleaned))
+
+    # Compare with the registry: one query per 2000 ID hashes.
+    existing: dict[str, dict] = {}
+    hashes = [c["id_hash"] for _r, c in prepared]
+    cols = ("id", "org_id", "status", "id_number_hash", "phone_hash", "member_no", *COMPARE_FIELDS)
+    for i in range(0, len(hashes), 2000):
+        for rec in Member.objects.filter(id_number_hash__in=hashes[i : i + 2000]).values(*cols):
+            existing[rec["id_number_hash"]] = rec
+    nos = [c["member_no"] for _r, c in prepared if c["member_no"]]
+    taken_nos: dict[str, str] = {}
+    for i in range(0, len(nos), 2000):
+        for no, h in Member.objects.filter(member_no__in=nos[i : i + 2000]).values_list(
+            "member_no", "id_number_hash"
+        ):
+            taken_nos[no] = h
+    for rownum, c in prepared:
+        rec = existing.get(c["id_hash"])
+        if c["member_no"] and c["member_no"] in taken_nos and taken_nos[c["member_no"]] != c["id_hash"]:
+            res.errors.append(RowError(rownum, label["member_no"], _("会员编号已被其他会员使用。")))
+            res.error_rows.add(rownum)
+            continue
+        if rec is None:
+            res.new.append((rownum, c))
+            kind = "new"
+        elif rec["org_id"] != org.pk:
+            res.errors.append(
+                RowError(rownum, label["id_number"], _("该身份证号已在其他工会登记为会员，请通过转会办理。"))
+            )
+            res.error_rows.add(rownum)
+            continue
+        elif rec["status"] in (MemberStatus.EXPELLED, MemberStatus.WITHDRAWN, MemberStatus.LAPSED):
+            res.errors.append(
+                RowError(
+                    rownum,
+                    label["id_number"],
+                    _("该会员的会籍状态为“%(s)s”，不能通过导入修改。")
+                    % {"s": MemberStatus(rec["status"]).label},
+                )
+            )
+            res.error_rows.add(rownum)
+            continue
+        else:
+            differs = (
+                any(k in c and c[k] != rec[k] for k in COMPARE_FIELDS)
+                or c["phone_hash"] != rec["phone_hash"]
+                or (c["member_no"] and c["member_no"] != rec["member_no"])
+            )
+            if differs:
+                res.updates.append((rownum, c, rec["id"]))
+                kind = "update"
+            else:
+                res.unchanged += 1
+                kind = "unchanged"
+        if len(res.kinds) < keep_kinds:
+            res.kinds[rownum] = kind
+    res.errors.sort(key=lambda e: e.row)
+    return res
+
+
+# ---- bulk writing ---------------------------------------------------------------------------------
+
+MEMBER_COLUMNS = (
+    "org_id",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "id_last4",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "education",
+    "political_status",
+    "phone_enc",
+    "phone_hash",
+    "phone_masked",
+    "phone_last4",
+    "employer",
+    "department",
+    "post",
+    "joined_on",
+    "member_no",
+    "card_no",
+    "is_migrant",
+    "household_registration",
+    "status",
+    "user_id",
+    "consent_at",
+    "created_at",
+    "updated_at",
+)
+EVENT_COLUMNS = (
+    "member_id",
+    "org_id",
+    "kind",
+    "from_status",
+    "to_status",
+    "from_org_id",
+    "to_org_id",
+    "on",
+    "reason",
+    "actor_id",
+    "created_at",
+)
+
+
+def member_tuple(
+    c: dict,
+    *,
+    org_id: int,
+    member_no: str,
+    card_no: str,
+    status: str,
+    now,
+    joined_default: date | None,
+    id_hash: str | None = None,
+) -> tuple:
+    """One members_member row (MEMBER_COLUMNS order) from cleaned plaintext fields."""
+    idn = c["id_number"]
+    phone = c.get("phone") or ""
+    return (
+        org_id,
+        c["name"],
+        c["name_pinyin"],
+        c["name_initials"],
+        crypto.encrypt(idn),
+        id_hash or c.get("id_hash") or crypto.blind_index(idn, "member.id_number"),
+        mask_id_number(idn),
+        idn[-4:],
+        c["birth_date"],
+        c["sex"],
+        c.get("ethnicity", ""),
+        c.get("education", ""),
+        c.get("political_status", ""),
+        crypto.encrypt(phone) if phone else "",
+        c.get("phone_hash")
+        if c.get("phone_hash") is not None
+        else (crypto.blind_index(phone, "member.phone") if phone else ""),
+        mask_mobile(phone) if phone else "",
+        phone[-4:] if phone else "",
+        c.get("employer", ""),
+        c.get("department", ""),
+        c.get("post", ""),
+        c.get("joined_on") or joined_default,
+        member_no,
+        card_no,
+        bool(c.get("is_migrant", False)),
+        c.get("household_registration", ""),
+        status,
+        None,
+        None,
+        now,
+        now,
+    )
+
+
+def bulk_insert(
+    table: str, columns: Iterable[str], rows: Iterable[tuple], *, chunk: int = 5000, progress=None
+) -> int:
+    """Insert many rows: COPY on PostgreSQL, executemany elsewhere. Returns the number written."""
+    columns = list(columns)
+    qn = connection.ops.quote_name
+    col_sql = ", ".join(qn(c) for c in columns)
+    n = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            raw = cur.cursor if hasattr(cur, "cursor") else cur
+            batch = 0
+            with raw.copy(f"COPY {qn(table)} ({col_sql}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+                    n += 1
+                    batch += 1
+                    if progress and batch >= chunk:
+                        progress(batch)
+                        batch = 0
+            if progress and batch:
+                progress(batch)
+        return n
+    sql = f"INSERT INTO {qn(table)} ({col_sql}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+    buf: list[tuple] = []
+    with connection.cursor() as cur:
+        for row in rows:
+            buf.append(row)
+            if len(buf) >= chunk:
+                cur.executemany(sql, buf)
+                n += len(buf)
+                if progress:
+                    progress(len(buf))
+                buf = []
+        if buf:
+            cur.executemany(sql, buf)
+            n += len(buf)
+            if progress:
+                progress(len(buf))
+    return n
+
+
+def ids_by_hash(hashes: list[str], *, org_id: int, after_id: int) -> dict[str, int]:
+    """Primary keys of freshly inserted members (one range query)."""
+    wanted = set(hashes)
+    out = {}
+    for pk, h in (
+        Member.objects.filter(org_id=org_id, pk__gt=after_id)
+        .values_list("id", "id_number_hash")
+        .iterator(chunk_size=20000)
+    ):
+        if h in wanted:
+            out[h] = pk
+    return out
+
+
+def write_members(
+    result: CheckResult, *, org, actor, today: date, numbers_for, progress=None, reason: str = ""
+) -> dict:
+    """Apply a checked import: insert new members (active, numbered), update changed ones and write
+    one timeline event for each. Call inside a transaction with the org row locked."""
+    now = timezone.now()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    need = sum(1 for _r, c in result.new if not c["member_no"])
+    fresh = iter(numbers_for(need))
+    year = today.year
+    before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def rows():
+        for _r, c in result.new:
+            if c["member_no"]:
+                no, card = c["member_no"], f"{year}{c['member_no']}"[:32]
+            else:
+                no, card = next(fresh)
+            yield member_tuple(
+                c,
+                org_id=org.pk,
+                member_no=no,
+                card_no=card,
+                status=MemberStatus.ACTIVE,
+                now=now,
+                joined_default=today,
+            )
+
+    inserted = bulk_insert(Member._meta.db_table, MEMBER_COLUMNS, rows(), progress=progress)
+    pk_by_hash = (
+        ids_by_hash([c["id_hash"] for _r, c in result.new], org_id=org.pk, after_id=before)
+        if inserted
+        else {}
+    )
+    event_reason = reason or _("批量导入")
+    events = (
+        (
+            pk_by_hash[c["id_hash"]],
+            org.pk,
+            EventKind.IMPORTED,
+            "",
+            MemberStatus.ACTIVE,
+            None,
+            None,
+            c.get("joined_on") or today,
+            event_reason,
+            actor_id,
+            now,
+        )
+        for _r, c in result.new
+    )
+    bulk_insert(MemberEvent._meta.db_table, EVENT_COLUMNS, events)
+
+    if result.updates:
+        objs = []
+        for _r, c, pk in result.updates:
+            m = Member(pk=pk)
+            for k in COMPARE_FIELDS:
+                setattr(m, k, c.get(k, "") if k != "joined_on" else c.get(k))
+            m.name_pinyin, m.name_initials = c["name_pinyin"], c["name_initials"]
+            phone = c.get("phone") or ""
+            m.phone_enc = crypto.encrypt(phone) if phone else ""
+            m.phone_hash = c["phone_hash"]
+            m.phone_masked = mask_mobile(phone) if phone else ""
+            m.phone_last4 = phone[-4:] if phone else ""
+            m.updated_at = now
+            objs.append(m)
+        fields = [
+            *COMPARE_FIELDS,
+            "name_pinyin",
+            "name_initials",
+            "phone_enc",
+            "phone_hash",
+            "phone_masked",
+            "phone_last4",
+            "updated_at",
+        ]
+        # joined_on/is_migrant only when the file had those columns: keep the stored value otherwise.
+        present = set().union(*(c.keys() for _r, c, _p in result.updates))
+        fields = [f for f in fields if f not in COMPARE_FIELDS or f in present]
+        Member.objects.bulk_update(objs, fields, batch_size=1000)
+        upd_nos = [(pk, c["member_no"]) for _r, c, pk in result.updates if c["member_no"]]
+        for pk, no in upd_nos:
+            Member.objects.filter(pk=pk).update(member_no=no)
+        bulk_insert(
+            MemberEvent._meta.db_table,
+            EVENT_COLUMNS,
+            (
+                (pk, org.pk, EventKind.UPDATED, "", "", None, None, today, _("导入更新"), actor_id, now)
+                for _r, _c, pk in result.updates
+            ),
+        )
+        if progress:
+            progress(len(result.updates))
+    return {"new": inserted, "updated": len(result.updates), "unchanged": result.unchanged}
+
+
+# ---- template and error report ----------------------------------------------------------------------
+
+EXAMPLE_ROW = [
+    "张三",
+    "11010519491231002X",
+    "13800138000",
+    "男",
+    "汉族",
+    "本科",
+    "群众",
+    "某某制造有限公司",
+    "一车间",
+    "操作工",
+    "2024-03-01",
+    "",
+    "否",
+    "浙江省杭州市",
+]
+
+
+def template_xlsx() -> bytes:
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet("会员")
+    bold = wb.add_format({"bold": True, "bg_color": "#E8F0FE", "border": 1})
+    req = wb.add_format({"bold": True, "bg_color": "#FDE7E7", "border": 1})
+    text = wb.add_format({"num_format": "@"})
+    for i, key in enumerate(TEMPLATE_FIELDS):
+        ws.write_string(0, i, FIELD_LABELS[key], req if key in REQUIRED else bold)
+        ws.set_column(i, i, 20 if key in ("id_number", "employer", "household_registration") else 12, text)
+    for i, v in enumerate(EXAMPLE_ROW):
+        ws.write_string(1, i, v)
+    notes = wb.add_worksheet("填写说明")
+    lines = [
+        "1. 第一行是列标题，请勿修改；红色标题为必填列（姓名、身份证号）。",
+        "2. 身份证号请填18位，最后一位可以是X；请保持“文本”格式，避免Excel把它变成科学计数法。",
+        "3. 性别和出生日期由身份证号自动得出；填写了性别时会与身份证号核对。",
+        "4. 日期请写成 2024-03-01；学历：小学及以下、初中、高中/中专/技校、大专、本科、硕士、博士。",
+        "5. 政治面貌：中共党员、中共预备党员、共青团员、民主党派、群众；是否农民工：是/否。",
+        "6. 会员编号可留空，导入时自动编号。同一身份证号再次导入会更新原记录，不会重复登记。",
+        "7. 第2行是示例，请删除后再填写。",
+    ]
+    for i, line in enumerate(lines):
+        notes.write_string(i, 0, line)
+    notes.set_column(0, 0, 100)
+    wb.close()
+    return out.getvalue()
+
+
+def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
+    """The rows with errors, as uploaded, plus a column with the reasons."""
+    import xlsxwriter
+
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        by_row.setdefault(e["row"], []).append(f"{e['column']}：{e['reason']}")
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    ws = wb.add_worksheet("错误行")
+    bold = wb.add_format({"bold": True})
+    red = wb.add_format({"font_color": "#B00020"})
+    headers = [h for h in table.headers if h != "错误原因"]
+    ws.write_row(0, 0, ["原行号", *headers, "错误原因"], bold)
+    r = 1
+    for offset, row in enumerate(table.rows):
+        rownum = table.first_row + offset
+        if rownum not in by_row:
+            continue
+        ws.write_number(r, 0, rownum)
+        for c, v in enumerate(row[: len(headers)]):
+            if isinstance(v, (date, datetime)):
+                ws.write_string(r, c + 1, v.isoformat()[:10])
+            elif v is None:
+                continue
+            else:
+                cell = _cell_text(v) or ""
+                ws.write_string(r, c + 1, rules.escape_cell(cell))
+        ws.write_string(r, len(headers) + 1, "；".join(by_row[rownum]), red)
+        r += 1
+    ws.set_column(len(headers) + 1, len(headers) + 1, 60)
+    wb.close()
+    return out.getvalue()
+
+
+def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dict]:
+    """First rows of the preview: row number, name, masked ID and what will happen."""
+    mapping = map_headers(table.headers)
+    out = []
+    err_by_row: dict[int, list[str]] = {}
+    for e in result.errors:
+        err_by_row.setdefault(e.row, []).append(f"{e.column}：{e.reason}")
+    for offset, row in enumerate(table.rows):
+        if len(out) >= limit:
+            break
+        rownum = table.first_row + offset
+        idv = _cell_text(row[mapping["id_number"]]) if mapping["id_number"] < len(row) else ""
+        name = _cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
+        code = re.sub(r"\s", "", normalize_text(idv or "")).upper()
+        out.append(
+            {
+                "row": rownum,
+                "name": name or "",
+                "id_masked": mask_id_number(code) if len(code) == 18 else ("*" * len(code)),
+                "kind": "error" if rownum in err_by_row else result.kinds.get(rownum, ""),
+                "errors": err_by_row.get(rownum, []),
+            }
+        )
+    return out
+
+
+def iter_chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,26 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "members.member_create": _("登记会员"),
+    "members.member_update": _("修改会员信息"),
+    "members.member_apply": _("提交入会申请"),
+    "members.member_approve": _("批准入会"),
+    "members.member_reject": _("不予批准入会"),
+    "members.transfer_request": _("申请转会"),
+    "members.transfer_accept": _("接收转会"),
+    "members.transfer_reject": _("拒绝转会"),
+    "members.transfer_cancel": _("撤回转会"),
+    "members.member_retain": _("保留会籍"),
+    "members.member_restore": _("恢复在籍"),
+    "members.member_withdraw": _("退会"),
+    "members.member_lapse": _("自动退会"),
+    "members.member_expel": _("开除会籍"),
+    "members.import_preview": _("上传会员导入文件"),
+    "members.import_confirm": _("确认导入会员"),
+    "members.import_apply": _("导入会员"),
+    "members.export": _("导出会员名册"),
+    "members.stats_export": _("导出会员统计"),
+    "members.correction_request": _("申请更正个人信息"),
+    "members.correction_decide": _("处理个人信息更正申请"),
+    "members.self_export": _("下载本人信息"),
+}

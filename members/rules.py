@@ -1,0 +1,316 @@
+"""Pure rules of the member registry: normalization of one record, pinyin, the lifecycle table,
+age bands and spreadsheet-cell escaping. No database access here."""
+
+from datetime import date
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from core.validators import normalize_text, parse_id_number, validate_mobile
+
+from .models import Education, MemberStatus, PoliticalStatus
+
+S = MemberStatus
+
+# The membership state machine (DOMAIN.md §2): transition -> (allowed from, resulting status).
+# A transfer keeps the status and changes the holding union.
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "approve": (frozenset({S.APPLIED}), S.ACTIVE),
+    "reject": (frozenset({S.APPLIED}), S.WITHDRAWN),
+    "transfer": (frozenset({S.ACTIVE, S.RETAINED}), None),
+    "retain": (frozenset({S.ACTIVE}), S.RETAINED),
+    "restore": (frozenset({S.RETAINED}), S.ACTIVE),
+    "withdraw": (frozenset({S.ACTIVE, S.RETAINED}), S.WITHDRAWN),
+    "lapse": (frozenset({S.ACTIVE}), S.LAPSED),
+    "expel": (frozenset({S.ACTIVE, S.RETAINED}), S.EXPELLED),
+    "reapply": (frozenset({S.WITHDRAWN, S.LAPSED}), S.APPLIED),
+}
+
+TRANSITION_LABELS = {
+    "approve": _("批准入会"),
+    "reject": _("不予批准"),
+    "transfer": _("转会"),
+    "retain": _("保留会籍"),
+    "restore": _("恢复在籍"),
+    "withdraw": _("退会"),
+    "lapse": _("自动退会"),
+    "expel": _("开除会籍"),
+    "reapply": _("重新申请入会"),
+}
+
+
+def check_transition(transition: str, status: str) -> str | None:
+    """Return the resulting status, or raise a Chinese ValidationError for an illegal transition."""
+    allowed, result = TRANSITIONS[transition]
+    if status not in allowed:
+        raise ValidationError(
+            _("会籍状态为“%(status)s”的会员不能办理“%(action)s”。")
+            % {"status": MemberStatus(status).label, "action": TRANSITION_LABELS[transition]},
+            code="illegal_transition",
+        )
+    return result if result is not None else status
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return [t for t, (allowed, _r) in TRANSITIONS.items() if status in allowed]
+
+
+# ---- pinyin ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=20000)
+def _char_pinyin(ch: str) -> str:
+    return (
+        lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")[0] if "\u4e00" <= ch <= "\u9fff" else ch.lower()
+    )
+
+
+# Common surnames whose reading differs from the character's most frequent reading.
+SURNAME_READINGS = {
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "查": "zha",
+    "朴": "piao",
+    "区": "ou",
+    "覃": "qin",
+    "乐": "yue",
+    "盖": "ge",
+    "种": "chong",
+    "尉": "yu",
+}
+
+
+@lru_cache(maxsize=200000)
+def name_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials), lower case without spaces: 张三 -> ("zhangsan", "zs")."""
+    parts: list[str] = []
+    for i, ch in enumerate(name):
+        if ch.isspace() or ch in "·•.":
+            continue
+        if i == 0 and ch in SURNAME_READINGS:
+            parts.append(SURNAME_READINGS[ch])
+        else:
+            py = _char_pinyin(ch)
+            if py:
+                parts.append(py)
+    full = "".join(parts)
+    initials = "".join(p[0] for p in parts if p)
+    return full[:120], initials[:20]
+
+
+# ---- age bands ------------------------------------------------------------------------------------
+
+AGE_BANDS = [("-25", 0, 25), ("25-34", 25, 35), ("35-44", 35, 45), ("45-54", 45, 55), ("55+", 55, 200)]
+AGE_BAND_LABELS = {
+    "-25": _("25岁以下"),
+    "25-34": _("25-34岁"),
+    "35-44": _("35-44岁"),
+    "45-54": _("45-54岁"),
+    "55+": _("55岁及以上"),
+}
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def birth_range_for_band(band: str, today: date) -> tuple[date | None, date | None]:
+    """Birth dates (inclusive lower, exclusive upper) for members whose age lies in the band."""
+    for key, lo, hi in AGE_BANDS:
+        if key == band:
+            # age >= lo  <=> birth <= today - lo years ; age < hi <=> birth > today - hi years
+            latest = _years_before(today, lo)
+            earliest = _years_before(today, hi)
+            return earliest, latest
+    return None, None
+
+
+def _years_before(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def age_band(birth: date, today: date) -> str:
+    age = age_on(birth, today)
+    for key, lo, hi in AGE_BANDS:
+        if lo <= age < hi:
+            return key
+    return "55+"
+
+
+# ---- choices by label -----------------------------------------------------------------------------
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    out = {}
+    for value, label in choices.choices:
+        out[str(value)] = value
+        out[str(label)] = value
+    return out
+
+
+EDUCATION_ALIASES = {
+    "小学": "primary",
+    "初中及以下": "junior",
+    "高中": "senior",
+    "中专": "senior",
+    "技校": "senior",
+    "职高": "senior",
+    "大学专科": "college",
+    "专科": "college",
+    "大学本科": "bachelor",
+    "研究生": "master",
+    "硕士研究生": "master",
+    "博士研究生": "doctor",
+}
+POLITICAL_ALIASES = {
+    "党员": "cpc",
+    "预备党员": "probationary",
+    "团员": "cyl",
+    "共青团员": "cyl",
+    "民主党派成员": "democratic",
+}
+YES = {"是", "y", "yes", "1", "true", "√", "✓"}
+NO = {"否", "n", "no", "0", "false", ""}
+SEX_LABELS = {"M": _("男"), "F": _("女")}
+
+
+@lru_cache(maxsize=1)
+def _education_map() -> dict[str, str]:
+    return {**_choice_lookup(Education), **EDUCATION_ALIASES}
+
+
+@lru_cache(maxsize=1)
+def _political_map() -> dict[str, str]:
+    return {**_choice_lookup(PoliticalStatus), **POLITICAL_ALIASES}
+
+
+# ---- one record -----------------------------------------------------------------------------------
+
+TEXT_LIMITS = {
+    "name": 50,
+    "ethnicity": 20,
+    "employer": 120,
+    "department": 60,
+    "post": 60,
+    "household_registration": 120,
+}
+
+
+def parse_date(value) -> date | None:
+    """A date from a spreadsheet cell: a date, an ISO/Chinese text date, or None. Raises ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()
+    text = normalize_text(str(value))
+    if not text:
+        return None
+    for ch in "年月/.":
+        text = text.replace(ch, "-")
+    text = text.replace("日", "").strip("-")
+    parts = text.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    if len(text) == 8 and text.isdigit():
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    raise ValueError(text)
+
+
+def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
+    """Normalize and validate one record given as text-ish values. Returns (cleaned, errors) where
+    errors maps a field name to one Chinese message. `id_number` and `phone` stay plaintext here."""
+    errors: dict[str, str] = {}
+    out: dict = {}
+    name = normalize_text(raw.get("name")).replace(" ", "") if raw.get("name") is not None else ""
+    if not name:
+        errors["name"] = _("姓名不能为空。")
+    elif len(name) > TEXT_LIMITS["name"]:
+        errors["name"] = _("姓名过长。")
+    out["name"] = name
+    out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")
+
+    id_raw = raw.get("id_number")
+    if id_raw is None or normalize_text(str(id_raw)) == "":
+        errors["id_number"] = _("身份证号不能为空。")
+    else:
+        try:
+            code, birth, sex = parse_id_number(str(id_raw), today=today)
+        except ValidationError as e:
+            errors["id_number"] = e.messages[0]
+        else:
+            out["id_number"], out["birth_date"], out["sex"] = code, birth, sex
+
+    phone = raw.get("phone")
+    if phone is not None and normalize_text(str(phone)) != "":
+        try:
+            out["phone"] = validate_mobile(str(phone))
+        except ValidationError as e:
+            errors["phone"] = e.messages[0]
+    else:
+        out["phone"] = ""
+
+    for key, limit in TEXT_LIMITS.items():
+        if key == "name" or key not in raw:
+            continue
+        value = normalize_text(raw.get(key))
+        if len(value) > limit:
+            errors[key] = _("内容过长（最多%(n)d个字）。") % {"n": limit}
+        out[key] = value
+
+    if "education" in raw:
+        value = normalize_text(raw.get("education"))
+        if value and value not in _education_map():
+            errors["education"] = _("学历“%(v)s”无法识别。") % {"v": value}
+        out["education"] = _education_map().get(value, "") if value else ""
+    if "political_status" in raw:
+        value = normalize_text(raw.get("political_status"))
+        if value and value not in _political_map():
+            errors["political_status"] = _("政治面貌“%(v)s”无法识别。") % {"v": value}
+        out["political_status"] = _political_map().get(value, "") if value else ""
+    if "is_migrant" in raw:
+        value = raw.get("is_migrant")
+        if isinstance(value, bool):
+            out["is_migrant"] = value
+        else:
+            text = normalize_text("" if value is None else str(value)).lower()
+            if text in YES:
+                out["is_migrant"] = True
+            elif text in NO:
+                out["is_migrant"] = False
+            else:
+                errors["is_migrant"] = _("是否农民工请填写“是”或“否”。")
+    if "joined_on" in raw:
+        try:
+            joined = parse_date(raw.get("joined_on"))
+        except (ValueError, TypeError):
+            errors["joined_on"] = _("入会日期格式不正确，请写成 2024-03-01。")
+        else:
+            if joined and joined > today:
+                errors["joined_on"] = _("入会日期不能晚于今天。")
+            elif joined and "birth_date" in out and joined < out["birth_date"]:
+                errors["joined_on"] = _("入会日期早于出生日期。")
+            out["joined_on"] = joined
+    if raw.get("sex") and "sex" in out:
+        given = normalize_text(str(raw["sex"]))
+        if given in ("男", "女") and {"男": "M", "女": "F"}[given] != out["sex"]:
+            errors["sex"] = _("性别与身份证号不一致。")
+    return out, errors
+
+
+# ---- spreadsheet safety ---------------------------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    """Neutralize formula injection in exported text cells (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

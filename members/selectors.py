@@ -1,0 +1,332 @@
+"""Reads of the member registry, always scoped through orgs.access."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from core.validators import normalize_text
+from orgs import access
+from orgs.models import Organization, OrgKind
+
+from . import rules
+from .models import COUNTED_STATUSES, EventKind, Member, MemberEvent, MemberStatus, Transfer, TransferStatus
+from .permissions import MEMBER_CHANGE, MEMBER_VIEW
+from .services import id_hash, phone_hash, today
+
+SORTS = {
+    "name": ("name_pinyin", "id"),
+    "-name": ("-name_pinyin", "-id"),
+    "member_no": ("member_no", "id"),
+    "-member_no": ("-member_no", "-id"),
+    "joined": ("joined_on", "id"),
+    "-joined": ("-joined_on", "-id"),
+    "birth": ("birth_date", "id"),
+    "-birth": ("-birth_date", "-id"),
+}
+
+LIST_COLUMNS = (
+    "id",
+    "org_id",
+    "org__name",
+    "name",
+    "sex",
+    "birth_date",
+    "id_number_masked",
+    "phone_masked",
+    "employer",
+    "department",
+    "member_no",
+    "status",
+    "joined_on",
+    "is_migrant",
+)
+
+
+@dataclass
+class MemberFilters:
+    q: str = ""
+    org: Organization | None = None
+    status: str = ""
+    sex: str = ""
+    age: str = ""
+    migrant: str = ""
+    sort: str = "name"
+
+    @classmethod
+    def from_params(cls, params, user) -> "MemberFilters":
+        f = cls(
+            q=normalize_text(params.get("q", ""))[:40],
+            status=params.get("status", "") if params.get("status", "") in MemberStatus.values else "",
+            sex=params.get("sex", "") if params.get("sex", "") in ("M", "F") else "",
+            age=params.get("age", "")
+            if params.get("age", "") in dict((k, 1) for k, _lo, _hi in rules.AGE_BANDS)
+            else "",
+            migrant=params.get("migrant", "") if params.get("migrant", "") in ("1", "0") else "",
+            sort=params.get("sort", "name") if params.get("sort", "name") in SORTS else "name",
+        )
+        org_id = params.get("org", "")
+        if str(org_id).isdigit():
+            f.org = access.get_org_for_user(user, MEMBER_VIEW, int(org_id))
+        return f
+
+    def as_params(self) -> dict:
+        out = {
+            k: getattr(self, k) for k in ("q", "status", "sex", "age", "migrant", "sort") if getattr(self, k)
+        }
+        if self.org is not None:
+            out["org"] = self.org.pk
+        return out
+
+
+def search_q(q: str) -> Q:
+    """The search box: name, pinyin in full or initials (zs -> 张三), member number, last digits of
+    phone or ID number, or a whole phone/ID number (exact, through the blind index)."""
+    q = normalize_text(q).replace(" ", "")
+    if not q:
+        return Q()
+    upper = q.upper()
+    if re.fullmatch(r"\d{17}[\dX]", upper):
+        return Q(id_number_hash=id_hash(upper))
+    if re.fullmatch(r"1[3-9]\d{9}", q):
+        return Q(phone_hash=phone_hash(q)) | Q(member_no=q)
+    if re.fullmatch(r"\d{3}[\dX]", upper):
+        return Q(id_last4=upper) | Q(phone_last4=upper) | Q(member_no__startswith=upper)
+    if re.fullmatch(r"\d+", q):
+        return Q(member_no__startswith=q)
+    if re.fullmatch(r"[A-Za-z]+", q):
+        low = q.lower()
+        return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
+    return Q(name__startswith=q)
+
+
+def members_scoped(user, perm=MEMBER_VIEW) -> QuerySet[Member]:
+    return access.scope(Member.objects.all(), user, perm)
+
+
+def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
+    qs = members_scoped(user, perm)
+    if f.org is not None:
+        qs = qs.filter(org__path__gte=f.org.path, org__path__lt=f.org.subtree_upper)
+    if f.q:
+        qs = qs.filter(search_q(f.q))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    else:
+        qs = qs.exclude(status__in=[MemberStatus.WITHDRAWN, MemberStatus.LAPSED, MemberStatus.EXPELLED])
+    if f.sex:
+        qs = qs.filter(sex=f.sex)
+    if f.age:
+        earliest, latest = rules.birth_range_for_band(f.age, today())
+        qs = qs.filter(birth_date__gt=earliest, birth_date__lte=latest)
+    if f.migrant:
+        qs = qs.filter(is_migrant=f.migrant == "1")
+    return qs.order_by(*SORTS[f.sort])
+
+
+def member_list_rows(qs: QuerySet[Member]) -> QuerySet:
+    """The columns a list page shows: one query with the union name joined in."""
+    return qs.values(*LIST_COLUMNS)
+
+
+def member_timeline(member: Member) -> list[MemberEvent]:
+    return list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
+
+
+def org_events(user, org: Organization, limit: int = 50) -> list[MemberEvent]:
+    """Recent membership events of a union (transfers show up in both unions)."""
+    return list(
+        MemberEvent.objects.filter(org=org)
+        .select_related("member", "from_org", "to_org", "actor")
+        .order_by("-on", "-id")[:limit]
+    )
+
+
+def transfers_incoming(user) -> QuerySet[Transfer]:
+    return (
+        access.scope(
+            Transfer.objects.filter(status=TransferStatus.PENDING), user, MEMBER_CHANGE, org_field="to_org"
+        )
+        .select_related("member", "org", "to_org")
+        .order_by("requested_at")
+    )
+
+
+def transfers_outgoing(user) -> QuerySet[Transfer]:
+    return (
+        access.scope(Transfer.objects.filter(status=TransferStatus.PENDING), user, MEMBER_CHANGE)
+        .select_related("member", "org", "to_org")
+        .order_by("requested_at")
+    )
+
+
+def applications_pending(user) -> QuerySet[Member]:
+    return (
+        members_scoped(user, MEMBER_CHANGE)
+        .filter(status=MemberStatus.APPLIED)
+        .select_related("org")
+        .order_by("created_at")
+    )
+
+
+def transfer_targets(user, member: Member) -> QuerySet[Organization]:
+    """Any active union (or federation) may receive a member; the receiving union decides."""
+    return (
+        Organization.objects.filter(is_active=True, kind__in=[OrgKind.UNION, OrgKind.FEDERATION])
+        .exclude(pk=member.org_id)
+        .order_by("path")
+    )
+
+
+# ---- dues (the dues app is built separately) ------------------------------------------------------
+
+
+def last_dues_paid_months(member_ids: list[int]) -> dict[int, date | None] | None:
+    """Last month for which each member's dues were paid, from the dues app when it offers
+    `dues.selectors.last_paid_month_by_member(member_ids) -> {member_id: date}`.
+    None when the dues app has no such data yet."""
+    try:
+        from dues import selectors as dues_selectors
+    except ImportError:
+        return None
+    fn = getattr(dues_selectors, "last_paid_month_by_member", None)
+    if fn is None:
+        return None
+    try:
+        result = fn(member_ids)
+    except Exception:  # noqa: BLE001 - the other app's data is optional here
+        return None
+    return {mid: result.get(mid) for mid in member_ids}
+
+
+def lapse_candidates(user, org: Organization | None = None, months: int = 6, limit: int = 500):
+    """Active members with no dues paid in the last `months` months (DOMAIN.md §2). A person
+    decides each case after talking with the member. Returns (rows, dues_available)."""
+    qs = members_scoped(user, MEMBER_CHANGE).filter(status=MemberStatus.ACTIVE)
+    if org is not None:
+        qs = qs.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
+    t = today()
+    m = t.year * 12 + t.month - 1 - months
+    cutoff = date(m // 12, m % 12 + 1, 1)
+    qs = (
+        qs.filter(Q(joined_on__lt=cutoff) | Q(joined_on__isnull=True))
+        .select_related("org")
+        .order_by("org__path", "name_pinyin")
+    )
+    members = list(qs[:20000])
+    paid = last_dues_paid_months([mem.pk for mem in members])
+    if paid is None or not any(paid.values()):
+        return [], False
+    rows = []
+    for mem in members:
+        last = paid.get(mem.pk)
+        if last is None or last < cutoff:
+            rows.append((mem, last))
+            if len(rows) >= limit:
+                break
+    return rows, True
+
+
+# ---- statistics -----------------------------------------------------------------------------------
+
+
+def subtree_stats(org: Organization, months: int = 12) -> dict:
+    """Figures for an organization's subtree: members, employees, membership rate, by sex, age
+    band, education, migrant workers; joins and leaves per month."""
+    t = today()
+    members = Member.objects.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
+    counted = members.filter(status__in=COUNTED_STATUSES)
+    aggs = {
+        "total": Count("id"),
+        "male": Count("id", filter=Q(sex="M")),
+        "female": Count("id", filter=Q(sex="F")),
+        "migrant": Count("id", filter=Q(is_migrant=True)),
+        "retained": Count("id", filter=Q(status=MemberStatus.RETAINED)),
+    }
+    for key, _lo, _hi in rules.AGE_BANDS:
+        earliest, latest = rules.birth_range_for_band(key, t)
+        aggs[f"age_{key}"] = Count("id", filter=Q(birth_date__gt=earliest, birth_date__lte=latest))
+    row = counted.aggregate(**aggs)
+    by_education = dict(counted.values_list("education").annotate(n=Count("id")).order_by())
+    by_status = dict(members.values_list("status").annotate(n=Count("id")).order_by())
+    employees = Organization.objects.filter(
+        path__gte=org.path, path__lt=org.subtree_upper, kind=OrgKind.UNION
+    ).values_list("employee_count", flat=True)
+    employees_total = sum(employees)
+    if org.kind != OrgKind.FEDERATION and not employees_total:
+        employees_total = org.employee_count
+    m0 = t.year * 12 + t.month - 1 - (months - 1)
+    start = date(m0 // 12, m0 % 12 + 1, 1)
+    join_kinds = [EventKind.APPROVED, EventKind.IMPORTED]
+    leave_kinds = [EventKind.WITHDRAWN, EventKind.LAPSED, EventKind.EXPELLED]
+    ev = (
+        MemberEvent.objects.filter(
+            org__path__gte=org.path,
+            org__path__lt=org.subtree_upper,
+            on__gte=start,
+            kind__in=join_kinds + leave_kinds,
+        )
+        .annotate(m=TruncMonth("on"))
+        .values_list("m", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    month_keys = []
+    for i in range(months):
+        mm = m0 + i
+        month_keys.append(f"{mm // 12}-{mm % 12 + 1:02d}")
+    joins = dict.fromkeys(month_keys, 0)
+    leaves = dict.fromkeys(month_keys, 0)
+    for m, kind, n in ev:
+        key = f"{m.year}-{m.month:02d}"
+        if key in joins:
+            (joins if kind in join_kinds else leaves)[key] += n
+    total = row["total"]
+    from .models import Education
+
+    return {
+        "org": org,
+        "members": total,
+        "employees": employees_total,
+        "rate": (total / employees_total) if employees_total else None,
+        "male": row["male"],
+        "female": row["female"],
+        "migrant": row["migrant"],
+        "retained": row["retained"],
+        "age": [(str(rules.AGE_BAND_LABELS[k]), row[f"age_{k}"]) for k, _lo, _hi in rules.AGE_BANDS],
+        "education": [(str(label), by_education.get(value, 0)) for value, label in Education.choices]
+        + ([(("未填写"), by_education.get("", 0))] if by_education.get("") else []),
+        "status": [(str(label), by_status.get(value, 0)) for value, label in MemberStatus.choices],
+        "months": month_keys,
+        "joins": [joins[k] for k in month_keys],
+        "leaves": [leaves[k] for k in month_keys],
+    }
+
+
+def children_stats(org: Organization) -> list[dict]:
+    """Per direct child: members and employees, for the table under the charts."""
+    children = list(Organization.objects.filter(parent=org).order_by("path"))
+    out = []
+    for c in children:
+        n = Member.objects.filter(
+            org__path__gte=c.path, org__path__lt=c.subtree_upper, status__in=COUNTED_STATUSES
+        ).count()
+        emp = (
+            c.employee_count
+            if c.kind != OrgKind.FEDERATION
+            else sum(
+                Organization.objects.filter(
+                    path__gte=c.path, path__lt=c.subtree_upper, kind=OrgKind.UNION
+                ).values_list("employee_count", flat=True)
+            )
+        )
+        out.append({"org": c, "members": n, "employees": emp, "rate": (n / emp) if emp else None})
+    return out
+
+
+def my_member(user) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user).select_related("org").first()

@@ -1,0 +1,823 @@
+"""Writes to the member registry. Every function owns its transaction, refuses bad input with a
+Chinese ValidationError (saving nothing) and writes its audit event inside the transaction."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from core import crypto
+from core.services import sensitive_reveal
+from core.validators import mask_id_number, mask_mobile, normalize_text
+from orgs.models import Organization, OrgKind
+
+from . import rules
+from .models import (
+    COUNTED_STATUSES,
+    CorrectionRequest,
+    CorrectionStatus,
+    EventKind,
+    Member,
+    MemberEvent,
+    MemberImport,
+    MemberStatus,
+    Transfer,
+    TransferStatus,
+)
+
+# Kinds of organization that may hold memberships: grassroots unions (and their branches), and a
+# township/street federation for workers whose employer has no union (DOMAIN.md §2).
+HOLDING_KINDS = {OrgKind.UNION, OrgKind.BRANCH, OrgKind.GROUP, OrgKind.FEDERATION}
+
+EDITABLE_FIELDS = (
+    "name",
+    "ethnicity",
+    "education",
+    "political_status",
+    "employer",
+    "department",
+    "post",
+    "joined_on",
+    "is_migrant",
+    "household_registration",
+)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+
+
+def id_hash(code: str) -> str:
+    return crypto.blind_index(code, "member.id_number")
+
+
+def phone_hash(code: str) -> str:
+    return crypto.blind_index(code, "member.phone") if code else ""
+
+
+def sensitive_columns(id_number: str | None, phone: str | None) -> dict:
+    """Ciphertext, blind index, masked copy and last four characters of ID number and phone."""
+    out: dict = {}
+    if id_number is not None:
+        out.update(
+            id_number_enc=crypto.encrypt(id_number),
+            id_number_hash=id_hash(id_number),
+            id_number_masked=mask_id_number(id_number),
+            id_last4=id_number[-4:],
+        )
+    if phone is not None:
+        out.update(
+            phone_enc=crypto.encrypt(phone) if phone else "",
+            phone_hash=phone_hash(phone),
+            phone_masked=mask_mobile(phone) if phone else "",
+            phone_last4=phone[-4:] if phone else "",
+        )
+    return out
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+
+
+def _check_holding_org(org: Organization) -> None:
+    if org.kind not in HOLDING_KINDS or not org.is_active:
+        raise ValidationError(_("该组织不能接收会员。"), code="org_kind")
+
+
+def _check_date(on: date | None) -> date:
+    on = on or today()
+    if on > today():
+        raise ValidationError({"on": [_("日期不能晚于今天。")]})
+    return on
+
+
+def member_count_refresh(*org_ids: int) -> None:
+    """Keep Organization.member_count in step with the members (active + retained) each union holds."""
+    for org_id in {o for o in org_ids if o}:
+        n = Member.objects.filter(org_id=org_id, status__in=COUNTED_STATUSES).count()
+        Organization.objects.filter(pk=org_id).update(member_count=n)
+
+
+def _event(member: Member, *, kind: str, actor, on: date, reason: str = "", org=None, **extra) -> MemberEvent:
+    return MemberEvent.objects.create(
+        member=member,
+        org=org or member.org,
+        kind=kind,
+        on=on,
+        reason=normalize_text(reason)[:200],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        **extra,
+    )
+
+
+def next_member_numbers(org: Organization, count: int) -> list[tuple[str, str]]:
+    """`count` fresh (member number, card number) pairs for `org`. Call with the org row locked."""
+    prefix = f"{org.pk:06d}"
+    last = (
+        Member.objects.filter(member_no__startswith=prefix, member_no__regex=r"^\d{13}$")
+        .order_by("-member_no")
+        .values_list("member_no", flat=True)
+        .first()
+    )
+    start = int(last[6:]) + 1 if last else 1
+    year = today().year
+    return [(f"{prefix}{n:07d}", f"{year}{prefix}{n:07d}") for n in range(start, start + count)]
+
+
+def _lock_org(org_id: int) -> Organization:
+    return Organization.objects.select_for_update().get(pk=org_id)
+
+
+def _lock_member(member: Member) -> Member:
+    return Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+
+
+# ---- create / apply / update ----------------------------------------------------------------------
+
+
+def _clean_for_create(data: dict) -> tuple[dict, str, str]:
+    raw = {k: data.get(k) for k in ("id_number", "phone", *EDITABLE_FIELDS) if k in data}
+    raw.setdefault("name", data.get("name"))
+    raw.setdefault("id_number", data.get("id_number"))
+    cleaned, errors = rules.clean_member(raw, today=today())
+    if (
+        "id_number" in cleaned
+        and Member.objects.filter(id_number_hash=id_hash(cleaned["id_number"])).exists()
+    ):
+        errors.setdefault("id_number", _("该身份证号已登记为会员（每人只能有一条会员记录）。"))
+    _raise(errors)
+    id_number = cleaned.pop("id_number")
+    phone = cleaned.pop("phone", "")
+    return cleaned, id_number, phone
+
+
+def member_create(
+    *, org: Organization, data: dict, actor, approve: bool = True, on: date | None = None
+) -> Member:
+    """Staff enter a member (from a paper application); by default approved at once."""
+    _check_holding_org(org)
+    on = _check_date(on)
+    with transaction.atomic():
+        cleaned, id_number, phone = _clean_for_create(data)
+        member = Member.objects.create(
+            org=org,
+            status=MemberStatus.APPLIED,
+            consent_at=timezone.now() if data.get("consent") else None,
+            **cleaned,
+            **sensitive_columns(id_number, phone),
+        )
+        _event(member, kind=EventKind.CREATED, actor=actor, on=on, to_status=MemberStatus.APPLIED)
+        audit_record(actor=actor, action="members.member_create", target=member, org=org)
+        if approve:
+            _approve(member, actor=actor, on=on, joined_on=cleaned.get("joined_on") or on)
+        return member
+
+
+def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) -> Member:
+    """An online application from the union's QR code form. Needs the applicant's consent. A former
+    member (withdrawn or lapsed) re-applies on the same record: one record per ID number."""
+    _check_holding_org(org)
+    if not consent:
+        raise ValidationError({"consent": [_("请阅读并同意个人信息处理规则后再提交。")]})
+    raw = {
+        k: data.get(k) for k in ("name", "id_number", "phone", "employer", "department", "post", "is_migrant")
+    }
+    if not normalize_text(data.get("phone") or ""):
+        raise ValidationError({"phone": [_("请填写手机号，以便工会联系您。")]})
+    cleaned, errors = rules.clean_member(raw, today=today())
+    _raise(errors)
+    id_number = cleaned.pop("id_number")
+    phone = cleaned.pop("phone")
+    on = today()
+    with transaction.atomic():
+        existing = Member.objects.select_for_update().filter(id_number_hash=id_hash(id_number)).first()
+        if existing is not None:
+            if existing.status not in rules.TRANSITIONS["reapply"][0]:
+                raise ValidationError(
+                    {
+                        "id_number": [
+                            _("该身份证号已有会员记录（%(s)s），无需重复申请。")
+                            % {"s": existing.get_status_display()}
+                        ]
+                    }
+                )
+            old_status, old_org = existing.status, existing.org_id
+            for key, value in cleaned.items():
+                setattr(existing, key, value)
+            for key, value in sensitive_columns(None, phone).items():
+                setattr(existing, key, value)
+            existing.org = org
+            existing.status = MemberStatus.APPLIED
+            existing.consent_at = timezone.now()
+            existing.save()
+            member = existing
+            _event(
+                member,
+                kind=EventKind.APPLIED,
+                actor=actor,
+                on=on,
+                from_status=old_status,
+                to_status=MemberStatus.APPLIED,
+                from_org_id=old_org if old_org != org.pk else None,
+                reason=_("重新申请入会"),
+            )
+        else:
+            member = Member.objects.create(
+                org=org,
+                status=MemberStatus.APPLIED,
+                consent_at=timezone.now(),
+                **cleaned,
+                **sensitive_columns(id_number, phone),
+            )
+            _event(
+                member,
+                kind=EventKind.APPLIED,
+                actor=actor,
+                on=on,
+                to_status=MemberStatus.APPLIED,
+                reason=_("在线申请"),
+            )
+        audit_record(actor=actor, action="members.member_apply", target=member, org=org)
+        return member
+
+
+def member_update(*, member: Member, data: dict, actor) -> Member:
+    """Correct a member's details. ID number and phone may be changed too (re-encrypted)."""
+    with transaction.atomic():
+        member = _lock_member(member)
+        raw = {k: data[k] for k in EDITABLE_FIELDS if k in data}
+        raw.setdefault("name", member.name)
+        id_given = normalize_text(data.get("id_number") or "")
+        raw["id_number"] = id_given or "000000000000000000"
+        if "phone" in data:
+            raw["phone"] = data.get("phone")
+        cleaned, errors = rules.clean_member(raw, today=today())
+        if not id_given:
+            errors.pop("id_number", None)
+            for k in ("id_number", "birth_date", "sex"):
+                cleaned.pop(k, None)
+        elif "id_number" in cleaned:
+            clash = Member.objects.filter(id_number_hash=id_hash(cleaned["id_number"])).exclude(pk=member.pk)
+            if clash.exists():
+                errors["id_number"] = _("该身份证号已登记在另一会员名下。")
+        _raise(errors)
+        changed = []
+        id_number = cleaned.pop("id_number", None)
+        phone = cleaned.pop("phone", None)
+        if "phone" not in data:
+            phone = None
+        for key, value in cleaned.items():
+            if getattr(member, key) != value:
+                setattr(member, key, value)
+                changed.append(key)
+        sens = sensitive_columns(id_number, phone)
+        if id_number is not None and sens["id_number_hash"] != member.id_number_hash:
+            changed.append("id_number")
+        if phone is not None and sens["phone_hash"] != member.phone_hash:
+            changed.append("phone")
+        for key, value in sens.items():
+            if key.startswith("id_") and "id_number" not in changed:
+                continue
+            if key.startswith("phone") and "phone" not in changed:
+                continue
+            setattr(member, key, value)
+        if not changed:
+            return member
+        member.save()
+        _event(
+            member,
+            kind=EventKind.UPDATED,
+            actor=actor,
+            on=today(),
+            reason=_("修改：%(f)s")
+            % {
+                "f": "、".join(
+                    str(Member._meta.get_field(f).verbose_name)
+                    if f not in ("id_number", "phone")
+                    else {"id_number": _("身份证号"), "phone": _("手机号")}[f]
+                    for f in changed
+                )
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="members.member_update",
+            target=member,
+            org=member.org,
+            details={"fields": changed},
+        )
+        return member
+
+
+# ---- lifecycle ------------------------------------------------------------------------------------
+
+
+def _approve(member: Member, *, actor, on: date, joined_on: date | None = None) -> Member:
+    org = _lock_org(member.org_id)
+    old = member.status
+    member.status = rules.check_transition("approve", member.status)
+    if not member.member_no:
+        member.member_no, member.card_no = next_member_numbers(org, 1)[0]
+    member.joined_on = joined_on or member.joined_on or on
+    member.save(update_fields=["status", "member_no", "card_no", "joined_on", "updated_at"])
+    _event(member, kind=EventKind.APPROVED, actor=actor, on=on, from_status=old, to_status=member.status)
+    audit_record(
+        actor=actor,
+        action="members.member_approve",
+        target=member,
+        org=member.org,
+        details={"member_no": member.member_no},
+    )
+    member_count_refresh(member.org_id)
+    return member
+
+
+def member_approve(*, member: Member, actor, on: date | None = None) -> Member:
+    """Approval by the grassroots committee: the member gets a member number and a card number."""
+    on = _check_date(on)
+    with transaction.atomic():
+        member = _lock_member(member)
+        return _approve(member, actor=actor, on=on)
+
+
+def _transition(
+    member: Member,
+    transition: str,
+    *,
+    actor,
+    reason: str,
+    on: date | None,
+    kind: str,
+    action: str,
+    need_reason: bool = True,
+) -> Member:
+    on = _check_date(on)
+    if need_reason and not normalize_text(reason):
+        raise ValidationError({"reason": [_("请填写原因。")]})
+    with transaction.atomic():
+        member = _lock_member(member)
+        if (
+            transition in ("withdraw", "lapse", "expel", "retain")
+            and member.transfers.filter(status=TransferStatus.PENDING).exists()
+        ):
+            raise ValidationError(_("该会员有待接收的转会申请，请先撤回转会。"))
+        old = member.status
+        member.status = rules.check_transition(transition, member.status)
+        member.save(update_fields=["status", "updated_at"])
+        _event(member, kind=kind, actor=actor, on=on, from_status=old, to_status=member.status, reason=reason)
+        audit_record(
+            actor=actor,
+            action=action,
+            target=member,
+            org=member.org,
+            details={"from": old, "to": member.status, "reason": normalize_text(reason)},
+        )
+        member_count_refresh(member.org_id)
+        return member
+
+
+def member_reject(*, member: Member, actor, reason: str) -> Member:
+    return _transition(
+        member,
+        "reject",
+        actor=actor,
+        reason=reason,
+        on=None,
+        kind=EventKind.REJECTED,
+        action="members.member_reject",
+    )
+
+
+def member_retain(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
+    """Retained membership (保留会籍): retired, unemployed, unit closed. No dues, no vote."""
+    return _transition(
+        member,
+        "retain",
+        actor=actor,
+        reason=reason,
+        on=on,
+        kind=EventKind.RETAINED,
+        action="members.member_retain",
+    )
+
+
+def member_restore(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
+    return _transition(
+        member,
+        "restore",
+        actor=actor,
+        reason=reason,
+        on=on,
+        kind=EventKind.RESTORED,
+        action="members.member_restore",
+    )
+
+
+def member_withdraw(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
+    """Withdrawal (退会) at the member's own request."""
+    return _transition(
+        member,
+        "withdraw",
+        actor=actor,
+        reason=reason,
+        on=on,
+        kind=EventKind.WITHDRAWN,
+        action="members.member_withdraw",
+    )
+
+
+def member_lapse(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
+    """Lapse (自动退会) decided by a person after 6 months without dues and a talk with the member."""
+    return _transition(
+        member,
+        "lapse",
+        actor=actor,
+        reason=reason,
+        on=on,
+        kind=EventKind.LAPSED,
+        action="members.member_lapse",
+    )
+
+
+def member_expel(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
+    """Expulsion (开除会籍): only after a criminal conviction, by committee decision."""
+    return _transition(
+        member,
+        "expel",
+        actor=actor,
+        reason=reason,
+        on=on,
+        kind=EventKind.EXPELLED,
+        action="members.member_expel",
+    )
+
+
+# ---- transfer -------------------------------------------------------------------------------------
+
+
+def transfer_request(
+    *, member: Member, to_org: Organization, actor, reason: str = "", new_employer: str = ""
+) -> Transfer:
+    """The sending union asks the receiving union to take the member over (转会)."""
+    _check_holding_org(to_org)
+    with transaction.atomic():
+        member = _lock_member(member)
+        rules.check_transition("transfer", member.status)
+        if to_org.pk == member.org_id:
+            raise ValidationError({"to_org": [_("转入工会不能与当前工会相同。")]})
+        if member.transfers.filter(status=TransferStatus.PENDING).exists():
+            raise ValidationError(_("该会员已有一份待接收的转会申请。"))
+        transfer = Transfer.objects.create(
+            member=member,
+            org=member.org,
+            to_org=to_org,
+            reason=normalize_text(reason)[:200],
+            new_employer=normalize_text(new_employer)[:120],
+            requested_by=actor,
+        )
+        _event(
+            member,
+            kind=EventKind.TRANSFER_REQUESTED,
+            actor=actor,
+            on=today(),
+            reason=reason,
+            from_org=member.org,
+            to_org=to_org,
+        )
+        audit_record(
+            actor=actor,
+            action="members.transfer_request",
+            target=member,
+            org=member.org,
+            details={"to_org": to_org.pk},
+        )
+        return transfer
+
+
+def _lock_transfer(transfer: Transfer) -> Transfer:
+    transfer = (
+        Transfer.objects.select_for_update().select_related("member", "org", "to_org").get(pk=transfer.pk)
+    )
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(_("该转会申请已处理（%(s)s）。") % {"s": transfer.get_status_display()})
+    return transfer
+
+
+def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Transfer:
+    """The receiving union accepts: the member moves, the history is written into both unions."""
+    on = _check_date(on)
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer)
+        member = _lock_member(transfer.member)
+        rules.check_transition("transfer", member.status)
+        from_org, to_org = transfer.org, transfer.to_org
+        member.org = to_org
+        if transfer.new_employer:
+            member.employer = transfer.new_employer
+            member.department = ""
+            member.post = ""
+        member.save()
+        for side in (from_org, to_org):
+            _event(
+                member,
+                kind=EventKind.TRANSFERRED,
+                actor=actor,
+                on=on,
+                org=side,
+                from_org=from_org,
+                to_org=to_org,
+                from_status=member.status,
+                to_status=member.status,
+                reason=transfer.reason,
+            )
+        transfer.status = TransferStatus.ACCEPTED
+        transfer.decided_by = actor
+        transfer.decided_at = timezone.now()
+        transfer.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="members.transfer_accept",
+            target=member,
+            org=to_org,
+            details={"from_org": from_org.pk, "to_org": to_org.pk},
+        )
+        member_count_refresh(from_org.pk, to_org.pk)
+        return transfer
+
+
+def transfer_reject(*, transfer: Transfer, actor, reason: str) -> Transfer:
+    if not normalize_text(reason):
+        raise ValidationError({"reason": [_("请填写拒绝接收的原因。")]})
+    return _transfer_close(
+        transfer, actor=actor, status=TransferStatus.REJECTED, reason=reason, action="members.transfer_reject"
+    )
+
+
+def transfer_cancel(*, transfer: Transfer, actor, reason: str = "") -> Transfer:
+    return _transfer_close(
+        transfer,
+        actor=actor,
+        status=TransferStatus.CANCELLED,
+        reason=reason,
+        action="members.transfer_cancel",
+    )
+
+
+def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, action: str) -> Transfer:
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer)
+        transfer.status = status
+        transfer.decided_by = actor
+        transfer.decided_at = timezone.now()
+        transfer.save(update_fields=["status", "decided_by", "decided_at"])
+        label = _("转入工会拒绝接收") if status == TransferStatus.REJECTED else _("撤回转会申请")
+        _event(
+            transfer.member,
+            kind=EventKind.TRANSFER_CANCELLED,
+            actor=actor,
+            on=today(),
+            org=transfer.org,
+            from_org=transfer.org,
+            to_org=transfer.to_org,
+            reason=f"{label}：{normalize_text(reason)}" if reason else label,
+        )
+        audit_record(
+            actor=actor,
+            action=action,
+            target=transfer.member,
+            org=transfer.org,
+            details={"to_org": transfer.to_org_id, "reason": reason},
+        )
+        return transfer
+
+
+# ---- sensitive data, corrections ------------------------------------------------------------------
+
+REVEALABLE = {"id_number": ("id_number_enc", _("身份证号")), "phone": ("phone_enc", _("手机号"))}
+
+
+def member_reveal(*, member: Member, field: str, actor) -> str:
+    """Plaintext of a member's ID number or phone for a permitted user; writes the audit event."""
+    if field not in REVEALABLE:
+        raise ValidationError(_("不支持查看该字段。"))
+    column, label = REVEALABLE[field]
+    return sensitive_reveal(
+        actor=actor,
+        obj=member,
+        field=column,
+        ciphertext=getattr(member, column),
+        org=member.org,
+        label=str(label),
+    )
+
+
+CORRECTABLE = {
+    "name": _("姓名"),
+    "id_number": _("身份证号"),
+    "phone": _("手机号"),
+    "ethnicity": _("民族"),
+    "education": _("学历"),
+    "political_status": _("政治面貌"),
+    "employer": _("工作单位"),
+    "department": _("部门"),
+    "post": _("岗位"),
+    "household_registration": _("户籍所在地"),
+    "other": _("其他"),
+}
+
+
+def correction_request(*, member: Member, field: str, value: str, note: str = "", actor) -> CorrectionRequest:
+    """A member asks the union to correct data held about them (PIPL art. 46)."""
+    value = normalize_text(value)
+    errors = {}
+    if field not in CORRECTABLE:
+        errors["field"] = _("请选择需要更正的信息。")
+    if not value:
+        errors["requested_value"] = _("请填写正确的内容。")
+    _raise(errors)
+    with transaction.atomic():
+        if member.corrections.filter(status=CorrectionStatus.OPEN, field=field).exists():
+            raise ValidationError(_("这项信息已有一份待处理的更正申请。"))
+        req = CorrectionRequest.objects.create(
+            member=member,
+            org=member.org,
+            field=field,
+            requested_value=value[:200],
+            note=normalize_text(note)[:300],
+        )
+        audit_record(
+            actor=actor,
+            action="members.correction_request",
+            target=member,
+            org=member.org,
+            details={"field": field},
+        )
+        return req
+
+
+def correction_decide(*, request: CorrectionRequest, accept: bool, actor) -> CorrectionRequest:
+    """Staff close a correction request; accepting applies the change through member_update."""
+    with transaction.atomic():
+        req = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
+        if req.status != CorrectionStatus.OPEN:
+            raise ValidationError(_("该更正申请已处理。"))
+        if accept and req.field != "other":
+            member_update(member=req.member, data={req.field: req.requested_value}, actor=actor)
+        req.status = CorrectionStatus.DONE if accept else CorrectionStatus.DECLINED
+        req.decided_by = actor
+        req.decided_at = timezone.now()
+        req.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            actor=actor,
+            action="members.correction_decide",
+            target=req.member,
+            org=req.org,
+            details={"field": req.field, "accepted": accept},
+        )
+        return req
+
+
+# ---- import -----------------------------------------------------------------------------------------
+
+
+def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> MemberImport:
+    """Store an upload and check every row. Refuses bad files with a clear message (nothing saved)."""
+    from django.core.files.base import ContentFile
+
+    from . import importing
+
+    _check_holding_org(org)
+    try:
+        table = importing.read_table(data, filename)
+        result = importing.check_rows(table, org=org, today=today())
+    except importing.ImportFileError as e:
+        raise ValidationError({"file": [str(e)]}) from None
+    with transaction.atomic():
+        imp = MemberImport(
+            org=org,
+            filename=filename[:200],
+            created_by=actor,
+            total_rows=result.total,
+            new_rows=len(result.new),
+            update_rows=len(result.updates),
+            unchanged_rows=result.unchanged,
+            error_rows=len(result.error_rows),
+            errors=[e.as_dict() for e in result.errors[:20000]],
+        )
+        imp.file.save(filename[-100:], ContentFile(data), save=False)
+        imp.save()
+        audit_record(
+            actor=actor,
+            action="members.import_preview",
+            target=imp,
+            org=org,
+            details={"rows": result.total, "errors": len(result.error_rows)},
+        )
+    imp.preview = importing.preview_rows(table, result)
+    return imp
+
+
+def import_confirm(*, imp: MemberImport, actor):
+    """Queue the checked import; the background task applies it all or nothing."""
+    from core.progress import progress_create
+
+    from .models import ImportStatus
+    from .tasks import member_import_apply
+
+    with transaction.atomic():
+        imp = MemberImport.objects.select_for_update().get(pk=imp.pk)
+        if imp.status != ImportStatus.PREVIEWED:
+            raise ValidationError(_("该导入已确认过，不能重复确认。"))
+        if imp.error_rows:
+            raise ValidationError(
+                _("文件中有%(n)d行错误，请下载错误报告，修改后重新上传。") % {"n": imp.error_rows}
+            )
+        if not (imp.new_rows or imp.update_rows):
+            raise ValidationError(_("文件中的会员都已登记且信息相同，无需导入。"))
+        progress = progress_create(
+            kind="members.import",
+            label=_("导入会员：%(f)s") % {"f": imp.filename},
+            requested_by=actor,
+            org=imp.org,
+            total=imp.new_rows + imp.update_rows,
+        )
+        imp.status = ImportStatus.QUEUED
+        imp.progress = progress
+        imp.save(update_fields=["status", "progress"])
+        audit_record(actor=actor, action="members.import_confirm", target=imp, org=imp.org)
+        transaction.on_commit(lambda: member_import_apply.enqueue(imp.pk, str(progress.pk)))
+    return progress
+
+
+def import_apply(*, imp_id: int, progress_id=None) -> dict:
+    """Apply an import in one transaction: re-read and re-check the file, then write in bulk.
+    Any error leaves the registry unchanged."""
+    from core.progress import progress_advance, progress_fail, progress_finish, progress_start
+
+    from . import importing
+    from .models import ImportStatus
+
+    imp = MemberImport.objects.select_related("org", "created_by").get(pk=imp_id)
+    MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING)
+    if progress_id:
+        progress_start(progress_id, total=imp.new_rows + imp.update_rows)
+    try:
+        with imp.file.open("rb") as fh:
+            data = fh.read()
+        with transaction.atomic():
+            org = _lock_org(imp.org_id)
+            table = importing.read_table(data, imp.filename)
+            result = importing.check_rows(table, org=org, today=today())
+            if result.error_rows:
+                raise ValidationError(
+                    _("导入前复核发现%(n)d行错误（名册在预览后有变化），未导入任何数据。")
+                    % {"n": len(result.error_rows)}
+                )
+            counts = importing.write_members(
+                result,
+                org=org,
+                actor=imp.created_by,
+                today=today(),
+                numbers_for=lambda k: next_member_numbers(org, k),
+                progress=(lambda step: progress_advance(progress_id, step)) if progress_id else None,
+            )
+            member_count_refresh(org.pk)
+            audit_record(
+                actor=imp.created_by, action="members.import_apply", target=imp, org=org, details=counts
+            )
+            MemberImport.objects.filter(pk=imp.pk).update(
+                status=ImportStatus.DONE,
+                finished_at=timezone.now(),
+                new_rows=counts["new"],
+                update_rows=counts["updated"],
+            )
+    except (ValidationError, importing.ImportFileError) as e:
+        msg = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
+        MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.FAILED, message=msg[:300])
+        if progress_id:
+            progress_fail(progress_id, message=msg)
+        return {"error": msg}
+    except Exception as e:
+        MemberImport.objects.filter(pk=imp.pk).update(
+            status=ImportStatus.FAILED, message=_("导入失败，未导入任何数据。")
+        )
+        if progress_id:
+            progress_fail(progress_id, message=_("导入失败，未导入任何数据。"))
+        raise e
+    if progress_id:
+        from django.urls import reverse
+
+        progress_finish(
+            progress_id,
+            message=_("新增%(new)d人，更新%(upd)d人。") % {"new": counts["new"], "upd": counts["updated"]},
+            result=counts,
+            result_url=reverse("members:list") + f"?org={imp.org_id}",
+        )
+    return counts

@@ -1,0 +1,190 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from core import crypto
+from members import rules, services
+from members.models import EventKind, Member, MemberEvent, MemberStatus, Transfer, TransferStatus
+from members.tests.factories import ZHANG_SAN_ID, make_member, person
+
+
+def test_create_normalizes_encrypts_masks_and_numbers(world):
+    m = services.member_create(
+        org=world.union_a,
+        data={"name": " 张　三 ", "id_number": ZHANG_SAN_ID.lower().replace("", " ").strip(), "phone": "１３８００１３８０００"},
+        actor=world.staff_a,
+    )
+    m.refresh_from_db()
+    assert m.name == "张三"
+    assert (m.name_pinyin, m.name_initials) == ("zhangsan", "zs")
+    assert m.birth_date == date(1985, 3, 7)
+    assert m.sex == "M"
+    assert m.id_number_masked == ZHANG_SAN_ID[:6] + "********" + ZHANG_SAN_ID[-4:]
+    assert m.id_last4 == ZHANG_SAN_ID[-4:]
+    assert ZHANG_SAN_ID not in m.id_number_enc
+    assert crypto.decrypt(m.id_number_enc) == ZHANG_SAN_ID
+    assert m.phone_masked == "138****8000"
+    assert m.phone_last4 == "8000"
+    assert m.status == MemberStatus.ACTIVE
+    assert m.member_no == f"{world.union_a.pk:06d}0000001"
+    assert m.card_no.endswith(m.member_no)
+    assert list(m.events.values_list("kind", flat=True).order_by("id")) == [EventKind.CREATED, EventKind.APPROVED]
+    world.union_a.refresh_from_db()
+    assert world.union_a.member_count == 1
+    assert AuditEvent.objects.filter(action="members.member_create").count() == 1
+
+
+def test_second_member_gets_next_number(world):
+    make_member(world, i=1)
+    m2 = make_member(world, i=2)
+    assert m2.member_no == f"{world.union_a.pk:06d}0000002"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "", "id_number": ZHANG_SAN_ID}, "name", "姓名不能为空。"),
+        ({"name": "张三", "id_number": ZHANG_SAN_ID[:-1] + ("0" if ZHANG_SAN_ID[-1] != "0" else "1")}, "id_number", "身份证号校验位不正确，请核对。"),
+        ({"name": "张三", "id_number": "1101051985030712"}, "id_number", "身份证号应为18位，当前为16位。"),
+        ({"name": "张三", "id_number": ZHANG_SAN_ID, "phone": "12345"}, "phone", "手机号应为以1开头的11位数字。"),
+    ],
+)
+def test_create_refuses_bad_input(world, data, field, message):
+    with pytest.raises(ValidationError) as e:
+        services.member_create(org=world.union_a, data=data, actor=world.staff_a)
+    assert e.value.message_dict[field] == [message]
+    assert Member.objects.count() == 0
+    assert AuditEvent.objects.count() == 0
+
+
+def test_one_member_per_id_number(world):
+    make_member(world, i=1)
+    with pytest.raises(ValidationError) as e:
+        services.member_create(org=world.union_b, data=person(1), actor=world.staff_b)
+    assert e.value.message_dict["id_number"] == ["该身份证号已登记为会员（每人只能有一条会员记录）。"]
+
+
+def test_application_needs_consent_and_approval_assigns_numbers(world):
+    with pytest.raises(ValidationError) as e:
+        services.member_apply(org=world.union_a, data=person(3), consent=False)
+    assert "consent" in e.value.message_dict
+    m = services.member_apply(org=world.union_a, data=person(3), consent=True)
+    assert m.status == MemberStatus.APPLIED and m.member_no == "" and m.consent_at is not None
+    world.union_a.refresh_from_db()
+    assert world.union_a.member_count == 120  # the test world's own figure: an application does not count
+    services.member_approve(member=m, actor=world.chair_a)
+    m.refresh_from_db()
+    assert m.status == MemberStatus.ACTIVE and m.member_no and m.joined_on == services.today()
+    world.union_a.refresh_from_db()
+    assert world.union_a.member_count == 1
+    with pytest.raises(ValidationError) as e:
+        services.member_approve(member=m, actor=world.chair_a)
+    assert e.value.messages == ["会籍状态为“在籍”的会员不能办理“批准入会”。"]
+
+
+def test_lifecycle_state_machine(world):
+    m = make_member(world, i=4)
+    services.member_retain(member=m, actor=world.staff_a, reason="退休")
+    with pytest.raises(ValidationError):
+        services.member_lapse(member=m, actor=world.chair_a, reason="半年未缴会费")
+    services.member_restore(member=m, actor=world.staff_a, reason="重新就业")
+    services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
+    m.refresh_from_db()
+    assert m.status == MemberStatus.WITHDRAWN
+    world.union_a.refresh_from_db()
+    assert world.union_a.member_count == 0
+    with pytest.raises(ValidationError) as e:
+        services.member_expel(member=m, actor=world.chair_a, reason="x")
+    assert e.value.messages == ["会籍状态为“已退会”的会员不能办理“开除会籍”。"]
+    # re-application on the same record
+    again = services.member_apply(org=world.union_b, data=person(4), consent=True)
+    assert again.pk == m.pk and again.status == MemberStatus.APPLIED and again.org_id == world.union_b.pk
+    kinds = list(m.events.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["created", "approved", "retained", "restored", "withdrawn", "applied"]
+
+
+def test_reason_required_and_no_future_dates(world):
+    m = make_member(world, i=5)
+    with pytest.raises(ValidationError) as e:
+        services.member_withdraw(member=m, actor=world.staff_a, reason=" ")
+    assert e.value.message_dict == {"reason": ["请填写原因。"]}
+    with pytest.raises(ValidationError) as e:
+        services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请", on=date.today() + timedelta(days=3))
+    assert e.value.message_dict == {"on": ["日期不能晚于今天。"]}
+
+
+def test_transfer_request_accept_keeps_history_in_both(world):
+    m = make_member(world, i=6)
+    t = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a, reason="调动", new_employer="乙公司")
+    with pytest.raises(ValidationError):
+        services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
+    with pytest.raises(ValidationError) as e:
+        services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
+    assert e.value.messages == ["该会员有待接收的转会申请，请先撤回转会。"]
+    services.transfer_accept(transfer=t, actor=world.staff_b)
+    m.refresh_from_db()
+    assert m.org_id == world.union_b.pk and m.employer == "乙公司" and m.status == MemberStatus.ACTIVE
+    assert MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, org=world.union_a, member=m).count() == 1
+    assert MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, org=world.union_b, member=m).count() == 1
+    world.union_a.refresh_from_db()
+    world.union_b.refresh_from_db()
+    assert (world.union_a.member_count, world.union_b.member_count) == (0, 1)
+    t.refresh_from_db()
+    assert t.status == TransferStatus.ACCEPTED
+    with pytest.raises(ValidationError) as e:
+        services.transfer_accept(transfer=t, actor=world.staff_b)
+    assert e.value.messages == ["该转会申请已处理（已接收）。"]
+
+
+def test_transfer_reject_and_cancel(world):
+    m = make_member(world, i=7)
+    t = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
+    with pytest.raises(ValidationError):
+        services.transfer_reject(transfer=t, actor=world.staff_b, reason="")
+    services.transfer_reject(transfer=t, actor=world.staff_b, reason="查无此人")
+    t2 = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
+    services.transfer_cancel(transfer=t2, actor=world.staff_a)
+    assert list(Transfer.objects.order_by("id").values_list("status", flat=True)) == ["rejected", "cancelled"]
+    with pytest.raises(ValidationError) as e:
+        services.transfer_request(member=m, to_org=world.union_a, actor=world.staff_a)
+    assert e.value.message_dict == {"to_org": ["转入工会不能与当前工会相同。"]}
+
+
+def test_reveal_writes_audit(world):
+    m = make_member(world, i=8)
+    value = services.member_reveal(member=m, field="id_number", actor=world.chair_a)
+    assert value == person(8)["id_number"]
+    ev = AuditEvent.objects.get(action="sensitive.reveal")
+    assert ev.details == {"field": "id_number_enc", "label": "身份证号"}
+
+
+def test_update_and_correction(world):
+    m = make_member(world, i=9)
+    services.member_update(member=m, data={"name": "李 四", "phone": "13900001111"}, actor=world.staff_a)
+    m.refresh_from_db()
+    assert (m.name, m.name_initials, m.phone_masked) == ("李四", "ls", "139****1111")
+    req = services.correction_request(member=m, field="department", value="二车间", actor=world.member_a)
+    with pytest.raises(ValidationError):
+        services.correction_request(member=m, field="department", value="三车间", actor=world.member_a)
+    services.correction_decide(request=req, accept=True, actor=world.staff_a)
+    m.refresh_from_db()
+    assert m.department == "二车间"
+
+
+def test_pinyin_rules():
+    assert rules.name_pinyin("张三") == ("zhangsan", "zs")
+    assert rules.name_pinyin("曾小明") == ("zengxiaoming", "zxm")
+    assert rules.name_pinyin("单田芳")[0] == "shantianfang"
+
+
+def test_escape_cell():
+    assert [rules.escape_cell(v) for v in ["=1+1", "+86", "-2", "@x", "\tx", "\rx", "ok", 5]] == [
+        "'=1+1", "'+86", "'-2", "'@x", "'\tx", "'\rx", "ok", 5,
+    ]
+
+
+def test_transition_table():
+    assert rules.allowed_transitions("active") == ["transfer", "retain", "withdraw", "lapse", "expel"]
+    assert rules.allowed_transitions("expelled") == []
