@@ -3,6 +3,7 @@ A module whose pages are not built yet is shown as "建设中" so users see wher
 
 from dataclasses import dataclass
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,3 +44,60 @@ NAV = [
     NavItem(_("用户与角色"), "accounts:user_list", "orgs.permissions.USERS_MANAGE", "oversight"),
     NavItem(_("审计日志"), "audit:list", "orgs.permissions.AUDIT_VIEW", "oversight"),
 ]
+
+
+# The first things each role does: shown on the home page as shortcuts (those whose pages exist).
+ROLE_SHORTCUTS: dict[str, list[tuple[str, str]]] = {
+    "federation_admin": [
+        ("orgs:tree", _("组织架构")),
+        ("members:stats", _("会员统计")),
+        ("dues:home", _("会费与经费")),
+        ("appeals:home", _("职工诉求")),
+        ("accounts:user_list", _("用户与角色")),
+        ("audit:list", _("审计日志")),
+    ],
+    "union_chair": [
+        ("members:list", _("会员名册")),
+        ("members:import", _("导入会员")),
+        ("dues:home", _("会费与经费")),
+        ("congress:home", _("职工代表大会")),
+        ("bargaining:home", _("集体协商")),
+        ("deadlines:mine", _("我的期限")),
+    ],
+    "union_staff": [
+        ("members:list", _("会员名册")),
+        ("members:import", _("导入会员")),
+        ("affairs:home", _("厂务公开")),
+        ("appeals:home", _("职工诉求")),
+        ("assistance:home", _("困难职工帮扶")),
+        ("deadlines:mine", _("我的期限")),
+    ],
+    "finance": [("dues:home", _("会费与经费"))],
+    "mediation": [("mediation:home", _("劳动争议调解")), ("deadlines:mine", _("我的期限"))],
+    "secretariat": [("congress:home", _("职工代表大会")), ("proposals:home", _("职工提案"))],
+    "delegate": [("congress:home", _("职工代表大会")), ("proposals:home", _("职工提案"))],
+    "member": [
+        ("members:my_card", _("我的会员卡")),
+        ("appeals:home", _("反映诉求")),
+        ("affairs:home", _("厂务公开")),
+        ("proposals:home", _("职工提案")),
+    ],
+}
+
+
+def shortcuts_for(roles: set[str]) -> list[dict]:
+    seen: set[str] = set()
+    items = []
+    for role, entries in ROLE_SHORTCUTS.items():
+        if role not in roles:
+            continue
+        for url_name, label in entries:
+            if url_name in seen:
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            seen.add(url_name)
+            items.append({"url": url, "label": label})
+    return items

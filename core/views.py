@@ -10,6 +10,7 @@ from orgs.permissions import AUDIT_VIEW, ORG_VIEW
 from orgs.selectors import org_roots_for, org_subtree_summary, subtree_warnings
 
 from .models import TaskProgress
+from .navigation import shortcuts_for
 
 
 def healthz(request):
@@ -22,7 +23,11 @@ def healthz(request):
 def home_view(request):
     user = request.user
     roles = access.roles_of(user)
-    ctx: dict = {"roles": roles, "role_labels": [Role(r).label for r in sorted(roles)]}
+    ctx: dict = {
+        "roles": roles,
+        "role_labels": [Role(r).label for r in sorted(roles)],
+        "shortcuts": shortcuts_for(roles),
+    }
     if roles & STAFF_ROLES or user.is_superuser:
         roots = list(org_roots_for(user))
         ctx["cards"] = [
