@@ -1,0 +1,8 @@
+from accounts.models import Role
+from orgs.access import permission
+
+R = Role
+ADMINS = {R.FEDERATION_ADMIN, R.UNION_CHAIR, R.UNION_STAFF}
+
+BARGAINING_VIEW = permission("bargaining.view", ADMINS | {R.SECRETARIAT}, "查看集体协商与集体合同")
+BARGAINING_CHANGE = permission("bargaining.change", ADMINS, "办理集体协商与集体合同")

@@ -1,0 +1,320 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from audit.models import AuditEvent
+from bargaining import services
+from bargaining.models import Consultation, Negotiator, Status
+from deadlines.calendar import frozen_today
+from deadlines.models import CalendarDay, Deadline
+
+from .factories import TEXT_V2, make_consultation
+
+
+def open_deadlines(c):
+    return {
+        d.slot: d.due_on
+        for d in Deadline.objects.filter(
+            source_type="bargaining.consultation", source_id=str(c.pk), done_at__isnull=True
+        )
+    }
+
+
+def test_request_starts_the_20_day_answer_clock(world):
+    with frozen_today(date(2026, 3, 2)):
+        c = services.consultation_request(
+            actor=world.staff_a,
+            org=world.union_a,
+            title="集体合同",
+            employer_name="甲公司",
+            requested_on=date(2026, 3, 2),
+        )
+    assert c.status == Status.REQUESTED
+    assert c.answer_due == date(2026, 3, 23)  # 22 March is a Sunday: rolled to Monday
+    assert open_deadlines(c) == {"answer": date(2026, 3, 23)}
+    assert (
+        AuditEvent.objects.filter(action="bargaining.consultation_request", target_id=str(c.pk)).count() == 1
+    )
+
+
+def test_answer_due_on_a_holiday_rolls_to_the_next_working_day(world):
+    CalendarDay.objects.update_or_create(
+        date=date(2026, 10, 1), defaults={"kind": "holiday", "name": "国庆节"}
+    )
+    for d in range(2, 8):
+        CalendarDay.objects.update_or_create(
+            date=date(2026, 10, d), defaults={"kind": "holiday", "name": "国庆节"}
+        )
+    with frozen_today(date(2026, 9, 11)):
+        c = services.consultation_request(
+            actor=world.staff_a,
+            org=world.union_a,
+            title="集体合同",
+            employer_name="甲公司",
+            requested_on=date(2026, 9, 11),
+        )
+    assert c.answer_due == date(2026, 10, 8)
+
+
+def test_full_journey_computes_filing_review_and_effective_dates(world):
+    c = make_consultation(world, Status.IN_EFFECT)
+    assert c.status == Status.IN_EFFECT
+    assert c.signed_on == date(2026, 3, 27)
+    assert c.filing_due == date(
+        2026, 4, 7
+    )  # 6 April 2026 (清明 observed) — see calendar; 10 days after signing
+    assert c.filed_on == date(2026, 4, 3)
+    assert c.review_due == date(2026, 4, 20)  # 18 April is a Saturday: rolled to Monday
+    assert c.effective_on == date(2026, 4, 18)
+    assert (c.term_start, c.term_end, c.term_years) == (date(2026, 4, 1), date(2028, 3, 31), 2)
+    assert c.renewal_opens == date(2027, 12, 31)
+    assert open_deadlines(c) == {"renewal": date(2027, 12, 31)}
+    assert c.workers_signatory == "张主席" and c.employer_signatory == "赵总"
+    actions = list(
+        AuditEvent.objects.filter(
+            target_id=str(c.pk), action__startswith="bargaining.consultation"
+        ).values_list("action", flat=True)
+    )
+    assert sorted(set(actions)) == sorted(
+        {
+            "bargaining.consultation_request",
+            "bargaining.consultation_answer",
+            "bargaining.consultation_submit_draft",
+            "bargaining.consultation_approve",
+            "bargaining.consultation_sign",
+            "bargaining.consultation_file",
+            "bargaining.consultation_take_effect",
+        }
+    )
+
+
+def test_take_effect_refused_before_day_15(world):
+    c = make_consultation(world, Status.FILED)
+    with frozen_today(date(2026, 4, 17)), pytest.raises(ValidationError) as e:
+        services.consultation_take_effect(actor=world.staff_a, consultation=c)
+    assert e.value.messages == ["审查期尚未届满，合同自2026-04-18起生效。"]
+    c.refresh_from_db()
+    assert c.status == Status.FILED
+
+
+def test_illegal_transitions_are_refused(world):
+    c = make_consultation(world, Status.REQUESTED)
+    with frozen_today(date(2026, 3, 5)):
+        with pytest.raises(ValidationError, match="当前状态为“已提出书面要约”，不能签字"):
+            services.consultation_sign(
+                actor=world.staff_a,
+                consultation=c,
+                signed_on=date(2026, 3, 5),
+                term_start=date(2026, 3, 5),
+                term_years=1,
+            )
+        with pytest.raises(ValidationError, match="不能提交职代会审议"):
+            services.consultation_submit_draft(actor=world.staff_a, consultation=c)
+        with pytest.raises(ValidationError, match="不能确认生效"):
+            services.consultation_take_effect(actor=world.staff_a, consultation=c)
+
+
+def test_failed_vote_stays_at_draft(world):
+    c = make_consultation(world, Status.DRAFT)
+    with frozen_today(date(2026, 3, 25)):
+        passed = services.consultation_record_vote(
+            actor=world.staff_a, consultation=c, total=60, present=39, agree=35, voted_on=date(2026, 3, 25)
+        )
+    c.refresh_from_db()
+    assert passed is False
+    assert c.status == Status.DRAFT
+    assert (c.congress_total, c.congress_present, c.congress_agree) == (60, 39, 35)
+    assert AuditEvent.objects.filter(action="bargaining.consultation_vote_failed").count() == 1
+
+
+def test_bad_vote_counts_save_nothing(world):
+    c = make_consultation(world, Status.DRAFT)
+    with frozen_today(date(2026, 3, 25)), pytest.raises(ValidationError) as e:
+        services.consultation_record_vote(
+            actor=world.staff_a, consultation=c, total=60, present=61, agree=-1, voted_on=date(2026, 3, 25)
+        )
+    assert e.value.message_dict == {
+        "present": ["到会人数应在0到代表总数之间。"],
+        "agree": ["同意人数应在0到到会人数之间。"],
+    }
+    c.refresh_from_db()
+    assert c.congress_total is None
+
+
+@pytest.mark.parametrize("years", [0, 4, -1])
+def test_term_out_of_range(world, years):
+    c = make_consultation(world, Status.APPROVED)
+    with frozen_today(date(2026, 3, 27)), pytest.raises(ValidationError) as e:
+        services.consultation_sign(
+            actor=world.staff_a,
+            consultation=c,
+            signed_on=date(2026, 3, 27),
+            term_start=date(2026, 4, 1),
+            term_years=years,
+        )
+    assert e.value.message_dict == {"term_years": ["集体合同期限为1至3年。"]}
+    c.refresh_from_db()
+    assert c.status == Status.APPROVED and c.signed_on is None
+
+
+def test_dates_out_of_order(world):
+    c = make_consultation(world, Status.REQUESTED)
+    with frozen_today(date(2026, 3, 10)), pytest.raises(ValidationError) as e:
+        services.consultation_answer(actor=world.staff_a, consultation=c, answered_on=date(2026, 3, 1))
+    assert e.value.message_dict == {"answered_on": ["书面回应日期不能早于书面要约日期。"]}
+    c2 = make_consultation(world, Status.SIGNED)
+    with frozen_today(date(2026, 4, 3)), pytest.raises(ValidationError) as e:
+        services.consultation_file(actor=world.staff_a, consultation=c2, filed_on=date(2026, 3, 26))
+    assert e.value.message_dict == {"filed_on": ["报送日期不能早于签字日期。"]}
+    with frozen_today(date(2026, 4, 3)), pytest.raises(ValidationError) as e:
+        services.consultation_sign(
+            actor=world.staff_a,
+            consultation=make_consultation(world, Status.APPROVED),
+            signed_on=date(2026, 3, 27),
+            term_start=date(2026, 3, 20),
+            term_years=1,
+        )
+    assert e.value.message_dict == {"term_start": ["合同期限开始日期不能早于签字日期。"]}
+
+
+def test_duplicate_negotiators_are_refused(world):
+    c = make_consultation(world, Status.REQUESTED)
+    before = Negotiator.objects.count()
+    with frozen_today(date(2026, 3, 3)):
+        with pytest.raises(ValidationError) as e:
+            services.negotiator_add(
+                actor=world.staff_a,
+                consultation=c,
+                side="workers",
+                name="李代表",
+                appointed_on=date(2026, 3, 3),
+            )
+        assert e.value.message_dict == {"name": ["李代表 已是本方协商代表。"]}
+        with pytest.raises(ValidationError) as e:
+            services.negotiator_add(
+                actor=world.staff_a,
+                consultation=c,
+                side="employer",
+                name="李代表",
+                appointed_on=date(2026, 3, 3),
+            )
+        assert e.value.message_dict == {"name": ["李代表 已是对方协商代表，同一人不得同时担任双方代表。"]}
+        with pytest.raises(ValidationError) as e:
+            services.negotiator_add(
+                actor=world.staff_a,
+                consultation=c,
+                side="workers",
+                name="周",
+                appointed_on=date(2026, 3, 3),
+                is_chief=True,
+            )
+        assert e.value.message_dict == {"is_chief": ["本方已有首席代表。"]}
+        with pytest.raises(ValidationError) as e:
+            services.negotiator_add(
+                actor=world.staff_a,
+                consultation=c,
+                side="workers",
+                name="专家",
+                appointed_on=date(2026, 3, 3),
+                is_chief=True,
+                is_expert=True,
+            )
+        assert e.value.message_dict == {"is_expert": ["首席代表不得由外部专家担任。"]}
+    assert Negotiator.objects.count() == before
+
+
+def test_vacancy_clock_and_refill(world):
+    c = make_consultation(world, Status.NEGOTIATING)
+    wang = Negotiator.objects.get(consultation=c, name="王代表")
+    with frozen_today(date(2026, 3, 12)):
+        services.negotiator_vacate(
+            actor=world.staff_a, negotiator=wang, left_on=date(2026, 3, 12), reason="离职"
+        )
+    wang.refresh_from_db()
+    assert wang.vacancy_due == date(2026, 3, 27)
+    assert open_deadlines(c) == {f"vacancy:{wang.pk}": date(2026, 3, 27)}
+    assert services.team_problems(c) == [
+        "双方协商代表人数应相等（职工方2人，用人单位方3人）。",
+        "职工方协商代表不少于3人，现有2人。",
+    ]
+    with frozen_today(date(2026, 3, 13)), pytest.raises(ValidationError, match="协商代表不符合规定"):
+        services.round_add(actor=world.staff_a, consultation=c, held_on=date(2026, 3, 13), minutes="x")
+    with frozen_today(date(2026, 3, 14)):
+        n = services.negotiator_add(
+            actor=world.staff_a, consultation=c, side="workers", name="周代表", appointed_on=date(2026, 3, 14)
+        )
+    wang.refresh_from_db()
+    assert wang.replaced_by == n
+    assert open_deadlines(c) == {}
+    assert services.team_problems(c) == []
+
+
+def test_new_draft_in_draft_state_clears_the_vote_and_diff_versions(world):
+    c = make_consultation(world, Status.DRAFT)
+    with frozen_today(date(2026, 3, 21)):
+        with pytest.raises(ValidationError, match="与上一稿内容相同"):
+            services.draft_add(actor=world.staff_a, consultation=c, text=TEXT_V2)
+        v = services.draft_add(actor=world.staff_a, consultation=c, text=TEXT_V2 + "\n第五条 附则。")
+    assert v.number == 3
+
+
+def test_regional_contract_at_federation_level(world):
+    with frozen_today(date(2026, 3, 2)):
+        with pytest.raises(ValidationError) as e:
+            services.consultation_request(
+                actor=world.fed_admin,
+                org=world.union_a,
+                title="区域合同",
+                employer_name="街道企业联合会",
+                requested_on=date(2026, 3, 2),
+                level="regional",
+                covered_orgs=[world.union_a],
+            )
+        assert e.value.message_dict == {
+            "level": ["区域性、行业性集体合同只能由总工会（联合会）发起。"],
+            "covered_orgs": ["区域性、行业性集体合同应覆盖至少两个基层工会。"],
+        }
+        c = services.consultation_request(
+            actor=world.fed_admin,
+            org=world.fed,
+            title="街道区域性工资集体合同",
+            employer_name="街道企业联合会",
+            requested_on=date(2026, 3, 2),
+            level="regional",
+            kind="wages",
+            covered_orgs=[world.union_a, world.union_b],
+        )
+    assert set(c.covered_orgs.values_list("name", flat=True)) == {"甲公司工会", "乙公司工会"}
+    # the covered unions see it (read only)
+    from bargaining import selectors
+
+    assert list(selectors.consultation_list(world.staff_b)) == [c]
+    assert Consultation.objects.count() == 1
+
+
+def test_yearly_check(world):
+    c = make_consultation(world, Status.IN_EFFECT)
+    with frozen_today(date(2026, 12, 20)):
+        chk = services.check_add(
+            actor=world.staff_a,
+            consultation=c,
+            year=2026,
+            checked_on=date(2026, 12, 20),
+            findings="工资已按约调整。",
+        )
+        assert chk.year == 2026
+        with pytest.raises(ValidationError) as e:
+            services.check_add(
+                actor=world.staff_a, consultation=c, year=2026, checked_on=date(2026, 12, 20), findings="重复"
+            )
+        assert e.value.message_dict == {"year": ["2026年度已登记履约检查。"]}
+
+
+def test_expire_after_term(world):
+    c = make_consultation(world, Status.IN_EFFECT)
+    with frozen_today(date(2028, 3, 31)), pytest.raises(ValidationError, match="尚未到期"):
+        services.consultation_expire(actor=world.staff_a, consultation=c)
+    c = make_consultation(world, Status.EXPIRED)
+    assert c.status == Status.EXPIRED
+    assert open_deadlines(c) == {}
