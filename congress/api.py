@@ -1,0 +1,75 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Router, Schema
+
+from orgs import access
+
+from . import selectors, services
+from .models import Delegate, DelegateStatus, Poll
+from .permissions import CONGRESS_MANAGE, CONGRESS_VOTE
+
+router = Router(tags=["congress"])
+
+
+class BallotIn(Schema):
+    choices: list[str]
+
+
+class BallotOut(Schema):
+    status: str  # "accepted" | "already_voted"
+    detail: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+
+
+@router.post(
+    "/polls/{poll_id}/ballot",
+    response={201: BallotOut, 200: BallotOut, 422: ErrorOut},
+    operation_id="congress_ballot_cast",
+    summary="Cast the caller's ballot; a repeat answers 200 already_voted and stores nothing",
+)
+def ballot_cast(request, poll_id: int, payload: BallotIn):
+    poll = access.get_for_user(
+        Poll.objects.select_related("org", "session"), request.user, CONGRESS_VOTE, pk=poll_id
+    )
+    delegate = Delegate.objects.filter(
+        user=request.user, term_id=poll.session.term_id, status=DelegateStatus.ACTIVE
+    ).first()
+    if delegate is None:
+        raise PermissionDenied
+    try:
+        services.ballot_cast(actor=request.user, poll=poll, delegate=delegate, choices=payload.choices)
+    except services.AlreadyVoted as e:
+        return 200, {"status": "already_voted", "detail": e.messages[0]}
+    except ValidationError as e:
+        return 422, {"detail": " ".join(e.messages), "code": getattr(e, "code", "") or ""}
+    return 201, {"status": "accepted", "detail": "投票成功"}
+
+
+class TallyOut(Schema):
+    status: str
+    electorate: int
+    present: int
+    voted: int
+    result: dict
+
+
+@router.get(
+    "/polls/{poll_id}/tally",
+    response=TallyOut,
+    operation_id="congress_poll_tally",
+    summary="Recount a poll from its stored ballots",
+)
+def poll_tally(request, poll_id: int):
+    poll = access.get_for_user(
+        Poll.objects.select_related("org", "session"), request.user, CONGRESS_MANAGE, pk=poll_id
+    )
+    return {
+        "status": poll.status,
+        "electorate": poll.electorate,
+        "present": poll.present,
+        "voted": len(selectors.poll_participants(poll)),
+        "result": services.compute_tally(poll).as_dict(),
+    }

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Category, PassRule, PollKind, Purpose, Sex
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TermForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("工会"), queryset=None)
+    number = forms.IntegerField(label=_("届次（第几届）"), min_value=1, initial=1)
+    purpose = forms.ChoiceField(label=_("性质"), choices=Purpose.choices, initial=Purpose.WORKERS)
+    starts_on = forms.DateField(label=_("任期开始"), widget=DateInput)
+    ends_on = forms.DateField(label=_("任期届满"), widget=DateInput, help_text=_("每届三至五年"))
+    employees = forms.IntegerField(label=_("职工人数"), min_value=1)
+    women_employees = forms.IntegerField(label=_("其中女职工"), min_value=0, initial=0)
+    members = forms.IntegerField(label=_("会员人数"), min_value=0, initial=0)
+    seat_formula_key = forms.ChoiceField(label=_("代表名额公式"), choices=())
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+        self.fields["seat_formula_key"].choices = services.formula_choices()
+        self.fields["seat_formula_key"].initial = services.conf("seat_preset", "national")
+
+
+class ConstituencyForm(forms.Form):
+    name = forms.CharField(label=_("选区名称"), max_length=80)
+    employees = forms.IntegerField(label=_("选区职工人数"), min_value=1)
+
+
+class DelegateForm(forms.Form):
+    constituency = forms.ModelChoiceField(label=_("选区"), queryset=None)
+    name = forms.CharField(label=_("代表姓名"), max_length=50)
+    sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices)
+    category = forms.ChoiceField(label=_("身份"), choices=Category.choices, initial=Category.FRONT_LINE)
+    is_presidium = forms.BooleanField(label=_("主席团成员"), required=False)
+
+    def __init__(self, *args, term=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["constituency"].queryset = term.constituencies.all() if term else None
+
+
+class ReplaceForm(forms.Form):
+    name = forms.CharField(label=_("新代表姓名"), max_length=50)
+    sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices)
+    category = forms.ChoiceField(label=_("身份"), choices=Category.choices, initial=Category.FRONT_LINE)
+    is_presidium = forms.BooleanField(label=_("主席团成员"), required=False)
+    reason = forms.CharField(label=_("替换原因"), max_length=200)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("会议名称"), max_length=120)
+    held_on = forms.DateField(label=_("会议日期"), widget=DateInput)
+    venue = forms.CharField(label=_("地点"), max_length=120, required=False)
+
+
+class AgendaForm(forms.Form):
+    title = forms.CharField(label=_("议题"), max_length=200)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("文件名称"), max_length=200)
+    distributed_on = forms.DateField(label=_("送达代表日期"), widget=DateInput, required=False)
+
+
+class PollForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=PollKind.choices)
+    title = forms.CharField(label=_("事项"), max_length=200)
+    text = forms.CharField(
+        label=_("决议内容（表决）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    secret = forms.BooleanField(label=_("无记名投票"), required=False, initial=True)
+    seats = forms.IntegerField(label=_("应选人数（选举）"), min_value=1, initial=1)
+    candidates = forms.CharField(
+        label=_("候选人（选举，每行一名）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    rule = forms.ChoiceField(label=_("通过规则"), choices=PassRule.choices, initial=PassRule.ALL_MAJORITY)
+
+    def clean_candidates(self):
+        return [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
