@@ -1,0 +1,4 @@
+// Print buttons on statements, receipts and the ledger.
+document.addEventListener("click", (e) => {
+  if (e.target.closest("[data-print]")) window.print();
+});

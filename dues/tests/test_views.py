@@ -1,0 +1,127 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dues import services
+from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, WageBase
+
+from .factories import make_member
+
+OCT = date(2026, 10, 1)
+
+
+@pytest.fixture
+def union_a_dues(world):
+    members = [make_member(world.union_a, f"会员{i:02d}", member_no=f"A{i:03d}") for i in range(30)]
+    for m in members[:25]:
+        services.wage_set(member=m, month=OCT, wage="4321", actor=world.finance_a)
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    services.dues_payment_record(
+        line=DuesLine.objects.filter(run=run, kind="charged").first(), actor=world.finance_a
+    )
+    services.funds_assess(org=world.union_a, month=OCT, payroll_total="100000", actor=world.finance_a)
+    return run
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["dues:home", "dues:union", "dues:run", "dues:arrears", "dues:wages", "dues:ledger"],
+)
+def test_pages_render_in_bounded_queries(client, world, union_a_dues, django_assert_max_num_queries, name):
+    client.force_login(world.finance_a)
+    arg = {"dues:home": None, "dues:run": union_a_dues.pk}.get(name, world.union_a.pk)
+    url = reverse(name, args=[arg] if arg else [])
+    with django_assert_max_num_queries(12):
+        r = client.get(url)
+    assert r.status_code == 200
+    assert "甲公司工会" in r.content.decode()
+
+
+def test_run_page_shows_lines_and_print_version(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    body = client.get(reverse("dues:run", args=[union_a_dues.pk])).content.decode()
+    assert "登记工资代扣（24人）" in body
+    assert body.count('name="amount"') == 24
+    assert "缺工资基数" in body
+    printed = client.get(reverse("dues:run", args=[union_a_dues.pk]) + "?print=1").content.decode()
+    assert "会费缴纳明细表" in printed
+    assert "data-print" in printed
+    assert "540.00" in printed  # 25 × 21.60
+    staff = client.get(reverse("dues:run", args=[union_a_dues.pk]))
+    assert staff.status_code == 200
+
+
+def test_staff_sees_but_cannot_record(client, world, union_a_dues):
+    client.force_login(world.staff_a)
+    body = client.get(reverse("dues:run", args=[union_a_dues.pk])).content.decode()
+    assert 'name="amount"' not in body
+    assert "登记工资代扣" not in body
+
+
+def test_batch_and_payment_through_views(client, world, union_a_dues):
+    client.force_login(world.chair_a)
+    line = DuesLine.objects.filter(run=union_a_dues, kind="charged", paid=0).first()
+    r = client.post(
+        reverse("dues:pay", args=[line.pk]), {"method": "cash", "amount": "1.60", "next": "receipt"}
+    )
+    payment = DuesPayment.objects.get(line=line)
+    assert r["Location"] == reverse("dues:receipt", args=[payment.pk])
+    receipt = client.get(r["Location"]).content.decode()
+    assert "工会会费收据" in receipt and payment.receipt_no in receipt and "1.60" in receipt
+    r = client.post(reverse("dues:batch", args=[union_a_dues.pk]), {"paid_on": "2026-11-05"})
+    assert r.status_code == 302
+    run = DuesRun.objects.get(pk=union_a_dues.pk)
+    assert run.paid_amount == run.total_amount == Decimal("540.00")
+    r = client.post(reverse("dues:batch", args=[union_a_dues.pk]), {}, follow=True)
+    assert "已全部缴清" in r.content.decode()
+
+
+def test_wage_import_errors_are_listed_and_nothing_saved(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    before = WageBase.objects.count()
+    f = SimpleUploadedFile("工资.csv", "会员编号,工资\nA001,5000\nZ999,5000\nA002,-3\n".encode())
+    r = client.post(reverse("dues:wage_import", args=[world.union_a.pk]), {"month": "2026-11", "file": f})
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "工资表有 2 处问题，未导入任何数据" in body
+    assert "第3行：本工会没有会员编号为“Z999”的在册会员。" in body
+    assert "第4行：工资金额不能为负数。" in body
+    assert WageBase.objects.count() == before
+
+
+def test_policy_form_in_percent(client, world):
+    client.force_login(world.fed_admin)
+    r = client.post(
+        reverse("dues:policy", args=[world.fed.pk]),
+        {"rate_pct": "1", "base_step": "100", "levy_pct": "2", "share_pct": "70"},
+    )
+    assert r.status_code == 302
+    p = DuesPolicy.objects.get(org=world.fed)
+    assert (p.rate, p.base_step, p.levy_rate, p.grassroots_share) == (
+        Decimal("0.0100"),
+        100,
+        Decimal("0.0200"),
+        Decimal("0.7000"),
+    )
+    r = client.post(
+        reverse("dues:policy", args=[world.fed.pk]),
+        {"rate_pct": "50", "base_step": "10", "levy_pct": "2", "share_pct": "60"},
+    )
+    assert r.status_code == 200
+    assert "会费比例应在0到10%之间" in r.content.decode()
+    client.force_login(world.finance_a)  # finance of a union cannot set the federation's policy
+    assert client.get(reverse("dues:policy", args=[world.fed.pk])).status_code == 404
+
+
+def test_api_ledger_and_runs(client, world, union_a_dues):
+    client.force_login(world.staff_a)
+    runs = client.get(f"/api/v1/dues/orgs/{world.union_a.pk}/runs").json()
+    assert [(r["month"], r["total_amount"], r["charged_count"]) for r in runs] == [
+        ("2026-10-01", "540.00", 25)
+    ]
+    ledger = client.get(f"/api/v1/dues/orgs/{world.union_a.pk}/ledger").json()
+    assert ledger["total"]["levy"] == "2000.00"
+    assert ledger["total"]["dues_paid"] == "21.60"

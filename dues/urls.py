@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dues"
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("org/<int:pk>/", views.union_view, name="union"),
+    path("org/<int:pk>/run/", views.run_create_view, name="run_create"),
+    path("org/<int:pk>/arrears/", views.arrears_view, name="arrears"),
+    path("org/<int:pk>/wages/", views.wages_view, name="wages"),
+    path("org/<int:pk>/wages/import/", views.wage_import_view, name="wage_import"),
+    path("org/<int:pk>/funds/", views.funds_assess_view, name="funds_assess"),
+    path("org/<int:pk>/ledger/", views.ledger_view, name="ledger"),
+    path("federation/<int:pk>/policy/", views.policy_view, name="policy"),
+    path("runs/<int:pk>/", views.run_view, name="run"),
+    path("runs/<int:pk>/batch/", views.batch_view, name="batch"),
+    path("lines/<int:pk>/pay/", views.pay_view, name="pay"),
+    path("members/<int:pk>/wage/", views.wage_set_view, name="wage_set"),
+    path("payments/<int:pk>/receipt/", views.receipt_view, name="receipt"),
+    path("funds/<int:pk>/pay/", views.funds_pay_view, name="funds_pay"),
+    path("funds/payments/<int:pk>/receipt/", views.funds_receipt_view, name="funds_receipt"),
+]

@@ -1,0 +1,382 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import apply_errors
+from members.models import Member
+from orgs import access
+from orgs.models import Organization, OrgKind
+
+from . import selectors, services
+from .forms import (
+    BatchForm,
+    FundsForm,
+    FundsPaymentForm,
+    PaymentForm,
+    PolicyForm,
+    RunForm,
+    WageForm,
+    WageImportForm,
+    last_month,
+    this_month,
+)
+from .models import DuesLine, DuesPayment, DuesRun, FundsAssessment, FundsPayment, LineKind
+from .permissions import DUES_MANAGE, DUES_POLICY, DUES_VIEW
+
+RUN_ORG_KINDS = [OrgKind.UNION, OrgKind.FEDERATION]
+
+
+def _union(request, pk: int, perm=DUES_VIEW) -> Organization:
+    return access.get_for_user(
+        Organization.objects.filter(kind__in=RUN_ORG_KINDS), request.user, perm, org_field="", pk=pk
+    )
+
+
+def _flash_errors(request, error: ValidationError) -> None:
+    for msg in error.messages:
+        messages.error(request, msg)
+
+
+def _form_errors(request, form) -> None:
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for e in errs:
+            messages.error(request, f"{label}：{e}" if label else e)
+
+
+@access.permission_required(DUES_VIEW)
+def home_view(request):
+    unions = list(selectors.unions_for(request.user))
+    summaries = selectors.union_summaries(unions)
+    rows = [(u, summaries[u.pk]) for u in unions]
+    feds = [u for u in unions if u.kind == OrgKind.FEDERATION and access.can(request.user, DUES_POLICY, u)]
+    return render(request, "dues/home.html", {"rows": rows, "policy_orgs": feds})
+
+
+@access.permission_required(DUES_VIEW)
+def union_view(request, pk: int):
+    org = _union(request, pk)
+    may_manage = access.can(request.user, DUES_MANAGE, org)
+    ctx = {
+        "org": org,
+        "runs": selectors.runs_for(org),
+        "funds": selectors.funds_for(org),
+        "summary": selectors.union_summaries([org])[org.pk],
+        "policy": selectors.policy_for(org),
+        "may_manage": may_manage,
+        "run_form": RunForm(initial={"month": this_month()}),
+        "funds_form": FundsForm(initial={"month": last_month()}),
+        "funds_pay_form": FundsPaymentForm(),
+    }
+    return render(request, "dues/union.html", ctx)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def run_create_view(request, pk: int):
+    org = _union(request, pk, DUES_MANAGE)
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("dues:union", pk=org.pk)
+    try:
+        run = services.dues_run(org=org, month=form.cleaned_data["month"], actor=request.user)
+    except ValidationError as e:
+        _flash_errors(request, e)
+        return redirect("dues:union", pk=org.pk)
+    messages.success(
+        request,
+        _("已核定%(m)s会费：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
+        % {
+            "m": f"{run.month:%Y年%m月}",
+            "c": run.charged_count,
+            "t": run.total_amount,
+            "e": run.exempt_count,
+            "x": run.missing_count,
+        },
+    )
+    return redirect("dues:run", pk=run.pk)
+
+
+@access.permission_required(DUES_VIEW)
+def run_view(request, pk: int):
+    run = access.get_for_user(DuesRun.objects.select_related("org"), request.user, DUES_VIEW, pk=pk)
+    kind = request.GET.get("kind", "")
+    if kind not in LineKind.values:
+        kind = ""
+    lines = selectors.run_lines(run, kind)
+    printing = request.GET.get("print") == "1"
+    page = None
+    if not printing:
+        page = Paginator(lines.prefetch_related("payments"), 100).get_page(request.GET.get("page"))
+        lines = page.object_list
+    ctx = {
+        "run": run,
+        "org": run.org,
+        "lines": lines,
+        "page": page,
+        "kind": kind,
+        "kinds": LineKind.choices,
+        "printing": printing,
+        "unpaid": selectors.run_unpaid_count(run),
+        "may_manage": access.can(request.user, DUES_MANAGE, run.org),
+        "batch_form": BatchForm(),
+        "pay_form": PaymentForm(),
+    }
+    return render(request, "dues/run.html", ctx)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def batch_view(request, pk: int):
+    run = access.get_for_user(DuesRun.objects.select_related("org"), request.user, DUES_MANAGE, pk=pk)
+    form = BatchForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = services.dues_batch_record(
+                run=run, paid_on=form.cleaned_data["paid_on"], actor=request.user
+            )
+        except ValidationError as e:
+            _flash_errors(request, e)
+        else:
+            messages.success(
+                request,
+                _("已登记工资代扣：%(n)d人，合计%(t)s元。") % {"n": batch.line_count, "t": batch.total},
+            )
+    else:
+        _form_errors(request, form)
+    return redirect("dues:run", pk=run.pk)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def pay_view(request, pk: int):
+    line = access.get_for_user(DuesLine.objects.select_related("member"), request.user, DUES_MANAGE, pk=pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = services.dues_payment_record(
+                line=line,
+                amount=form.cleaned_data["amount"],
+                method=form.cleaned_data["method"],
+                paid_on=form.cleaned_data["paid_on"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            _flash_errors(request, e)
+        else:
+            messages.success(
+                request,
+                _("已登记%(name)s缴费%(a)s元，收据号%(no)s。")
+                % {"name": line.member.name, "a": payment.amount, "no": payment.receipt_no},
+            )
+            if request.POST.get("next") == "receipt":
+                return redirect("dues:receipt", pk=payment.pk)
+    else:
+        _form_errors(request, form)
+    return redirect("dues:run", pk=line.run_id)
+
+
+@access.permission_required(DUES_VIEW)
+def receipt_view(request, pk: int):
+    payment = access.get_for_user(
+        DuesPayment.objects.select_related("member", "org", "line", "recorded_by"),
+        request.user,
+        DUES_VIEW,
+        pk=pk,
+    )
+    return render(request, "dues/receipt.html", {"payment": payment, "org": payment.org})
+
+
+@access.permission_required(DUES_VIEW)
+def arrears_view(request, pk: int):
+    org = _union(request, pk)
+    rows = selectors.member_arrears(org)
+    total = sum((r.amount for r in rows), selectors.ZERO)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request, "dues/arrears.html", {"org": org, "page": page, "total": total, "count": len(rows)}
+    )
+
+
+@access.permission_required(DUES_VIEW)
+def wages_view(request, pk: int):
+    org = _union(request, pk)
+    q = request.GET.get("q", "").strip()
+    page = Paginator(selectors.wage_rows(org, q), 50).get_page(request.GET.get("page"))
+    ctx = {
+        "org": org,
+        "page": page,
+        "q": q,
+        "policy": selectors.policy_for(org),
+        "may_manage": access.can(request.user, DUES_MANAGE, org),
+        "import_form": WageImportForm(initial={"month": this_month()}),
+        "this_month": this_month(),
+    }
+    return render(request, "dues/wages.html", ctx)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def wage_set_view(request, pk: int):
+    member = access.get_for_user(Member.objects.select_related("org"), request.user, DUES_MANAGE, pk=pk)
+    union = selectors.union_of(member)
+    form = WageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.wage_set(
+                member=member,
+                month=form.cleaned_data["month"],
+                wage=form.cleaned_data["wage"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            _flash_errors(request, e)
+        else:
+            messages.success(request, _("已保存%(name)s的工资基数。") % {"name": member.name})
+    else:
+        _form_errors(request, form)
+    return redirect(f"{_url('dues:wages', union.pk)}?q={member.member_no or member.name}")
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def wage_import_view(request, pk: int):
+    org = _union(request, pk, DUES_MANAGE)
+    form = WageImportForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            errors = [_("文件超过20MB，请分批导入。")]
+        else:
+            try:
+                result = services.wage_import(
+                    org=org,
+                    month=form.cleaned_data["month"],
+                    content=upload.read(),
+                    filename=upload.name,
+                    actor=request.user,
+                )
+            except ValidationError as e:
+                errors = e.messages
+            else:
+                messages.success(
+                    request,
+                    _("工资表导入成功：%(n)d人（新增%(c)d，更新%(u)d）。")
+                    % {"n": result["rows"], "c": result["created"], "u": result["updated"]},
+                )
+                return redirect("dues:wages", pk=org.pk)
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    ctx = {
+        "org": org,
+        "page": Paginator(selectors.wage_rows(org), 50).get_page(1),
+        "q": "",
+        "policy": selectors.policy_for(org),
+        "may_manage": True,
+        "import_form": form,
+        "import_errors": errors,
+        "this_month": this_month(),
+    }
+    return render(request, "dues/wages.html", ctx, status=200)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def funds_assess_view(request, pk: int):
+    org = _union(request, pk, DUES_MANAGE)
+    form = FundsForm(request.POST)
+    if form.is_valid():
+        try:
+            fa = services.funds_assess(org=org, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _flash_errors(request, e)
+        else:
+            messages.success(
+                request,
+                _("%(m)s工会经费：工资总额%(p)s元，应拨缴%(l)s元。")
+                % {"m": f"{fa.month:%Y年%m月}", "p": fa.payroll_total, "l": fa.levy},
+            )
+    else:
+        _form_errors(request, form)
+    return redirect(f"{_url('dues:union', org.pk)}#funds")
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def funds_pay_view(request, pk: int):
+    fa = access.get_for_user(FundsAssessment.objects.select_related("org"), request.user, DUES_MANAGE, pk=pk)
+    form = FundsPaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            p = services.funds_payment_record(assessment=fa, actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _flash_errors(request, e)
+        else:
+            messages.success(
+                request,
+                _("已登记经费到账%(a)s元：基层留成%(k)s元，上解%(r)s元。")
+                % {"a": p.amount, "k": p.kept, "r": p.remitted},
+            )
+    else:
+        _form_errors(request, form)
+    return redirect(f"{_url('dues:union', fa.org_id)}#funds")
+
+
+@access.permission_required(DUES_VIEW)
+def funds_receipt_view(request, pk: int):
+    payment = access.get_for_user(
+        FundsPayment.objects.select_related("org", "assessment", "recorded_by"),
+        request.user,
+        DUES_VIEW,
+        pk=pk,
+    )
+    return render(request, "dues/funds_receipt.html", {"payment": payment, "org": payment.org})
+
+
+@access.permission_required(DUES_VIEW)
+def ledger_view(request, pk: int):
+    org = _union(request, pk)
+    year = request.GET.get("year", "")
+    ledger = selectors.union_ledger(org, int(year) if year.isdigit() else None)
+    payments = (
+        FundsPayment.objects.filter(org=org).select_related("assessment").order_by("-paid_on", "-id")[:50]
+    )
+    return render(
+        request, "dues/ledger.html", {"org": org, "ledger": ledger, "year": year, "payments": payments}
+    )
+
+
+@access.permission_required(DUES_POLICY)
+def policy_view(request, pk: int):
+    org = access.get_for_user(
+        Organization.objects.filter(kind=OrgKind.FEDERATION), request.user, DUES_POLICY, org_field="", pk=pk
+    )
+    current = selectors.policy_for(org)
+    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(org=org, actor=request.user, **form.to_policy())
+        except ValidationError as e:
+            apply_errors(form, _percent_errors(e))
+        else:
+            messages.success(request, _("已保存会费与经费标准，之后的核定按新标准计算。"))
+            return redirect("dues:policy", pk=org.pk)
+    return render(request, "dues/policy.html", {"org": org, "form": form, "policy": current})
+
+
+def _percent_errors(e: ValidationError) -> ValidationError:
+    names = {"rate": "rate_pct", "levy_rate": "levy_pct", "grassroots_share": "share_pct"}
+    if hasattr(e, "error_dict"):
+        return ValidationError({names.get(k, k): v for k, v in e.error_dict.items()})
+    return e
+
+
+def _url(name: str, pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=[pk])
