@@ -1,0 +1,31 @@
+"""Pure rules of labour dispute mediation (劳动争议调解仲裁法)."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+
+
+def money(value) -> Decimal | None:
+    """Parse an amount in yuan to a Decimal rounded half-up to the fen; None for empty.
+    Raises ValueError for text that is not a number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        d = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not d.is_finite():
+        raise ValueError(value)
+    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def duplicate_names(names: list[str]) -> list[str]:
+    """Names appearing more than once (after trimming and ignoring full/half-width spaces)."""
+    seen: set[str] = set()
+    dups: list[str] = []
+    for n in names:
+        key = "".join(n.split())
+        if key in seen and key not in dups:
+            dups.append(key)
+        seen.add(key)
+    return dups

@@ -1,0 +1,85 @@
+from django.db.models import Count, Prefetch, QuerySet
+
+from accounts.models import Role, User
+from orgs import access
+from orgs.models import Organization, OrgKind
+
+from .models import Case, CaseStatus, Cause, Claim, Committee, Party, Session
+from .permissions import MEDIATION_CHANGE, MEDIATION_VIEW
+
+
+def cases_for(user, *, status: str = "", q: str = "", year: int | None = None) -> QuerySet[Case]:
+    qs = access.scope(Case.objects.all(), user, MEDIATION_VIEW).select_related("org", "mediator")
+    qs = qs.prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("-side", "id")))
+    if status == "overdue":
+        from deadlines import calendar
+
+        qs = qs.filter(status=CaseStatus.OPEN, due_on__lt=calendar.today())
+    elif status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(parties__name__icontains=q).distinct() | qs.filter(number__icontains=q)
+    if year:
+        qs = qs.filter(received_on__year=year)
+    return qs.order_by("-received_on", "-id")
+
+
+def case_detail(case: Case) -> dict:
+    return {
+        "parties": list(Party.objects.filter(case=case).order_by("-side", "id")),
+        "claims": list(Claim.objects.filter(case=case).order_by("id")),
+        "sessions": list(Session.objects.filter(case=case).order_by("held_on", "id")),
+    }
+
+
+def case_stats(user, *, year: int | None = None) -> dict:
+    """Counts by cause (rows) and outcome (columns) over the cases the user may see."""
+    qs = access.scope(Case.objects.all(), user, MEDIATION_VIEW)
+    if year:
+        qs = qs.filter(received_on__year=year)
+    counts = {(r["cause"], r["status"]): r["n"] for r in qs.values("cause", "status").annotate(n=Count("id"))}
+    statuses = list(CaseStatus)
+    rows = []
+    for cause in Cause:
+        cells = [counts.get((cause.value, s.value), 0) for s in statuses]
+        rows.append({"cause": cause, "cells": cells, "total": sum(cells)})
+    totals = [sum(r["cells"][i] for r in rows) for i in range(len(statuses))]
+    total = sum(totals)
+    agreed = totals[statuses.index(CaseStatus.AGREEMENT)]
+    closed = total - totals[statuses.index(CaseStatus.OPEN)]
+    return {
+        "statuses": statuses,
+        "rows": rows,
+        "totals": totals,
+        "total": total,
+        "success_rate": round(agreed * 100 / closed) if closed else None,
+    }
+
+
+def orgs_for_cases(user) -> QuerySet[Organization]:
+    return (
+        access.orgs_for(user, MEDIATION_CHANGE)
+        .filter(kind__in=[OrgKind.UNION, OrgKind.BRANCH])
+        .order_by("path")
+    )
+
+
+def mediators_for(user) -> QuerySet[User]:
+    orgs = orgs_for_cases(user)
+    return (
+        User.objects.filter(
+            roles__org__in=orgs,
+            roles__role__in=[Role.MEDIATION, Role.UNION_CHAIR, Role.UNION_STAFF],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def committees_for(user) -> QuerySet[Committee]:
+    return (
+        access.scope(Committee.objects.all(), user, MEDIATION_VIEW)
+        .select_related("org")
+        .prefetch_related("members")
+    )

@@ -1,0 +1,90 @@
+import datetime as dt
+
+from django.urls import reverse
+
+from deadlines import calendar
+from mediation import services
+from mediation.tests.helpers import make_case
+
+D = dt.date.fromisoformat
+
+
+def test_countdown_and_overdue_on_day_16(world, client):
+    case = make_case(world, received_on=D("2026-02-13"))
+    client.force_login(world.mediator_a)
+    url = reverse("mediation:case_detail", args=[case.pk])
+    with calendar.frozen_today(D("2026-02-28")):
+        body = client.get(url).content.decode()
+    assert "还剩 <strong>0</strong> 天（今天是收到申请后第 15 天）" in body
+    with calendar.frozen_today(D("2026-03-01")):
+        body = client.get(url).content.decode()
+        listing = client.get(reverse("mediation:home")).content.decode()
+    assert "15 日调解期限已于 <strong>2026-02-28</strong> 届满，已超过 1 天" in body
+    assert "已超过 15 日调解期限 1 天" in listing
+
+
+def test_list_query_count(world, client, django_assert_max_num_queries):
+    for _ in range(25):
+        make_case(world)
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(10):
+        r = client.get(reverse("mediation:home"))
+    assert r.content.decode().count("张三") == 25
+
+
+def test_new_case_form_shows_service_errors(world, client):
+    client.force_login(world.staff_a)
+    r = client.post(
+        reverse("mediation:case_new"),
+        {
+            "org": world.union_a.pk,
+            "cause": "wages",
+            "application_form": "written",
+            "received_on": "2026-02-13",
+            "dispute_arose_on": "2026-02-01",
+            "worker_name": "张三",
+            "employer_name": "张三",
+            "summary": "欠薪",
+            "claim_item": "工资",
+            "claim_amount": "-100",
+        },
+    )
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "当事人重复：张三" in body
+    assert "请求金额不能为负数。" in body
+
+
+def test_agreement_print_and_stats(world, client):
+    case = make_case(world)
+    make_case(world, cause="injury")
+    with calendar.frozen_today(D("2026-02-20")):
+        services.case_agree(
+            actor=world.staff_a,
+            case=case,
+            closed_on=D("2026-02-20"),
+            agreement_terms="甲公司支付工资 6800 元",
+            performance_due_on=D("2026-02-27"),
+            performance_method="银行转账",
+        )
+    client.force_login(world.staff_a)
+    body = client.get(reverse("mediation:agreement_print", args=[case.pk])).content.decode()
+    for text in [
+        "调解协议书",
+        "申请人（职工）",
+        "张三",
+        "被申请人（用人单位）",
+        "甲公司支付工资 6800 元",
+        "2026年2月27日",
+        "银行转账",
+        "调解员（签名）",
+        "盖章",
+    ]:
+        assert text in body
+    stats = client.get(reverse("mediation:stats")).context["stats"]
+    assert stats["total"] == 2
+    assert stats["success_rate"] == 100
+    wages = next(r for r in stats["rows"] if r["cause"] == "wages")
+    assert wages["cells"] == [0, 1, 0, 0]
+    client.force_login(world.fed_admin)
+    assert client.get(reverse("mediation:stats")).context["stats"]["total"] == 2
