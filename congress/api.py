@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from orgs import access
 
@@ -26,9 +26,9 @@ class ErrorOut(Schema):
 
 @router.post(
     "/polls/{poll_id}/ballot",
-    response={201: BallotOut, 200: BallotOut, 422: ErrorOut},
+    response={201: BallotOut, 409: BallotOut, 422: ErrorOut},
     operation_id="congress_ballot_cast",
-    summary="Cast the caller's ballot; a repeat answers 200 already_voted and stores nothing",
+    summary="Cast the caller's ballot; a repeat answers 409 already_voted and stores nothing",
 )
 def ballot_cast(request, poll_id: int, payload: BallotIn):
     poll = access.get_for_user(
@@ -42,10 +42,10 @@ def ballot_cast(request, poll_id: int, payload: BallotIn):
     try:
         services.ballot_cast(actor=request.user, poll=poll, delegate=delegate, choices=payload.choices)
     except services.AlreadyVoted as e:
-        return 200, {"status": "already_voted", "detail": e.messages[0]}
+        return Status(409, {"status": "already_voted", "detail": e.messages[0]})
     except ValidationError as e:
-        return 422, {"detail": " ".join(e.messages), "code": getattr(e, "code", "") or ""}
-    return 201, {"status": "accepted", "detail": "投票成功"}
+        return Status(422, {"detail": " ".join(e.messages), "code": getattr(e, "code", "") or ""})
+    return Status(201, {"status": "accepted", "detail": "投票成功"})
 
 
 class TallyOut(Schema):

@@ -498,7 +498,7 @@ def checkin_by_token(*, token: str, request=None) -> Attendance:
     with transaction.atomic():
         a = (
             Attendance.objects.select_for_update(of=("self",))
-            .select_related("delegate__user", "session", "delegate")
+            .select_related("delegate__user", "session", "delegate", "org")
             .filter(token_hash=digest)
             .first()
         )

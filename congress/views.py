@@ -507,7 +507,7 @@ def ballot_view(request, pk: int):
         messages.error(request, text)
     resp = redirect("congress:vote", pk=poll.session_id)
     resp["X-Ballot-Outcome"] = outcome
-    _ = status
+    resp["X-Ballot-Status"] = str(status)
     return resp
 
 

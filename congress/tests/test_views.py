@@ -1,0 +1,100 @@
+from datetime import date
+
+from django.test import Client
+from django.urls import reverse
+
+from congress import services
+from congress.models import Ballot, Participation
+
+from .factories import make_term, open_session
+
+
+def test_card_token_checks_in_and_logs_the_delegate_in_without_password(world, django_assert_max_num_queries):
+    term, cons, dels = make_term(world, employees=600)
+    s = services.session_create(actor=world.staff_a, term=term, title="一届一次", held_on=date(2026, 3, 20))
+    cards = services.cards_issue(actor=world.staff_a, session=s)
+    phone = Client()
+    url = reverse("congress:checkin", args=[cards[0].token])
+    r = phone.get(url)
+    assert r.status_code == 200
+    assert cards[0].delegate.name in r.content.decode()
+    with django_assert_max_num_queries(20):  # constant: login signal handlers (axes) included
+        r = phone.post(url)
+    assert r.status_code == 302
+    assert r["Location"] == reverse("congress:vote", args=[s.pk])
+    r = phone.get(r["Location"])
+    assert r.status_code == 200
+    assert "已签到" in r.content.decode()
+    # the token is spent: a second phone is sent to the login page
+    r = Client().post(url)
+    assert r.status_code == 302
+    assert "/accounts/login/" in r["Location"]
+
+
+def test_delegate_votes_from_phone_and_a_repeat_is_answered_clearly(world):
+    term, cons, dels = make_term(world, employees=600)
+    s = open_session(world, term)
+    poll = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="工资协议")
+    services.poll_open(actor=world.staff_a, poll=poll)
+    c = Client()
+    c.force_login(dels[0].user)
+    r = c.get(reverse("congress:vote", args=[s.pk]))
+    assert "工资协议" in r.content.decode()
+    r = c.post(reverse("congress:ballot", args=[poll.pk]), {"choice": "yes"}, headers={"HX-Request": "true"})
+    assert "投票成功，您的选票已计入。" in r.content.decode()
+    r = c.post(reverse("congress:ballot", args=[poll.pk]), {"choice": "no"}, headers={"HX-Request": "true"})
+    assert "您已在本事项中投过票，本次提交没有重复计票。" in r.content.decode()
+    r = c.post(
+        f"/api/v1/congress/polls/{poll.pk}/ballot", {"choices": ["no"]}, content_type="application/json"
+    )
+    assert r.status_code == 409
+    assert r.json()["status"] == "already_voted"
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert Participation.objects.filter(poll=poll).count() == 1
+    c2 = Client()
+    c2.force_login(dels[1].user)
+    r = c2.post(
+        f"/api/v1/congress/polls/{poll.pk}/ballot", {"choices": ["maybe"]}, content_type="application/json"
+    )
+    assert r.status_code == 422
+    r = c2.post(
+        f"/api/v1/congress/polls/{poll.pk}/ballot", {"choices": ["no"]}, content_type="application/json"
+    )
+    assert r.status_code == 201
+
+
+def test_pages_query_counts(world, django_assert_max_num_queries):
+    term, cons, dels = make_term(world, employees=600)
+    s = open_session(world, term)
+    poll = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="工资协议")
+    services.poll_open(actor=world.staff_a, poll=poll)
+    c = Client()
+    c.force_login(world.staff_a)
+    for name, pk, limit in [
+        ("congress:home", None, 12),
+        ("congress:term", term.pk, 20),
+        ("congress:session", s.pk, 25),
+        ("congress:poll", poll.pk, 20),
+        ("congress:projector", s.pk, 12),
+        ("congress:delegates_print", term.pk, 14),
+        ("congress:minutes_print", s.pk, 16),
+    ]:
+        url = reverse(name, args=[pk] if pk else [])
+        with django_assert_max_num_queries(limit):
+            r = c.get(url)
+        assert r.status_code == 200, name
+    r = c.get(reverse("congress:term", args=[term.pk]))
+    body = r.content.decode()
+    assert "代表名额" in body and ">30<" in body
+    assert "✔ 通过" in body
+
+
+def test_projector_partial_shows_quorum(world):
+    term, cons, dels = make_term(world, employees=600)
+    s = open_session(world, term, present=20)
+    c = Client()
+    c.force_login(world.secretariat_a)
+    r = c.get(reverse("congress:projector", args=[s.pk]), headers={"HX-Request": "true"})
+    body = r.content.decode()
+    assert 'id="live"' in body
+    assert "到会代表 20 名，超过全体代表 30 名的三分之二，会议有效。" in body
