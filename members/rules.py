@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from pypinyin import Style, lazy_pinyin
 
 from core.validators import normalize_text, parse_id_number, validate_mobile
@@ -29,15 +30,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 }
 
 TRANSITION_LABELS = {
-    "approve": _("批准入会"),
-    "reject": _("不予批准"),
-    "transfer": _("转会"),
-    "retain": _("保留会籍"),
-    "restore": _("恢复在籍"),
-    "withdraw": _("退会"),
-    "lapse": _("自动退会"),
-    "expel": _("开除会籍"),
-    "reapply": _("重新申请入会"),
+    "approve": _l("批准入会"),
+    "reject": _l("不予批准"),
+    "transfer": _l("转会"),
+    "retain": _l("保留会籍"),
+    "restore": _l("恢复在籍"),
+    "withdraw": _l("退会"),
+    "lapse": _l("自动退会"),
+    "expel": _l("开除会籍"),
+    "reapply": _l("重新申请入会"),
 }
 
 
@@ -106,11 +107,11 @@ def name_pinyin(name: str) -> tuple[str, str]:
 
 AGE_BANDS = [("-25", 0, 25), ("25-34", 25, 35), ("35-44", 35, 45), ("45-54", 45, 55), ("55+", 55, 200)]
 AGE_BAND_LABELS = {
-    "-25": _("25岁以下"),
-    "25-34": _("25-34岁"),
-    "35-44": _("35-44岁"),
-    "45-54": _("45-54岁"),
-    "55+": _("55岁及以上"),
+    "-25": _l("25岁以下"),
+    "25-34": _l("25-34岁"),
+    "35-44": _l("35-44岁"),
+    "45-54": _l("45-54岁"),
+    "55+": _l("55岁及以上"),
 }
 
 
@@ -178,7 +179,7 @@ POLITICAL_ALIASES = {
 }
 YES = {"是", "y", "yes", "1", "true", "√", "✓"}
 NO = {"否", "n", "no", "0", "false", ""}
-SEX_LABELS = {"M": _("男"), "F": _("女")}
+SEX_LABELS = {"M": _l("男"), "F": _l("女")}
 
 
 @lru_cache(maxsize=1)

@@ -17,27 +17,119 @@ from . import importing, rules
 from .models import Education, Member, MemberStatus, PoliticalStatus
 
 REGIONS = [
-    "330106", "330105", "330102", "330108", "330110", "330182", "330481", "341202", "410102", "420102",
-    "430104", "510104", "500103", "360102", "450102", "522601", "371102", "130102", "320106", "110105",
+    "330106",
+    "330105",
+    "330102",
+    "330108",
+    "330110",
+    "330182",
+    "330481",
+    "341202",
+    "410102",
+    "420102",
+    "430104",
+    "510104",
+    "500103",
+    "360102",
+    "450102",
+    "522601",
+    "371102",
+    "130102",
+    "320106",
+    "110105",
 ]
 HOUSEHOLDS = {
-    "330106": "浙江省杭州市西湖区", "330105": "浙江省杭州市拱墅区", "330102": "浙江省杭州市上城区", "330108": "浙江省杭州市滨江区",
-    "330110": "浙江省杭州市余杭区", "330182": "浙江省建德市", "330481": "浙江省海宁市", "341202": "安徽省阜阳市颍州区",
-    "410102": "河南省郑州市中原区", "420102": "湖北省武汉市江岸区", "430104": "湖南省长沙市岳麓区", "510104": "四川省成都市锦江区",
-    "500103": "重庆市渝中区", "360102": "江西省南昌市东湖区", "450102": "广西壮族自治区南宁市兴宁区", "522601": "贵州省凯里市",
-    "371102": "山东省日照市东港区", "130102": "河北省石家庄市长安区", "320106": "江苏省南京市鼓楼区", "110105": "北京市朝阳区",
+    "330106": "浙江省杭州市西湖区",
+    "330105": "浙江省杭州市拱墅区",
+    "330102": "浙江省杭州市上城区",
+    "330108": "浙江省杭州市滨江区",
+    "330110": "浙江省杭州市余杭区",
+    "330182": "浙江省建德市",
+    "330481": "浙江省海宁市",
+    "341202": "安徽省阜阳市颍州区",
+    "410102": "河南省郑州市中原区",
+    "420102": "湖北省武汉市江岸区",
+    "430104": "湖南省长沙市岳麓区",
+    "510104": "四川省成都市锦江区",
+    "500103": "重庆市渝中区",
+    "360102": "江西省南昌市东湖区",
+    "450102": "广西壮族自治区南宁市兴宁区",
+    "522601": "贵州省凯里市",
+    "371102": "山东省日照市东港区",
+    "130102": "河北省石家庄市长安区",
+    "320106": "江苏省南京市鼓楼区",
+    "110105": "北京市朝阳区",
 }
 LOCAL = {"330106", "330105", "330102", "330108", "330110", "330182", "330481"}
 ETHNICITIES = ["汉族"] * 46 + ["回族", "壮族", "苗族", "土家族"]
 EDUCATIONS = (
-    [Education.JUNIOR] * 20 + [Education.SENIOR] * 30 + [Education.COLLEGE] * 22 + [Education.BACHELOR] * 22
-    + [Education.MASTER] * 5 + [Education.PRIMARY]
+    [Education.JUNIOR] * 20
+    + [Education.SENIOR] * 30
+    + [Education.COLLEGE] * 22
+    + [Education.BACHELOR] * 22
+    + [Education.MASTER] * 5
+    + [Education.PRIMARY]
 )
-POLITICAL = [PoliticalStatus.MASSES] * 70 + [PoliticalStatus.CPC] * 14 + [PoliticalStatus.CYL] * 14 + [PoliticalStatus.DEMOCRATIC] * 2
-DEPARTMENTS = ["一车间", "二车间", "三车间", "质检部", "仓储物流部", "行政部", "财务部", "销售部", "研发中心", "后勤保障部"]
-POSTS = ["操作工", "装配工", "质检员", "叉车司机", "仓管员", "技术员", "工程师", "销售代表", "文员", "班组长", "保洁员", "厨师"]
-MOBILE_PREFIXES = ["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "155", "158", "159", "166",
-                   "173", "177", "180", "181", "185", "186", "187", "188", "189", "195", "199"]
+POLITICAL = (
+    [PoliticalStatus.MASSES] * 70
+    + [PoliticalStatus.CPC] * 14
+    + [PoliticalStatus.CYL] * 14
+    + [PoliticalStatus.DEMOCRATIC] * 2
+)
+DEPARTMENTS = [
+    "一车间",
+    "二车间",
+    "三车间",
+    "质检部",
+    "仓储物流部",
+    "行政部",
+    "财务部",
+    "销售部",
+    "研发中心",
+    "后勤保障部",
+]
+POSTS = [
+    "操作工",
+    "装配工",
+    "质检员",
+    "叉车司机",
+    "仓管员",
+    "技术员",
+    "工程师",
+    "销售代表",
+    "文员",
+    "班组长",
+    "保洁员",
+    "厨师",
+]
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "158",
+    "159",
+    "166",
+    "173",
+    "177",
+    "180",
+    "181",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "195",
+    "199",
+]
 
 
 def id_number(region: str, birth: date, seq: int, male: bool) -> str:
@@ -68,7 +160,8 @@ def generate_people(rng: random.Random, n: int, today: date, *, start_seq: int =
         yield {
             "name": name,
             "id_number": idn,
-            "phone": MOBILE_PREFIXES[rng.randrange(len(MOBILE_PREFIXES))] + f"{rng.randrange(100_000_000):08d}",
+            "phone": MOBILE_PREFIXES[rng.randrange(len(MOBILE_PREFIXES))]
+            + f"{rng.randrange(100_000_000):08d}",
             "ethnicity": ETHNICITIES[rng.randrange(len(ETHNICITIES))],
             "education": EDUCATIONS[rng.randrange(len(EDUCATIONS))],
             "political_status": POLITICAL[rng.randrange(len(POLITICAL))],
@@ -90,9 +183,19 @@ def people_as_sheet_rows(people) -> Iterator[list]:
     """Template-ordered rows (texts as a clerk would type them) for spreadsheets."""
     for p in people:
         yield [
-            p["name"], p["id_number"], p["phone"], "男" if p["sex"] == "M" else "女", p["ethnicity"],
-            str(EDU_LABELS[p["education"]]), str(POL_LABELS[p["political_status"]]), p.get("employer", ""),
-            p["department"], p["post"], p["joined_on"].isoformat(), "", "是" if p["is_migrant"] else "否",
+            p["name"],
+            p["id_number"],
+            p["phone"],
+            "男" if p["sex"] == "M" else "女",
+            p["ethnicity"],
+            str(EDU_LABELS[p["education"]]),
+            str(POL_LABELS[p["political_status"]]),
+            p.get("employer", ""),
+            p["department"],
+            p["post"],
+            p["joined_on"].isoformat(),
+            "",
+            "是" if p["is_migrant"] else "否",
             p["household_registration"],
         ]
 
@@ -103,54 +206,64 @@ def _cleaned(p: dict) -> dict:
     return c
 
 
-def bulk_members(ctx: SeedContext, n: int, *, with_events: bool = True) -> int:
-    """Write `n` generated active members spread over the demo unions (weighted by size)."""
-    from django.db import transaction
+def allocate(unions, n: int) -> list[int]:
+    """Split n members over the unions in proportion to their employees (largest remainder)."""
+    weights = [max(u.employee_count, 10) for u in unions]
+    total = sum(weights)
+    exact = [n * w / total for w in weights]
+    counts = [int(x) for x in exact]
+    for i in sorted(range(len(unions)), key=lambda i: exact[i] - counts[i], reverse=True)[: n - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = True) -> int:
+    """Write generated active members: counts[i] for ctx.unions[i]. COPY on PostgreSQL."""
+    from django.db import connection, transaction
     from django.utils import timezone
 
-    from .services import member_count_refresh
+    from .services import member_count_refresh, next_member_numbers
 
     unions = list(ctx.unions)
-    weights = [max(u.employee_count, 10) for u in unions]
-    rng = random.Random(ctx.rng.random())
+    rng = random.Random(ctx.rng.random())  # noqa: S311 - demo data
     now = timezone.now()
-    counters = {u.pk: Member.objects.filter(org=u).exclude(member_no="").count() for u in unions}
-    start = Member.objects.count() + 1000
     year = ctx.today.year
-    cum = []
-    total = 0
-    for w in weights:
-        total += w
-        cum.append(total)
-    import bisect
-
+    start = 1_000 + Member.objects.count()
+    n = sum(counts)
     t0 = time.perf_counter()
     with transaction.atomic():
         before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        used = {u.pk: int(next_member_numbers(u, 1)[0][0][6:]) - 1 for u in unions}
 
         def rows():
-            for p in generate_people(rng, n, ctx.today, start_seq=start):
-                u = unions[bisect.bisect_right(cum, rng.random() * total)]
-                counters[u.pk] += 1
-                no = f"{u.pk:06d}{counters[u.pk]:07d}"
-                c = _cleaned(p)
-                c["employer"] = u.unit_name or u.name
-                yield importing.member_tuple(
-                    c, org_id=u.pk, member_no=no, card_no=f"{year}{no}", status=MemberStatus.ACTIVE, now=now,
-                    joined_default=None,
-                )
+            people = generate_people(rng, n, ctx.today, start_seq=start)
+            for u, k in zip(unions, counts, strict=True):
+                employer = u.unit_name or u.name
+                for _i in range(k):
+                    p = next(people)
+                    used[u.pk] += 1
+                    no = f"{u.pk:06d}{used[u.pk]:07d}"
+                    p["name_pinyin"], p["name_initials"] = rules.name_pinyin(p["name"])
+                    p["employer"] = employer
+                    yield importing.member_tuple(
+                        p,
+                        org_id=u.pk,
+                        member_no=no,
+                        card_no=f"{year}{no}",
+                        status=MemberStatus.ACTIVE,
+                        now=now,
+                        joined_default=None,
+                    )
 
         written = importing.bulk_insert(Member._meta.db_table, importing.MEMBER_COLUMNS, rows(), chunk=10000)
         if with_events:
-            from django.db import connection
-
             qn = connection.ops.quote_name
             with connection.cursor() as cur:
                 cur.execute(
                     f"INSERT INTO {qn('members_memberevent')} (member_id, org_id, kind, from_status, to_status, "  # noqa: S608
                     f"{qn('on')}, reason, created_at) SELECT id, org_id, %s, '', %s, joined_on, %s, %s "
                     f"FROM {qn('members_member')} WHERE id > %s",
-                    ["imported", MemberStatus.ACTIVE, "演示数据", now, before],
+                    ["imported", MemberStatus.ACTIVE, "演示数据导入", now, before],
                 )
         member_count_refresh(*[u.pk for u in unions])
     ctx.log.append(f"members: {written} generated members in {time.perf_counter() - t0:.1f}s")
@@ -159,6 +272,7 @@ def bulk_members(ctx: SeedContext, n: int, *, with_events: bool = True) -> int:
 
 DEMO_PEOPLE = [
     # (name, union index, status, migrant) - the first one is the member login's own record
+    ("吴浩然", 0, MemberStatus.ACTIVE, False),
     ("张三", 0, MemberStatus.ACTIVE, False),
     ("李四", 0, MemberStatus.ACTIVE, True),
     ("王芳", 0, MemberStatus.RETAINED, False),
@@ -176,29 +290,44 @@ def seed(ctx: SeedContext) -> None:
         return
     rng = ctx.rng
     actor = ctx.users.get("staff_1") or ctx.users.get("chair_1") or ctx.users.get("fed_admin")
-    people = generate_people(random.Random(rng.random()), 10_000, ctx.today)
+    people = generate_people(random.Random(rng.random()), 10_000, ctx.today)  # noqa: S311
     member_user = ctx.users.get("member_1")
     for name, ui, status, migrant in DEMO_PEOPLE:
         p = next(people)
         union = ctx.unions[ui % len(ctx.unions)]
-        data = {**p, "name": name, "is_migrant": migrant, "employer": union.unit_name or union.name,
-                "education": str(EDU_LABELS[p["education"]]), "political_status": str(POL_LABELS[p["political_status"]])}
+        data = {
+            **p,
+            "name": name,
+            "is_migrant": migrant,
+            "employer": union.unit_name or union.name,
+            "education": str(EDU_LABELS[p["education"]]),
+            "political_status": str(POL_LABELS[p["political_status"]]),
+        }
         if status == MemberStatus.APPLIED:
             services.member_apply(org=union, data=data, consent=True)
             continue
         data["consent"] = True
         m = services.member_create(org=union, data=data, actor=actor, on=ctx.today - timedelta(days=400))
-        if name == "张三" and member_user is not None:
+        if name == "吴浩然" and member_user is not None:
             Member.objects.filter(pk=m.pk).update(user=member_user)
         if status == MemberStatus.RETAINED:
             services.member_retain(member=m, actor=actor, reason="退休", on=ctx.today - timedelta(days=30))
     # A transfer with history in both unions.
     if len(ctx.unions) > 1:
         li = Member.objects.get(name="李四", org=ctx.unions[0])
-        t = services.transfer_request(member=li, to_org=ctx.unions[1], actor=actor, reason="调换工作单位",
-                                      new_employer=ctx.unions[1].unit_name)
+        t = services.transfer_request(
+            member=li,
+            to_org=ctx.unions[1],
+            actor=actor,
+            reason="调换工作单位",
+            new_employer=ctx.unions[1].unit_name,
+        )
         other = ctx.users.get("chair_2") or ctx.users.get("fed_admin") or actor
         services.transfer_accept(transfer=t, actor=other)
-    # Bulk: about 40 per union for the demo, or N for the benchmarks.
-    n = ctx.members_n if ctx.members_n > 0 else 40 * len(ctx.unions)
-    bulk_members(ctx, n)
+    # Bulk: each demo union's registry up to its recorded member count, or N for the benchmarks.
+    if ctx.members_n > 0:
+        counts = allocate(ctx.unions, ctx.members_n)
+    else:
+        have = {u.pk: Member.objects.filter(org=u).count() for u in ctx.unions}
+        counts = [max(u.member_count - have[u.pk], 0) for u in ctx.unions]
+    bulk_members(ctx, counts)

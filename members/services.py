@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from audit.services import audit_record
 from core import crypto
@@ -600,7 +601,7 @@ def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, acti
 
 # ---- sensitive data, corrections ------------------------------------------------------------------
 
-REVEALABLE = {"id_number": ("id_number_enc", _("身份证号")), "phone": ("phone_enc", _("手机号"))}
+REVEALABLE = {"id_number": ("id_number_enc", _l("身份证号")), "phone": ("phone_enc", _l("手机号"))}
 
 
 def member_reveal(*, member: Member, field: str, actor) -> str:
@@ -619,17 +620,17 @@ def member_reveal(*, member: Member, field: str, actor) -> str:
 
 
 CORRECTABLE = {
-    "name": _("姓名"),
-    "id_number": _("身份证号"),
-    "phone": _("手机号"),
-    "ethnicity": _("民族"),
-    "education": _("学历"),
-    "political_status": _("政治面貌"),
-    "employer": _("工作单位"),
-    "department": _("部门"),
-    "post": _("岗位"),
-    "household_registration": _("户籍所在地"),
-    "other": _("其他"),
+    "name": _l("姓名"),
+    "id_number": _l("身份证号"),
+    "phone": _l("手机号"),
+    "ethnicity": _l("民族"),
+    "education": _l("学历"),
+    "political_status": _l("政治面貌"),
+    "employer": _l("工作单位"),
+    "department": _l("部门"),
+    "post": _l("岗位"),
+    "household_registration": _l("户籍所在地"),
+    "other": _l("其他"),
 }
 
 
@@ -821,3 +822,66 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
             result_url=reverse("members:list") + f"?org={imp.org_id}",
         )
     return counts
+
+
+def member_self_export(*, member: Member, actor) -> dict:
+    """Everything held about a member, for the member (PIPL art. 45). Decrypting goes through the
+    audited reveal; the export itself is audited too."""
+    with transaction.atomic():
+        data = {
+            "姓名": member.name,
+            "身份证号": member_reveal(member=member, field="id_number", actor=actor),
+            "手机号": member_reveal(member=member, field="phone", actor=actor) if member.phone_enc else "",
+            "出生日期": member.birth_date.isoformat(),
+            "性别": member.get_sex_display(),
+            "民族": member.ethnicity,
+            "学历": member.get_education_display(),
+            "政治面貌": member.get_political_status_display(),
+            "工作单位": member.employer,
+            "部门": member.department,
+            "岗位": member.post,
+            "所在工会": member.org.name,
+            "会员编号": member.member_no,
+            "会员证号": member.card_no,
+            "入会日期": member.joined_on.isoformat() if member.joined_on else "",
+            "会籍状态": member.get_status_display(),
+            "农民工": "是" if member.is_migrant else "否",
+            "户籍所在地": member.household_registration,
+            "同意个人信息处理时间": member.consent_at.isoformat() if member.consent_at else "",
+            "会籍变动": [
+                {
+                    "日期": e.on.isoformat(),
+                    "事项": e.get_kind_display(),
+                    "组织": e.org.name,
+                    "原因": e.reason,
+                }
+                for e in member.events.select_related("org").order_by("on", "id")
+            ],
+            "更正申请": [
+                {
+                    "信息": str(CORRECTABLE.get(c.field, c.field)),
+                    "正确内容": c.requested_value,
+                    "状态": c.get_status_display(),
+                }
+                for c in member.corrections.all()
+            ],
+        }
+        audit_record(actor=actor, action="members.self_export", target=member, org=member.org)
+        return data
+
+
+def member_export_record(*, actor, org: Organization, fmt: str, filters: dict) -> None:
+    """Exports of personal data are processing records (PIPL art. 56): audit each one."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="members.export",
+            org=org,
+            target=org,
+            details={"format": fmt, "filters": filters},
+        )
+
+
+def stats_export_record(*, actor, org: Organization) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="members.stats_export", org=org, target=org)

@@ -11,7 +11,10 @@ _rng = random.Random(7)
 
 def person(i: int = 0, **over) -> dict:
     p = next(generate_people(random.Random(i), 1, date(2026, 11, 25), start_seq=100 + i))
-    data = {k: p[k] for k in ("name", "id_number", "phone", "ethnicity", "department", "post", "household_registration")}
+    data = {
+        k: p[k]
+        for k in ("name", "id_number", "phone", "ethnicity", "department", "post", "household_registration")
+    }
     data.update(over)
     return data
 

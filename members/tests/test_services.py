@@ -13,7 +13,11 @@ from members.tests.factories import ZHANG_SAN_ID, make_member, person
 def test_create_normalizes_encrypts_masks_and_numbers(world):
     m = services.member_create(
         org=world.union_a,
-        data={"name": " 张　三 ", "id_number": ZHANG_SAN_ID.lower().replace("", " ").strip(), "phone": "１３８００１３８０００"},
+        data={
+            "name": " 张　三 ",
+            "id_number": ZHANG_SAN_ID.lower().replace("", " ").strip(),
+            "phone": "１３８００１３８０００",
+        },
         actor=world.staff_a,
     )
     m.refresh_from_db()
@@ -30,7 +34,10 @@ def test_create_normalizes_encrypts_masks_and_numbers(world):
     assert m.status == MemberStatus.ACTIVE
     assert m.member_no == f"{world.union_a.pk:06d}0000001"
     assert m.card_no.endswith(m.member_no)
-    assert list(m.events.values_list("kind", flat=True).order_by("id")) == [EventKind.CREATED, EventKind.APPROVED]
+    assert list(m.events.values_list("kind", flat=True).order_by("id")) == [
+        EventKind.CREATED,
+        EventKind.APPROVED,
+    ]
     world.union_a.refresh_from_db()
     assert world.union_a.member_count == 1
     assert AuditEvent.objects.filter(action="members.member_create").count() == 1
@@ -46,9 +53,17 @@ def test_second_member_gets_next_number(world):
     ("data", "field", "message"),
     [
         ({"name": "", "id_number": ZHANG_SAN_ID}, "name", "姓名不能为空。"),
-        ({"name": "张三", "id_number": ZHANG_SAN_ID[:-1] + ("0" if ZHANG_SAN_ID[-1] != "0" else "1")}, "id_number", "身份证号校验位不正确，请核对。"),
+        (
+            {"name": "张三", "id_number": ZHANG_SAN_ID[:-1] + ("0" if ZHANG_SAN_ID[-1] != "0" else "1")},
+            "id_number",
+            "身份证号校验位不正确，请核对。",
+        ),
         ({"name": "张三", "id_number": "1101051985030712"}, "id_number", "身份证号应为18位，当前为16位。"),
-        ({"name": "张三", "id_number": ZHANG_SAN_ID, "phone": "12345"}, "phone", "手机号应为以1开头的11位数字。"),
+        (
+            {"name": "张三", "id_number": ZHANG_SAN_ID, "phone": "12345"},
+            "phone",
+            "手机号应为以1开头的11位数字。",
+        ),
     ],
 )
 def test_create_refuses_bad_input(world, data, field, message):
@@ -111,13 +126,17 @@ def test_reason_required_and_no_future_dates(world):
         services.member_withdraw(member=m, actor=world.staff_a, reason=" ")
     assert e.value.message_dict == {"reason": ["请填写原因。"]}
     with pytest.raises(ValidationError) as e:
-        services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请", on=date.today() + timedelta(days=3))
+        services.member_withdraw(
+            member=m, actor=world.staff_a, reason="本人申请", on=date.today() + timedelta(days=3)
+        )
     assert e.value.message_dict == {"on": ["日期不能晚于今天。"]}
 
 
 def test_transfer_request_accept_keeps_history_in_both(world):
     m = make_member(world, i=6)
-    t = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a, reason="调动", new_employer="乙公司")
+    t = services.transfer_request(
+        member=m, to_org=world.union_b, actor=world.staff_a, reason="调动", new_employer="乙公司"
+    )
     with pytest.raises(ValidationError):
         services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
     with pytest.raises(ValidationError) as e:
@@ -181,7 +200,14 @@ def test_pinyin_rules():
 
 def test_escape_cell():
     assert [rules.escape_cell(v) for v in ["=1+1", "+86", "-2", "@x", "\tx", "\rx", "ok", 5]] == [
-        "'=1+1", "'+86", "'-2", "'@x", "'\tx", "'\rx", "ok", 5,
+        "'=1+1",
+        "'+86",
+        "'-2",
+        "'@x",
+        "'\tx",
+        "'\rx",
+        "ok",
+        5,
     ]
 
 

@@ -1,0 +1,69 @@
+from datetime import date
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from orgs import access
+
+from . import selectors
+from .models import Member
+from .permissions import MEMBER_VIEW
+
+router = Router(tags=["members"])
+
+
+class MemberOut(Schema):
+    id: int
+    org_id: int
+    name: str
+    sex: str
+    birth_date: date
+    id_number_masked: str
+    phone_masked: str
+    employer: str
+    department: str
+    post: str
+    member_no: str
+    card_no: str
+    joined_on: date | None
+    status: str
+    is_migrant: bool
+
+
+class EventOut(Schema):
+    on: date
+    kind: str
+    org_id: int
+    from_status: str
+    to_status: str
+    from_org_id: int | None
+    to_org_id: int | None
+    reason: str
+
+
+class MemberDetailOut(MemberOut):
+    events: list[EventOut]
+
+
+@router.get(
+    "/", response=list[MemberOut], operation_id="members_list", summary="Members the caller may see (masked)"
+)
+@paginate(LimitOffsetPagination)
+def members_list(request, q: str = "", org: int | None = None, status: str = "", sex: str = ""):
+    access.require(request.user, MEMBER_VIEW)
+    params = {"q": q, "status": status, "sex": sex}
+    if org is not None:
+        params["org"] = str(org)
+    f = selectors.MemberFilters.from_params(params, request.user)
+    return selectors.member_filter(request.user, f)
+
+
+@router.get(
+    "/{member_id}", response=MemberDetailOut, operation_id="members_get", summary="One member with timeline"
+)
+def members_get(request, member_id: int):
+    m = access.get_for_user(Member.objects.all(), request.user, MEMBER_VIEW, pk=member_id)
+    return MemberDetailOut(
+        **MemberOut.from_orm(m).dict(),
+        events=[EventOut.from_orm(e) for e in m.events.order_by("on", "id")],
+    )

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Education, PoliticalStatus
+from .services import CORRECTABLE
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return ("　" * max(obj.depth - 1, 0)) + obj.name
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(
+        label=_("身份证号"), max_length=24, help_text=_("18位，最后一位可以是X；出生日期和性别自动得出。")
+    )
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    ethnicity = forms.CharField(label=_("民族"), max_length=20, required=False, initial="汉族")
+    education = forms.ChoiceField(label=_("学历"), choices=[("", "—"), *Education.choices], required=False)
+    political_status = forms.ChoiceField(
+        label=_("政治面貌"), choices=[("", "—"), *PoliticalStatus.choices], required=False
+    )
+    employer = forms.CharField(label=_("工作单位"), max_length=120, required=False)
+    department = forms.CharField(label=_("部门"), max_length=60, required=False)
+    post = forms.CharField(label=_("岗位"), max_length=60, required=False)
+    joined_on = forms.DateField(label=_("入会日期"), required=False, widget=DateInput)
+    is_migrant = forms.BooleanField(label=_("农民工"), required=False)
+    household_registration = forms.CharField(label=_("户籍所在地"), max_length=120, required=False)
+
+
+class MemberCreateForm(MemberForm):
+    field_order = ["org"]
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = OrgChoiceField(label=_("所在工会"), queryset=orgs)
+        self.order_fields(["org", *[f for f in self.fields if f != "org"]])
+
+
+class MemberEditForm(MemberForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].required = False
+        self.fields["id_number"].help_text = _("不修改请留空。")
+        self.fields["phone"].help_text = _("不修改请留空。")
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+    on = forms.DateField(label=_("日期"), required=False, widget=DateInput)
+
+
+class TransferForm(forms.Form):
+    to_org = forms.ModelChoiceField(label=_("转入工会"), queryset=None)
+    new_employer = forms.CharField(label=_("新工作单位"), max_length=120, required=False)
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = targets
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel或CSV文件"), help_text=_("支持 .xlsx、.xls、.csv；请使用下载的模板。")
+    )
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = OrgChoiceField(label=_("导入到"), queryset=orgs)
+        self.order_fields(["org", "file"])
+
+
+class ApplyForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    id_number = forms.CharField(label=_("身份证号"), max_length=24)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    employer = forms.CharField(label=_("工作单位"), max_length=120, required=False)
+    department = forms.CharField(label=_("部门"), max_length=60, required=False)
+    post = forms.CharField(label=_("岗位"), max_length=60, required=False)
+    is_migrant = forms.BooleanField(label=_("我是农民工"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "我已阅读并同意：工会为办理会籍收集和使用我的姓名、身份证号、手机号和工作信息，加密保存，仅用于会员管理。"
+        ),
+        required=False,
+    )
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label=_("需要更正的信息"), choices=list(CORRECTABLE.items()))
+    requested_value = forms.CharField(label=_("正确内容"), max_length=200)
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)

@@ -1,0 +1,587 @@
+import hmac
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import crypto
+from core.forms import apply_errors
+from orgs import access
+from orgs.models import Organization, OrgKind
+
+from . import exporting, importing, rules, selectors, services
+from .forms import (
+    ApplyForm,
+    CorrectionForm,
+    ImportForm,
+    MemberCreateForm,
+    MemberEditForm,
+    TransferForm,
+    TransitionForm,
+)
+from .models import CorrectionRequest, CorrectionStatus, Member, MemberImport, MemberStatus, Transfer
+from .permissions import MEMBER_CHANGE, MEMBER_DECIDE, MEMBER_EXPORT, MEMBER_REVEAL, MEMBER_STATS, MEMBER_VIEW
+
+PAGE_SIZE = 20
+
+
+def _holding_orgs(user, perm=MEMBER_CHANGE):
+    return (
+        access.orgs_for(user, perm).filter(is_active=True, kind__in=services.HOLDING_KINDS).order_by("path")
+    )
+
+
+def _page(request, qs, size=PAGE_SIZE):
+    """A page without COUNT(*) over the whole registry: fetch one row more than shown."""
+    try:
+        number = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        number = 1
+    rows = list(qs[(number - 1) * size : number * size + 1])
+    return {"rows": rows[:size], "number": number, "has_next": len(rows) > size, "has_previous": number > 1}
+
+
+# ---- registry list --------------------------------------------------------------------------------
+
+
+@access.permission_required(MEMBER_VIEW)
+def list_view(request):
+    f = selectors.MemberFilters.from_params(request.GET, request.user)
+    qs = selectors.member_filter(request.user, f)
+    page = _page(request, selectors.member_list_rows(qs))
+    params = f.as_params()
+    ctx = {
+        "f": f,
+        "page": page,
+        "params": params,
+        "query": "&".join(f"{k}={v}" for k, v in params.items() if k != "sort"),
+        "statuses": MemberStatus.choices,
+        "age_bands": [(k, rules.AGE_BAND_LABELS[k]) for k, _lo, _hi in rules.AGE_BANDS],
+        "orgs": access.orgs_for(request.user, MEMBER_VIEW).exclude(kind=OrgKind.GROUP).order_by("path")[:300],
+        "may_change": access.has_any(request.user, MEMBER_CHANGE),
+        "may_export": access.has_any(request.user, MEMBER_EXPORT),
+        "may_stats": access.has_any(request.user, MEMBER_STATS),
+        "sexes": [("M", _("男")), ("F", _("女"))],
+    }
+    if request.htmx and request.headers.get("HX-Target") == "member-results":
+        return render(request, "members/list.html#results", ctx)
+    return render(request, "members/list.html", ctx)
+
+
+@access.permission_required(MEMBER_EXPORT)
+def export_view(request):
+    f = selectors.MemberFilters.from_params(request.GET, request.user)
+    if f.org is None:
+        # An export always names its organization (for the audit trail): the user's top one.
+        f.org = access.orgs_for(request.user, MEMBER_EXPORT).order_by("depth", "path").first()
+        if f.org is None:
+            raise Http404
+    elif not access.can(request.user, MEMBER_EXPORT, f.org):
+        raise Http404
+    qs = selectors.member_filter(request.user, f, perm=MEMBER_EXPORT)
+    fmt = request.GET.get("format", "xlsx")
+    services.member_export_record(actor=request.user, org=f.org, fmt=fmt, filters=f.as_params())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        resp = StreamingHttpResponse(exporting.csv_stream(qs), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="members-{stamp}.csv"'
+        return resp
+    tmp = exporting.xlsx_tempfile(qs)
+    return FileResponse(
+        tmp,
+        as_attachment=True,
+        filename=f"members-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# ---- one member -----------------------------------------------------------------------------------
+
+
+def _member(request, pk, perm=MEMBER_VIEW) -> Member:
+    return access.get_for_user(Member.objects.select_related("org", "user"), request.user, perm, pk=pk)
+
+
+@access.permission_required(MEMBER_VIEW)
+def detail_view(request, pk: int):
+    member = _member(request, pk)
+    may_change = access.can(request.user, MEMBER_CHANGE, member.org)
+    may_decide = access.can(request.user, MEMBER_DECIDE, member.org)
+    transitions = []
+    for t in rules.allowed_transitions(member.status):
+        if t in ("transfer", "reapply"):
+            continue
+        if t in ("lapse", "expel"):
+            if may_decide:
+                transitions.append((t, rules.TRANSITION_LABELS[t]))
+        elif may_change:
+            transitions.append((t, rules.TRANSITION_LABELS[t]))
+    pending = member.transfers.filter(status="pending").select_related("to_org").first()
+    ctx = {
+        "member": member,
+        "events": selectors.member_timeline(member),
+        "may_change": may_change,
+        "may_reveal": access.can(request.user, MEMBER_REVEAL, member.org),
+        "transitions": transitions,
+        "transition_form": TransitionForm(),
+        "can_transfer": may_change and member.status in rules.TRANSITIONS["transfer"][0] and pending is None,
+        "transfer_form": TransferForm(targets=selectors.transfer_targets(request.user, member)),
+        "pending_transfer": pending,
+        "age": rules.age_on(member.birth_date, services.today()),
+    }
+    return render(request, "members/detail.html", ctx)
+
+
+@require_POST
+@access.permission_required(MEMBER_REVEAL)
+def reveal_view(request, pk: int, field: str):
+    member = _member(request, pk, MEMBER_REVEAL)
+    if field not in services.REVEALABLE:
+        raise Http404
+    value = services.member_reveal(member=member, field=field, actor=request.user)
+    return render(request, "members/detail.html#revealed", {"value": value})
+
+
+@access.permission_required(MEMBER_CHANGE)
+def create_view(request):
+    orgs = _holding_orgs(request.user)
+    initial = {}
+    if request.GET.get("org", "").isdigit():
+        initial["org"] = request.GET["org"]
+    form = MemberCreateForm(request.POST or None, orgs=orgs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        org = data.pop("org")
+        try:
+            member = services.member_create(org=org, data=data, actor=request.user)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("已登记会员 %(name)s，会员编号 %(no)s。") % {"name": member.name, "no": member.member_no},
+            )
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": _("登记会员")})
+
+
+@access.permission_required(MEMBER_CHANGE)
+def edit_view(request, pk: int):
+    member = _member(request, pk, MEMBER_CHANGE)
+    initial = {f: getattr(member, f) for f in services.EDITABLE_FIELDS}
+    form = MemberEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data.get("phone"):
+            data.pop("phone", None)
+        try:
+            services.member_update(member=member, data=data, actor=request.user)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "title": _("修改会员信息"), "member": member})
+
+
+TRANSITION_SERVICES = {
+    "approve": (services.member_approve, MEMBER_CHANGE),
+    "reject": (services.member_reject, MEMBER_CHANGE),
+    "retain": (services.member_retain, MEMBER_CHANGE),
+    "restore": (services.member_restore, MEMBER_CHANGE),
+    "withdraw": (services.member_withdraw, MEMBER_CHANGE),
+    "lapse": (services.member_lapse, MEMBER_DECIDE),
+    "expel": (services.member_expel, MEMBER_DECIDE),
+}
+
+
+@require_POST
+@access.permission_required(MEMBER_CHANGE)
+def transition_view(request, pk: int, action: str):
+    if action not in TRANSITION_SERVICES:
+        raise Http404
+    fn, perm = TRANSITION_SERVICES[action]
+    member = _member(request, pk, perm)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    kwargs = {"member": member, "actor": request.user}
+    if action == "approve":
+        kwargs["on"] = form.cleaned_data.get("on")
+    elif action == "reject":
+        kwargs["reason"] = form.cleaned_data.get("reason", "")
+    else:
+        kwargs["reason"] = form.cleaned_data.get("reason", "")
+        kwargs["on"] = form.cleaned_data.get("on")
+    try:
+        fn(**kwargs)
+    except ValidationError as e:
+        for msg in e.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("已办理：%(a)s。") % {"a": rules.TRANSITION_LABELS[action]})
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/members/"):
+        return redirect(nxt)
+    return redirect("members:detail", pk=member.pk)
+
+
+# ---- transfers, applications, lapse candidates, corrections ----------------------------------------
+
+
+@require_POST
+@access.permission_required(MEMBER_CHANGE)
+def transfer_request_view(request, pk: int):
+    member = _member(request, pk, MEMBER_CHANGE)
+    form = TransferForm(request.POST, targets=selectors.transfer_targets(request.user, member))
+    if form.is_valid():
+        try:
+            services.transfer_request(
+                member=member,
+                to_org=form.cleaned_data["to_org"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                new_employer=form.cleaned_data["new_employer"],
+            )
+        except ValidationError as e:
+            for msg in e.messages:
+                messages.error(request, msg)
+        else:
+            messages.success(
+                request, _("已提交转会申请，等待 %(org)s 接收。") % {"org": form.cleaned_data["to_org"].name}
+            )
+    else:
+        messages.error(request, _("请选择转入工会。"))
+    return redirect("members:detail", pk=member.pk)
+
+
+@access.permission_required(MEMBER_CHANGE)
+def transfers_view(request):
+    ctx = {
+        "incoming": selectors.transfers_incoming(request.user),
+        "outgoing": selectors.transfers_outgoing(request.user),
+    }
+    return render(request, "members/transfers.html", ctx)
+
+
+@require_POST
+@access.permission_required(MEMBER_CHANGE)
+def transfer_decide_view(request, pk: int, action: str):
+    if action == "cancel":
+        transfer = access.get_for_user(
+            Transfer.objects.select_related("member"), request.user, MEMBER_CHANGE, pk=pk
+        )
+    elif action in ("accept", "reject"):
+        transfer = access.get_for_user(
+            Transfer.objects.select_related("member"), request.user, MEMBER_CHANGE, org_field="to_org", pk=pk
+        )
+    else:
+        raise Http404
+    try:
+        if action == "accept":
+            services.transfer_accept(transfer=transfer, actor=request.user)
+            messages.success(request, _("已接收 %(name)s 转入本会。") % {"name": transfer.member.name})
+        elif action == "reject":
+            services.transfer_reject(
+                transfer=transfer, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("已拒绝接收。"))
+        else:
+            services.transfer_cancel(
+                transfer=transfer, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("已撤回转会申请。"))
+    except ValidationError as e:
+        for msg in e.messages:
+            messages.error(request, msg)
+    return redirect("members:transfers")
+
+
+@access.permission_required(MEMBER_CHANGE)
+def applications_view(request):
+    return render(
+        request,
+        "members/applications.html",
+        {
+            "applications": selectors.applications_pending(request.user)[:200],
+            "orgs": _holding_orgs(request.user)[:200],
+        },
+    )
+
+
+def apply_token(org: Organization) -> str:
+    return crypto.blind_index(str(org.pk), "members.apply")[:20]
+
+
+@access.permission_required(MEMBER_CHANGE)
+def apply_qr_view(request, org_id: int):
+    org = access.get_org_for_user(request.user, MEMBER_CHANGE, org_id)
+    import segno
+
+    url = request.build_absolute_uri(reverse("members:apply", args=[org.pk, apply_token(org)]))
+    svg = segno.make(url, error="m").svg_inline(scale=6)
+    return render(request, "members/apply_qr.html", {"org": org, "url": url, "svg": svg})
+
+
+def apply_view(request, org_id: int, token: str):
+    """The public application form opened from the union's QR code (no login: the token in the
+    link is the union's secret)."""
+    org = Organization.objects.filter(pk=org_id, is_active=True).first()
+    if org is None or not hmac.compare_digest(apply_token(org), token):
+        raise Http404
+    form = ApplyForm(request.POST or None)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        consent = data.pop("consent")
+        try:
+            done = services.member_apply(org=org, data=data, consent=consent)
+        except ValidationError as e:
+            apply_errors(form, e)
+    return render(request, "members/apply.html", {"form": form, "org": org, "done": done})
+
+
+@access.permission_required(MEMBER_DECIDE)
+def lapse_view(request):
+    org = None
+    if request.GET.get("org", "").isdigit():
+        org = access.get_org_for_user(request.user, MEMBER_DECIDE, int(request.GET["org"]))
+    rows, available = selectors.lapse_candidates(request.user, org)
+    return render(request, "members/lapse.html", {"rows": rows, "dues_available": available, "org": org})
+
+
+@access.permission_required(MEMBER_CHANGE)
+def corrections_view(request):
+    reqs = (
+        access.scope(
+            CorrectionRequest.objects.filter(status=CorrectionStatus.OPEN), request.user, MEMBER_CHANGE
+        )
+        .select_related("member", "org")
+        .order_by("created_at")[:200]
+    )
+    return render(request, "members/corrections.html", {"requests": reqs, "labels": services.CORRECTABLE})
+
+
+@require_POST
+@access.permission_required(MEMBER_CHANGE)
+def correction_decide_view(request, pk: int):
+    req = access.get_for_user(
+        CorrectionRequest.objects.select_related("member"), request.user, MEMBER_CHANGE, pk=pk
+    )
+    try:
+        services.correction_decide(request=req, accept=request.POST.get("accept") == "1", actor=request.user)
+    except ValidationError as e:
+        for msg in e.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("已处理更正申请。"))
+    return redirect("members:corrections")
+
+
+# ---- import -----------------------------------------------------------------------------------------
+
+
+@access.permission_required(MEMBER_CHANGE)
+def import_template_view(request):
+    resp = HttpResponse(
+        importing.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = (
+        "attachment; filename=\"member-template.xlsx\"; filename*=UTF-8''%E4%BC%9A%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
+    return resp
+
+
+@access.permission_required(MEMBER_CHANGE)
+def import_view(request):
+    orgs = _holding_orgs(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imp = services.import_preview(
+                org=form.cleaned_data["org"], filename=upload.name, data=upload.read(), actor=request.user
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            request.session[f"member_import_{imp.pk}"] = imp.preview
+            return redirect("members:import_detail", pk=imp.pk)
+    recent = access.scope(MemberImport.objects.all(), request.user, MEMBER_CHANGE).select_related("org")[:10]
+    return render(request, "members/import.html", {"form": form, "recent": recent})
+
+
+@access.permission_required(MEMBER_CHANGE)
+def import_detail_view(request, pk: int):
+    imp = access.get_for_user(
+        MemberImport.objects.select_related("org", "progress"), request.user, MEMBER_CHANGE, pk=pk
+    )
+    preview = request.session.get(f"member_import_{imp.pk}")
+    return render(
+        request,
+        "members/import_detail.html",
+        {
+            "imp": imp,
+            "preview": preview,
+            "errors": imp.errors[:500],
+            "more_errors": max(len(imp.errors) - 500, 0),
+        },
+    )
+
+
+@require_POST
+@access.permission_required(MEMBER_CHANGE)
+def import_confirm_view(request, pk: int):
+    imp = access.get_for_user(MemberImport.objects.select_related("org"), request.user, MEMBER_CHANGE, pk=pk)
+    try:
+        progress = services.import_confirm(imp=imp, actor=request.user)
+    except ValidationError as e:
+        for msg in e.messages:
+            messages.error(request, msg)
+        return redirect("members:import_detail", pk=imp.pk)
+    if request.htmx:
+        return render(request, "core/progress.html#progress", {"progress": progress})
+    return redirect("members:import_detail", pk=imp.pk)
+
+
+@access.permission_required(MEMBER_CHANGE)
+def import_errors_view(request, pk: int):
+    imp = access.get_for_user(MemberImport.objects.all(), request.user, MEMBER_CHANGE, pk=pk)
+    with imp.file.open("rb") as fh:
+        data = fh.read()
+    table = importing.read_table(data, imp.filename)
+    content = importing.error_report_xlsx(table, imp.errors)
+    resp = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="import-{imp.pk}-errors.xlsx"'
+    return resp
+
+
+# ---- statistics -------------------------------------------------------------------------------------
+
+
+def _stats_org(request):
+    if request.GET.get("org", "").isdigit():
+        return access.get_org_for_user(request.user, MEMBER_STATS, int(request.GET["org"]))
+    org = access.orgs_for(request.user, MEMBER_STATS).order_by("depth", "path").first()
+    if org is None:
+        raise Http404
+    return org
+
+
+@access.permission_required(MEMBER_STATS)
+def stats_view(request):
+    org = _stats_org(request)
+    stats = selectors.subtree_stats(org)
+    chart = {
+        "sex": [{"name": _("男"), "value": stats["male"]}, {"name": _("女"), "value": stats["female"]}],
+        "age": {"labels": [a for a, _n in stats["age"]], "values": [n for _a, n in stats["age"]]},
+        "education": {
+            "labels": [str(a) for a, _n in stats["education"]],
+            "values": [n for _a, n in stats["education"]],
+        },
+        "months": stats["months"],
+        "joins": stats["joins"],
+        "leaves": stats["leaves"],
+    }
+    ctx = {
+        "org": org,
+        "stats": stats,
+        "children": selectors.children_stats(org),
+        "chart": chart,
+        "orgs": access.orgs_for(request.user, MEMBER_STATS)
+        .exclude(kind=OrgKind.GROUP)
+        .order_by("path")[:300],
+        "rate_pct": round(stats["rate"] * 100, 1) if stats["rate"] is not None else None,
+    }
+    return render(request, "members/stats.html", ctx)
+
+
+@access.permission_required(MEMBER_STATS)
+def stats_export_view(request):
+    org = _stats_org(request)
+    content = exporting.stats_xlsx(selectors.subtree_stats(org), selectors.children_stats(org))
+    services.stats_export_record(actor=request.user, org=org)
+    resp = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="member-stats-{org.pk}.xlsx"'
+    return resp
+
+
+# ---- member self-service ----------------------------------------------------------------------------
+
+
+def _mine(request) -> Member:
+    member = selectors.my_member(request.user)
+    if member is None:
+        raise Http404
+    return member
+
+
+@access.login_required
+def my_card_view(request):
+    member = _mine(request)
+    import segno
+
+    payload = f"GONGHUI:MEMBER:{member.card_no or member.member_no}:{member.name}"
+    svg = segno.make(payload, error="m").svg_inline(scale=5)
+    return render(request, "members/my_card.html", {"member": member, "svg": svg})
+
+
+@access.login_required
+def my_history_view(request):
+    member = _mine(request)
+    return render(
+        request, "members/my_history.html", {"member": member, "events": selectors.member_timeline(member)}
+    )
+
+
+@access.login_required
+def my_data_view(request):
+    member = _mine(request)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correction_request(
+                member=member,
+                field=form.cleaned_data["field"],
+                value=form.cleaned_data["requested_value"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("已提交更正申请，工会处理后会更新您的信息。"))
+            return redirect("members:my_data")
+    return render(
+        request,
+        "members/my_data.html",
+        {
+            "member": member,
+            "form": form,
+            "corrections": member.corrections.all()[:20],
+            "labels": services.CORRECTABLE,
+        },
+    )
+
+
+@access.login_required
+def my_data_download_view(request):
+    """Everything held about the member, as JSON (PIPL art. 45: see and copy one's own data)."""
+    member = _mine(request)
+    data = services.member_self_export(member=member, actor=request.user)
+    resp = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    resp["Content-Disposition"] = 'attachment; filename="my-member-data.json"'
+    return resp
