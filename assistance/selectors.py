@@ -1,0 +1,103 @@
+from django.db.models import Count, QuerySet, Sum
+
+from deadlines import calendar
+from orgs import access
+
+from . import rules
+from .models import Fund, Household, LocalMinimumStandard, Payment, Status
+from .permissions import ASSISTANCE_NOTICE, ASSISTANCE_VIEW
+
+
+def household_list(user, *, status: str = "", category: str = "", q: str = "") -> QuerySet[Household]:
+    qs = access.scope(Household.objects.all(), user, ASSISTANCE_VIEW).select_related("org")
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        qs = qs.filter(head_name__icontains=q)
+    return qs.annotate(members_n=Count("members")).order_by("-applied_on", "-id")
+
+
+def household_get(user, pk, perm=ASSISTANCE_VIEW) -> Household:
+    return access.get_for_user(
+        Household.objects.select_related("org").prefetch_related("members"), user, perm, pk=pk
+    )
+
+
+def household_counts(user) -> dict:
+    qs = access.scope(Household.objects.all(), user, ASSISTANCE_VIEW)
+    rows = qs.values("status").annotate(n=Count("id"))
+    by = {r["status"]: r["n"] for r in rows}
+    return {
+        "open": sum(n for s, n in by.items() if s not in (Status.ARCHIVED, Status.CLOSED)),
+        "archived": by.get(Status.ARCHIVED, 0),
+        "closed": by.get(Status.CLOSED, 0),
+        "recheck_due": qs.filter(status=Status.ARCHIVED, next_recheck__lte=calendar.today()).count(),
+    }
+
+
+def funds_for(user, perm=ASSISTANCE_VIEW) -> QuerySet[Fund]:
+    """Funds usable by the user's organizations: their own and those of the organizations above."""
+    orgs = access.orgs_for(user, perm)
+    paths: set[str] = set()
+    for o in orgs.only("path"):
+        paths.update(o.ancestor_paths())
+    return Fund.objects.filter(org__path__in=paths).select_related("org").order_by("org__path", "name")
+
+
+def fund_totals(user) -> list[dict]:
+    """Payments the user may see, summed per fund and budget year."""
+    qs = access.scope(Payment.objects.all(), user, ASSISTANCE_VIEW)
+    return list(
+        qs.values("fund__name", "fund__org__name", "budget_year")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by("-budget_year", "fund__name")
+    )
+
+
+def payments_list(user) -> QuerySet[Payment]:
+    return (
+        access.scope(Payment.objects.all(), user, ASSISTANCE_VIEW)
+        .select_related("fund", "household", "org")
+        .order_by("-paid_on", "-id")
+    )
+
+
+def standards_list(user, perm) -> QuerySet[LocalMinimumStandard]:
+    return (
+        access.scope(LocalMinimumStandard.objects.all(), user, perm)
+        .select_related("org")
+        .order_by("-year", "org__path")
+    )
+
+
+def public_notice(user) -> list[dict]:
+    """Households currently under public notice in the user's organizations, with only the fields
+    each household consented to publish."""
+    today = calendar.today()
+    qs = (
+        access.scope(Household.objects.all(), user, ASSISTANCE_NOTICE)
+        .filter(status=Status.NOTICED, consent_publish=True, notice_start__lte=today, notice_end__gte=today)
+        .select_related("org")
+        .order_by("org__path", "notice_start", "id")
+    )
+    rows = []
+    for h in qs:
+        row = rules.public_notice_row(
+            name=h.head_name,
+            employer=h.employer,
+            category_label=h.get_category_display(),
+            amount=h.proposed_amount,
+            consent=rules.Consent(
+                publish=h.consent_publish,
+                full_name=h.publish_full_name,
+                employer=h.publish_employer,
+                category=h.publish_category,
+                amount=h.publish_amount,
+            ),
+        )
+        if row is not None:
+            row.update(org=h.org.name, notice_start=h.notice_start, notice_end=h.notice_end)
+            rows.append(row)
+    return rows

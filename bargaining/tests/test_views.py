@@ -1,0 +1,65 @@
+from django.test import Client
+from django.urls import reverse
+
+from .factories import make_consultation
+
+
+def client_for(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_detail_shows_dates_and_next_step(world):
+    c = make_consultation(world, "filed")
+    body = client_for(world.staff_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
+    assert "2026-04-07" in body and "2026-04-20" in body and "2026-04-18" in body
+    assert reverse("bargaining:take_effect", args=[c.pk]) in body
+    # the secretariat may read but not act
+    body = client_for(world.secretariat_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
+    assert reverse("bargaining:take_effect", args=[c.pk]) not in body
+
+
+def test_diff_page_marks_insertions_and_deletions(world):
+    c = make_consultation(world, "draft")
+    r = client_for(world.staff_a).get(reverse("bargaining:diff", args=[c.pk]) + "?a=1&b=2")
+    body = r.content.decode()
+    assert "<del>2</del>" in body and "<ins>3</ins>" in body
+    assert "<ins>第四条 女职工享受特殊劳动保护。</ins>" in body
+    body = (
+        client_for(world.staff_a)
+        .get(reverse("bargaining:diff", args=[c.pk]) + "?a=1&b=2&mode=inline")
+        .content.decode()
+    )
+    assert "diff-inline" in body and "<ins>3</ins>" in body
+    assert (
+        client_for(world.staff_a).get(reverse("bargaining:diff", args=[c.pk]) + "?a=1&b=9").status_code == 404
+    )
+
+
+def test_print_shows_contract_text_and_signatories(world):
+    c = make_consultation(world, "in_effect")
+    body = client_for(world.staff_a).get(reverse("bargaining:print", args=[c.pk])).content.decode()
+    assert "第四条 女职工享受特殊劳动保护。" in body
+    assert "赵总" in body and "张主席" in body and "2026年4月18日" in body
+
+
+def test_term_out_of_range_through_the_form_saves_nothing(world):
+    c = make_consultation(world, "approved")
+    r = client_for(world.staff_a).post(
+        reverse("bargaining:sign", args=[c.pk]),
+        {"signed_on": "2026-03-27", "term_start": "2026-04-01", "term_years": 5},
+    )
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert c.status == "approved" and c.term_years is None
+
+
+def test_list_query_count(world, django_assert_max_num_queries):
+    for _ in range(5):
+        make_consultation(world, "negotiating")
+    c = client_for(world.staff_a)
+    c.get(reverse("bargaining:home"))
+    with django_assert_max_num_queries(10):
+        r = c.get(reverse("bargaining:home"))
+    assert r.content.decode().count("2026年甲公司工资专项集体合同") == 5
