@@ -60,6 +60,13 @@ def money(value) -> Decimal:
     return d.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def fen(value) -> Decimal:
+    """An aggregate from the database, exact to the fen (SQLite sums decimals as binary floats)."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
 def dues_base(wage: Decimal, step: int) -> Decimal:
     """The dues base: the wage rounded down to a whole multiple of `step` yuan."""
     if wage <= 0:

@@ -99,13 +99,15 @@ def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
         .values("org_id")
         .annotate(n=Count("pk"), last=Max("month"), due=Sum("total_amount"), paid=Sum("paid_amount"))
     ):
-        out[row["org_id"]].update(runs=row["n"], last_month=row["last"], due=row["due"], paid=row["paid"])
+        out[row["org_id"]].update(
+            runs=row["n"], last_month=row["last"], due=rules.fen(row["due"]), paid=rules.fen(row["paid"])
+        )
     for row in (
         FundsAssessment.objects.filter(org_id__in=ids)
         .values("org_id")
         .annotate(levy=Sum("levy"), paid=Sum("paid"))
     ):
-        out[row["org_id"]].update(levy=row["levy"], levy_paid=row["paid"])
+        out[row["org_id"]].update(levy=rules.fen(row["levy"]), levy_paid=rules.fen(row["paid"]))
     for v in out.values():
         v["arrears"] = v["due"] - v["paid"]
         v["levy_arrears"] = v["levy"] - v["levy_paid"]
@@ -174,7 +176,7 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
         ArrearsRow(
             member=members[r["member_id"]],
             months=r["months"],
-            amount=r["due"] - r["paid"],
+            amount=rules.fen(r["due"]) - rules.fen(r["paid"]),
             first_month=r["first"],
             last_month=r["last"],
         )
@@ -184,7 +186,7 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
 
 def union_arrears(org: Organization) -> Decimal:
     agg = DuesRun.objects.filter(org=org).aggregate(due=Sum("total_amount"), paid=Sum("paid_amount"))
-    return (agg["due"] or ZERO) - (agg["paid"] or ZERO)
+    return rules.fen(agg["due"]) - rules.fen(agg["paid"])
 
 
 def member_dues(member: Member) -> list[DuesLine]:
@@ -196,7 +198,7 @@ def member_arrears_total(member: Member) -> Decimal:
     agg = DuesLine.objects.filter(member=member, kind=LineKind.CHARGED).aggregate(
         due=Sum("amount"), paid=Sum("paid")
     )
-    return (agg["due"] or ZERO) - (agg["paid"] or ZERO)
+    return rules.fen(agg["due"]) - rules.fen(agg["paid"])
 
 
 def last_paid_month(member: Member) -> date | None:

@@ -360,7 +360,7 @@ def _refresh_totals(run: DuesRun) -> None:
     ):
         counts[row["kind"]] = row["n"]
         if row["kind"] == LineKind.CHARGED:
-            total_base, total_amount = row["b"] or ZERO, row["a"] or ZERO
+            total_base, total_amount = rules.fen(row["b"]), rules.fen(row["a"])
     run.charged_count = counts[LineKind.CHARGED]
     run.exempt_count = counts[LineKind.EXEMPT]
     run.missing_count = counts[LineKind.MISSING]
@@ -414,8 +414,12 @@ def dues_payment_record(
             method=method,
             recorded_by=_user(actor),
         )
-        DuesLine.objects.filter(pk=line.pk).update(paid=F("paid") + value)
-        DuesRun.objects.filter(pk=line.run_id).update(paid_amount=F("paid_amount") + value)
+        # Both rows are locked (select_for_update), so the new totals are computed exactly in Decimal.
+        line.paid += value
+        line.save(update_fields=["paid"])
+        run = DuesRun.objects.select_for_update().get(pk=line.run_id)
+        run.paid_amount += value
+        run.save(update_fields=["paid_amount", "updated_at"])
         audit_record(
             actor=actor,
             action="dues.payment_record",
@@ -470,7 +474,8 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
             batch_size=2000,
         )
         DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount")).update(paid=F("amount"))
-        DuesRun.objects.filter(pk=run.pk).update(paid_amount=F("paid_amount") + total)
+        run.paid_amount += total
+        run.save(update_fields=["paid_amount", "updated_at"])
         audit_record(
             actor=actor,
             action="dues.batch_record",
@@ -556,9 +561,8 @@ def funds_payment_record(
             note=note[:200],
             recorded_by=_user(actor),
         )
-        FundsAssessment.objects.filter(pk=fa.pk).update(
-            paid=F("paid") + value, kept=F("kept") + kept, remitted=F("remitted") + remitted
-        )
+        fa.paid, fa.kept, fa.remitted = fa.paid + value, fa.kept + kept, fa.remitted + remitted
+        fa.save(update_fields=["paid", "kept", "remitted", "updated_at"])
         audit_record(
             actor=actor,
             action="dues.funds_payment_record",
