@@ -128,10 +128,10 @@ def read_table(data: bytes, filename: str) -> Table:
             raise
         except Exception:  # noqa: BLE001 - calamine raises several kinds for broken files
             raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件，或已损坏、加密。")) from None
-        if sheet.total_height > max_rows + 1:
+        if sheet.height > max_rows + 1:
             raise ImportFileError(
                 _("文件有%(n)d行，超过一次最多导入%(max)d行的限制，请拆分后分批导入。")
-                % {"n": sheet.total_height - 1, "max": max_rows}
+                % {"n": sheet.height - 1, "max": max_rows}
             )
         merged = getattr(sheet, "merged_cell_ranges", None) or []
         header_row_idx = None
@@ -160,6 +160,8 @@ def read_table(data: bytes, filename: str) -> Table:
         raise ImportFileError(_("工作表是空的，没有任何数据。"))
     if header_idx is None:
         raise ImportFileError(_("没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"))
+    headers = ["" if c is None else str(c) for c in all_rows[header_idx]]
+    map_headers(headers)
     rows = all_rows[header_idx + 1 :]
     while rows and not any(c not in (None, "") for c in rows[-1]):
         rows.pop()

@@ -1,0 +1,224 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+import xlsxwriter
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from audit.models import AuditEvent
+from core.validators import id_check_char
+from members import importing, services
+from members.models import EventKind, ImportStatus, Member, MemberEvent, MemberImport
+from members.tests.factories import make_member, person
+
+HEAD = ["姓名", "身份证号码", "手机号码", "性别", "学历", "入会日期", "是否农民工"]
+
+
+def xlsx(rows, headers=HEAD, *, merge=False, formula=False) -> bytes:
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    ws = wb.add_worksheet()
+    if merge:
+        ws.merge_range(0, 0, 0, 1, "姓名")
+        ws.write_row(0, 2, headers[2:])
+    else:
+        ws.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if isinstance(v, (int, float)):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, v)
+    if formula:
+        ws.write_formula(len(rows) + 1, 0, "=1+1")
+    wb.close()
+    return out.getvalue()
+
+
+def row(i, **over):
+    p = person(i)
+    base = {
+        "name": p["name"],
+        "id": p["id_number"],
+        "phone": p["phone"],
+        "sex": "",
+        "edu": "本科",
+        "joined": "2024-03-01",
+        "migrant": "否",
+    }
+    base.update(over)
+    return [
+        base["name"],
+        base["id"],
+        base["phone"],
+        base["sex"],
+        base["edu"],
+        base["joined"],
+        base["migrant"],
+    ]
+
+
+def bad_check(idn: str) -> str:
+    wrong = "1" if id_check_char(idn[:17]) != "1" else "2"
+    return idn[:17] + wrong
+
+
+def preview(world, data, name="m.xlsx"):
+    return services.import_preview(org=world.union_a, filename=name, data=data, actor=world.staff_a)
+
+
+def test_template_has_chinese_headers_and_a_valid_example():
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(importing.template_xlsx()))
+    rows = wb.get_sheet_by_index(0).to_python()
+    assert rows[0][:3] == ["姓名", "身份证号", "手机号"]
+    table = importing.Table(headers=rows[0], rows=rows[1:], first_row=2)
+    assert importing.map_headers(table.headers)["id_number"] == 1
+    assert wb.sheet_names == ["会员", "填写说明"]
+
+
+def test_preview_reports_exactly_the_planted_bad_rows(world):
+    rows = [row(i) for i in range(1, 8)]
+    rows[1] = row(2, id=bad_check(person(2)["id_number"]))  # spreadsheet row 3
+    rows[3] = row(4, name="")  # row 5
+    rows[5] = row(1)  # row 7: same ID as row 2
+    imp = preview(world, xlsx(rows))
+    assert (imp.total_rows, imp.new_rows, imp.error_rows) == (7, 4, 3)
+    assert imp.errors == [
+        {"row": 3, "column": "身份证号", "reason": "身份证号校验位不正确，请核对。"},
+        {"row": 5, "column": "姓名", "reason": "姓名不能为空。"},
+        {"row": 7, "column": "身份证号", "reason": "与第2行的身份证号重复。"},
+    ]
+    with pytest.raises(ValidationError) as e:
+        services.import_confirm(imp=imp, actor=world.staff_a)
+    assert e.value.messages == ["文件中有3行错误，请下载错误报告，修改后重新上传。"]
+    assert Member.objects.count() == 0
+
+
+def test_import_applies_all_and_reimport_changes_nothing(world, django_capture_on_commit_callbacks):
+    data = xlsx([row(i) for i in range(1, 6)])
+    imp = preview(world, data)
+    assert (imp.new_rows, imp.error_rows) == (5, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        progress = services.import_confirm(imp=imp, actor=world.staff_a)
+    imp.refresh_from_db()
+    progress.refresh_from_db()
+    assert imp.status == ImportStatus.DONE
+    assert progress.status == "done" and progress.result == {"new": 5, "updated": 0, "unchanged": 0}
+    assert Member.objects.filter(org=world.union_a, status="active").count() == 5
+    m = Member.objects.get(id_last4=person(1)["id_number"][-4:])
+    assert m.member_no == f"{world.union_a.pk:06d}0000001"
+    assert m.joined_on == date(2024, 3, 1) and m.education == "bachelor" and m.is_migrant is False
+    assert MemberEvent.objects.filter(kind=EventKind.IMPORTED).count() == 5
+    world.union_a.refresh_from_db()
+    assert world.union_a.member_count == 5
+    assert AuditEvent.objects.filter(action="members.import_apply").count() == 1
+    again = preview(world, data)
+    assert (again.new_rows, again.update_rows, again.unchanged_rows) == (0, 0, 5)
+    with pytest.raises(ValidationError) as e:
+        services.import_confirm(imp=again, actor=world.staff_a)
+    assert e.value.messages == ["文件中的会员都已登记且信息相同，无需导入。"]
+    changed = preview(world, xlsx([row(1, phone="13912345678"), *[row(i) for i in range(2, 6)]]))
+    assert (changed.new_rows, changed.update_rows, changed.unchanged_rows) == (0, 1, 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=changed, actor=world.staff_a)
+    m.refresh_from_db()
+    assert m.phone_masked == "139****5678"
+    assert Member.objects.count() == 5
+
+
+def test_member_of_another_union_is_an_error(world):
+    make_member(world, org=world.union_b, i=1, actor=world.staff_b)
+    imp = preview(world, xlsx([row(1)]))
+    assert imp.errors == [
+        {"row": 2, "column": "身份证号", "reason": "该身份证号已在其他工会登记为会员，请通过转会办理。"}
+    ]
+
+
+def test_csv_in_gbk_with_header_variants_and_excel_serial_dates(world):
+    text = io.StringIO()
+    w = csv.writer(text)
+    w.writerow(["序号", "姓名", "公民身份号码", "联系电话", "入会时间", "文化程度"])
+    p = person(1)
+    w.writerow(["1", p["name"], p["id_number"], p["phone"], "2023年5月6日", "大学本科"])
+    imp = preview(world, text.getvalue().encode("gb18030"), "名单.csv")
+    assert (imp.new_rows, imp.error_rows) == (1, 0)
+    data = xlsx([row(2, joined=45292)])  # 2024-01-01 as an Excel serial number
+    table = importing.read_table(data, "x.xlsx")
+    res = importing.check_rows(table, org=world.union_a, today=date(2026, 11, 25))
+    assert res.new[0][1]["joined_on"] == date(2024, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"hello", "x.xlsx", "无法读取该文件：它不是有效的Excel文件（.xlsx）。"),
+        (b"%PDF-1.4", "x.pdf", "只能导入Excel（.xlsx、.xls）或CSV文件。"),
+        (b"", "x.csv", "上传的文件是空的。"),
+        ("姓名,手机号\n张三,13800138000\n".encode(), "x.csv", "缺少必需的列：身份证号。请使用下载的模板。"),
+        (
+            "姓名,身份证号,工资\n".encode(),
+            "x.csv",
+            "无法识别的列：工资。可用的列标题见模板；不需要的列请删除。",
+        ),
+        ("姓名,身份证号\n".encode(), "x.csv", "表格只有表头，没有会员数据。"),
+        (b"a,b\n1,2\n", "x.csv", "没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"),
+        (b",,\n,,\n", "x.csv", "工作表是空的，没有任何数据。"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(world, data, name, message):
+    with pytest.raises(ValidationError) as e:
+        preview(world, data, name)
+    assert e.value.message_dict == {"file": [message]}
+    assert MemberImport.objects.count() == 0
+
+
+def test_formulas_merged_headers_and_numeric_ids_refused(world):
+    with pytest.raises(ValidationError) as e:
+        preview(world, xlsx([row(1)], formula=True))
+    assert e.value.message_dict["file"] == ["文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"]
+    with pytest.raises(ValidationError) as e:
+        preview(world, xlsx([row(1)], merge=True))
+    assert e.value.message_dict["file"] == [
+        "表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。"
+    ]
+    imp = preview(world, xlsx([row(1, id=float(person(1)["id_number"][:17] + "1"))]))
+    assert imp.errors[0]["reason"] == "身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。"
+
+
+def test_too_many_rows_refused(world, settings):
+    settings.GONGHUI_MEMBERS = {"import_max_rows": 3}
+    with pytest.raises(ValidationError) as e:
+        preview(world, xlsx([row(i) for i in range(1, 6)]))
+    assert e.value.message_dict["file"] == ["文件有5行，超过一次最多导入3行的限制，请拆分后分批导入。"]
+
+
+def test_error_report_lists_bad_rows_with_reasons(world, client):
+    imp = preview(world, xlsx([row(1), row(2, name="")]))
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:import_errors", args=[imp.pk]))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因"
+    assert len(rows) == 2 and rows[1][0] == 3 and rows[1][-1] == "姓名：姓名不能为空。"
+
+
+def test_export_is_masked_escaped_and_scoped(world, client):
+    make_member(world, i=1, name="张三", department="=HYPERLINK(1)")
+    make_member(world, org=world.union_b, i=2, name="李四", actor=world.staff_b)
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:export") + "?format=csv")
+    text = b"".join(r.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["姓名", "性别", "出生日期", "身份证号"]
+    assert len(rows) == 2
+    idn = person(1)["id_number"]
+    assert rows[1][3] == idn[:6] + "********" + idn[-4:]
+    assert idn not in text
+    assert rows[1][9] == "'=HYPERLINK(1)"
+    r = client.get(reverse("members:export") + "?format=xlsx")
+    data = b"".join(r.streaming_content)
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    assert sheet[1][0] == "张三" and sheet[1][3].endswith(idn[-4:]) and "*" in sheet[1][3]
+    assert AuditEvent.objects.filter(action="members.export").count() == 2

@@ -1,0 +1,166 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from members import services
+from members.models import Member, MemberStatus
+from members.tests.factories import make_member, person
+from members.views import apply_token
+
+
+@pytest.fixture
+def registry(world):
+    names = ["张三", "张珊", "李四", "王五", "赵六", "张三丰"]
+    return [make_member(world, i=i, name=n) for i, n in enumerate(names, start=1)]
+
+
+def names(resp):
+    return [row["name"] for row in resp.context["page"]["rows"]]
+
+
+def test_list_page_queries_are_bounded(world, registry, client, django_assert_max_num_queries):
+    for i in range(30):
+        make_member(world, i=100 + i)
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(10):
+        r = client.get(reverse("members:list"))
+    assert r.status_code == 200
+    assert len(names(r)) == 20 and r.context["page"]["has_next"] is True
+    with django_assert_max_num_queries(10):
+        r = client.get(
+            reverse("members:list") + f"?q=zs&org={world.union_a.pk}&sex=M&status=active&age=35-44&migrant=0"
+        )
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("zs", ["张三", "张三丰", "张珊"]),
+        ("zhangsan", ["张三", "张三丰"]),
+        ("张三", ["张三", "张三丰"]),
+        ("ls", ["李四"]),
+    ],
+)
+def test_search_by_name_pinyin_and_initials(world, registry, client, q, expected):
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:list"), {"q": q})
+    assert sorted(names(r)) == sorted(expected)
+
+
+def test_search_by_last_digits_member_no_and_full_numbers(world, registry, client):
+    client.force_login(world.staff_a)
+    li = registry[2]
+    idn = person(3)["id_number"]
+    assert li.name == "李四"
+    for q in (idn[-4:], idn, li.member_no, person(3)["phone"]):
+        r = client.get(reverse("members:list"), {"q": q})
+        assert "李四" in names(r), q
+
+
+def test_htmx_search_renders_partial(world, registry, client):
+    client.force_login(world.staff_a)
+    r = client.get(
+        reverse("members:list"), {"q": "zs"}, headers={"HX-Request": "true", "HX-Target": "member-results"}
+    )
+    body = r.content.decode()
+    assert "张三" in body and "<html" not in body
+
+
+def test_list_is_masked(world, registry, client):
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:list")).content.decode()
+    assert person(1)["id_number"] not in body
+    assert person(1)["id_number"][-4:] in body
+
+
+def test_detail_reveal_only_for_chair(world, registry, client):
+    m = registry[0]
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "查看完整号码" not in body and m.id_number_masked in body
+    client.force_login(world.chair_a)
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "查看完整号码" in body
+    r = client.post(reverse("members:reveal", args=[m.pk, "id_number"]))
+    assert person(1)["id_number"] in r.content.decode()
+    assert AuditEvent.objects.filter(action="sensitive.reveal", actor=world.chair_a).count() == 1
+
+
+def test_transition_via_page_and_illegal_shows_error(world, registry, client):
+    m = registry[0]
+    client.force_login(world.staff_a)
+    r = client.post(reverse("members:transition", args=[m.pk, "retain"]), {"reason": "退休"}, follow=True)
+    assert "已办理：保留会籍。" in r.content.decode()
+    r = client.post(reverse("members:transition", args=[m.pk, "retain"]), {"reason": "退休"}, follow=True)
+    assert "会籍状态为“保留会籍”的会员不能办理“保留会籍”。" in r.content.decode()
+    r = client.post(reverse("members:transition", args=[m.pk, "expel"]), {"reason": "x"})
+    assert r.status_code == 404  # staff may not expel; the chair records the committee's decision
+    m.refresh_from_db()
+    assert m.status == MemberStatus.RETAINED
+
+
+def test_transfer_journey_history_in_both(world, registry, client):
+    m = registry[1]
+    client.force_login(world.staff_a)
+    client.post(
+        reverse("members:transfer_request", args=[m.pk]), {"to_org": world.union_b.pk, "reason": "换工作"}
+    )
+    client.force_login(world.staff_b)
+    body = client.get(reverse("members:transfers")).content.decode()
+    assert m.name in body
+    t = m.transfers.get()
+    client.post(reverse("members:transfer_decide", args=[t.pk, "accept"]))
+    m.refresh_from_db()
+    assert m.org_id == world.union_b.pk
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert body.count("<strong>转会</strong>") == 2  # the event in A and the one in B
+    assert body.count("<strong>申请转会</strong>") == 1
+
+
+def test_public_application_form(world, client):
+    url = reverse("members:apply", args=[world.union_a.pk, apply_token(world.union_a)])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("members:apply", args=[world.union_a.pk, "wrong"])).status_code == 404
+    p = person(9)
+    r = client.post(url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"]})
+    assert "请阅读并同意个人信息处理规则后再提交。" in r.content.decode()
+    r = client.post(
+        url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
+    )
+    assert "您的入会申请已提交" in r.content.decode()
+    assert Member.objects.get().status == MemberStatus.APPLIED
+    client.force_login(world.staff_a)
+    assert p["name"] in client.get(reverse("members:applications")).content.decode()
+    qr = client.get(reverse("members:apply_qr", args=[world.union_a.pk])).content.decode()
+    assert "<svg" in qr
+
+
+def test_stats_page_and_export(world, registry, client):
+    services.member_retain(member=registry[0], actor=world.staff_a, reason="退休")
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:stats") + f"?org={world.union_a.pk}")
+    s = r.context["stats"]
+    assert (s["members"], s["retained"], s["employees"]) == (6, 1, 150)
+    assert s["male"] + s["female"] == 6
+    assert sum(n for _a, n in s["age"]) == 6
+    assert sum(s["joins"]) == 6
+    r = client.get(reverse("members:stats") + f"?org={world.fed.pk}")
+    assert r.status_code == 404  # staff of union A see only their subtree
+    r = client.get(reverse("members:stats_export") + f"?org={world.union_a.pk}")
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_self_service_pages(world, registry, client):
+    m = registry[0]
+    Member.objects.filter(pk=m.pk).update(user=world.member_a)
+    client.force_login(world.member_a)
+    body = client.get(reverse("members:my_card")).content.decode()
+    assert m.name in body and m.card_no in body and "<svg" in body
+    assert "会籍记录" in client.get(reverse("members:my_history")).content.decode()
+    r = client.get(reverse("members:my_data_download"))
+    assert r.json()["身份证号"] == person(1)["id_number"]
+    r = client.post(reverse("members:my_data"), {"field": "post", "requested_value": "班组长"}, follow=True)
+    assert "已提交更正申请" in r.content.decode()
+    client.force_login(world.staff_b)
+    assert client.get(reverse("members:my_card")).status_code == 404
