@@ -1,0 +1,99 @@
+from datetime import date
+
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from orgs import access
+
+from . import selectors, services
+from .models import Appeal
+from .permissions import APPEALS_HANDLE
+
+router = Router(tags=["appeals"])
+
+
+class AppealOut(Schema):
+    """Staff view: `submitter` is "匿名职工" for anonymous requests; no submitter id is ever sent."""
+
+    id: int
+    org_id: int
+    origin_org_id: int
+    category: str
+    title: str
+    status: str
+    submitted_on: date
+    due_on: date
+    escalation_level: int
+    anonymous: bool
+    submitter: str
+    satisfaction: str
+
+
+class AppealDetailOut(AppealOut):
+    content: str
+    answer: str
+
+
+class MyAppealOut(Schema):
+    id: int
+    org_id: int
+    category: str
+    title: str
+    status: str
+    submitted_on: date
+    due_on: date
+    anonymous: bool
+    answer: str
+    satisfaction: str
+
+
+class AppealIn(Schema):
+    category: str
+    title: str
+    content: str
+    anonymous: bool = False
+
+
+def _out(a: Appeal, label: str) -> dict:
+    return {
+        "id": a.pk,
+        "org_id": a.org_id,
+        "origin_org_id": a.origin_org_id,
+        "category": a.category,
+        "title": a.title,
+        "status": a.status,
+        "submitted_on": a.submitted_on,
+        "due_on": a.due_on,
+        "escalation_level": a.escalation_level,
+        "anonymous": a.anonymous,
+        "submitter": label,
+        "satisfaction": a.satisfaction,
+    }
+
+
+@router.get("/", response=list[AppealOut], operation_id="appeals_list", summary="Requests the caller handles")
+@paginate(LimitOffsetPagination)
+def appeals_list(request, status: str = ""):
+    access.require(request.user, APPEALS_HANDLE)
+    rows = selectors.attach_submitters(selectors.appeals_for_staff(request.user, status=status))
+    return [_out(a, a.submitter_label) for a in rows]
+
+
+@router.get(
+    "/mine", response=list[MyAppealOut], operation_id="appeals_mine", summary="The caller's own requests"
+)
+def appeals_mine(request):
+    return list(selectors.appeals_of_submitter(request.user))
+
+
+@router.post("/mine", response={201: MyAppealOut}, operation_id="appeals_submit", summary="Submit a request")
+def appeals_submit(request, payload: AppealIn):
+    appeal = services.appeal_submit(actor=request.user, **payload.dict())
+    return Status(201, appeal)
+
+
+@router.get("/{appeal_id}", response=AppealDetailOut, operation_id="appeals_get")
+def appeals_get(request, appeal_id: int):
+    a = access.get_for_user(Appeal.objects.all(), request.user, APPEALS_HANDLE, pk=appeal_id)
+    return {**_out(a, selectors.submitter_label(a)), "content": a.content, "answer": a.answer}
