@@ -198,6 +198,9 @@ class AgendaItem(models.Model):
             models.UniqueConstraint(fields=["session", "position"], name="congress_agenda_unique_position")
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Document(models.Model):
     """A document for the delegates and the date it reached them (7 days before the session)."""
@@ -209,6 +212,9 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["session_id", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Attendance(models.Model):
@@ -227,6 +233,9 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["session", "delegate"], name="congress_attendance_unique")
         ]
         indexes = [models.Index(fields=["session", "checked_in_at"], name="congress_attendance_present")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.delegate_id}"
 
 
 class PollKind(models.TextChoices):
@@ -319,6 +328,9 @@ class Participation(models.Model):
             models.UniqueConstraint(fields=["poll", "delegate"], name="congress_one_vote_per_delegate")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.poll_id}/{self.delegate_id}"
+
 
 class Ballot(models.Model):
     """What was chosen. In a secret poll there is no delegate, no time and the key is a random
@@ -339,3 +351,6 @@ class Ballot(models.Model):
                 name="congress_one_named_ballot",
             ),
         ]
+
+    def __str__(self) -> str:
+        return str(self.id)

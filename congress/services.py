@@ -771,8 +771,26 @@ def poll_recount(*, actor, poll: Poll) -> tuple[rules.Tally, bool]:
     return t, same
 
 
+_option_keys_cache: dict[int, frozenset[str]] = {}
+MOTION_KEYS = frozenset({rules.YES, rules.NO, rules.ABSTAIN})
+
+
+def _option_keys(p: Poll) -> frozenset[str]:
+    """The option keys of a poll. Options never change after the poll is created, so they are
+    cached per process (motions need no query at all)."""
+    if p.kind == PollKind.MOTION:
+        return MOTION_KEYS
+    keys = _option_keys_cache.get(p.pk)
+    if keys is None:
+        keys = frozenset(Option.objects.filter(poll_id=p.pk).values_list("key", flat=True))
+        if len(_option_keys_cache) > 1000:
+            _option_keys_cache.clear()
+        _option_keys_cache[p.pk] = keys
+    return keys
+
+
 def _validate_choices(p: Poll, choices: list[str]) -> list[str]:
-    keys = set(Option.objects.filter(poll=p).values_list("key", flat=True))
+    keys = _option_keys(p)
     choices = [str(c) for c in choices]
     if len(set(choices)) != len(choices) or not set(choices) <= keys:
         raise ValidationError(_("选票内容无效。"), code="invalid_choice")
@@ -783,46 +801,68 @@ def _validate_choices(p: Poll, choices: list[str]) -> list[str]:
     return choices
 
 
-def _status_for_share(poll_id: int) -> str | None:
-    """Read the poll's status and hold a shared lock until commit: ballots run in parallel with
-    each other but a closing transaction (FOR UPDATE) waits for them, and they wait for it."""
+def _status_and_presence(poll: Poll, delegate: Delegate) -> tuple[str | None, bool]:
+    """The poll's status, read under a shared lock held until commit (ballots run in parallel
+    with each other, a closing transaction's FOR UPDATE waits for them and they wait for it), and
+    whether the delegate has checked in to the poll's session: one round trip on PostgreSQL."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT status FROM congress_poll WHERE id = %s FOR SHARE", [poll_id])
+            cur.execute(
+                "SELECT p.status, EXISTS (SELECT 1 FROM congress_attendance a WHERE a.session_id = p.session_id "
+                "AND a.delegate_id = %s AND a.checked_in_at IS NOT NULL) FROM congress_poll p WHERE p.id = %s FOR SHARE OF p",
+                [delegate.pk, poll.pk],
+            )
             row = cur.fetchone()
-        return row[0] if row else None
+        return (row[0], bool(row[1])) if row else (None, False)
     # SQLite runs write transactions one at a time (BEGIN IMMEDIATE)
-    return Poll.objects.filter(pk=poll_id).values_list("status", flat=True).first()
+    status = Poll.objects.filter(pk=poll.pk).values_list("status", flat=True).first()
+    present = Attendance.objects.filter(
+        session_id=poll.session_id, delegate=delegate, checked_in_at__isnull=False
+    ).exists()
+    return status, present
+
+
+def _participation_insert(poll: Poll, delegate: Delegate, via: str) -> bool:
+    """Record that the delegate took part; False when they already had (the unique constraint
+    decides, so concurrent repeats cannot both pass)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO congress_participation (org_id, poll_id, delegate_id, via) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (poll_id, delegate_id) DO NOTHING RETURNING id",
+                [poll.org_id, poll.pk, delegate.pk, via],
+            )
+            return cur.fetchone() is not None
+    try:
+        with transaction.atomic():
+            Participation.objects.create(org_id=poll.org_id, poll_id=poll.pk, delegate=delegate, via=via)
+    except IntegrityError:
+        return False
+    return True
 
 
 def ballot_cast(*, actor, poll: Poll, choices: list[str], delegate: Delegate | None = None) -> None:
     """One electronic ballot of the delegate `actor` (or `delegate`). A repeated submission raises
     AlreadyVoted and stores nothing."""
     choices = _validate_choices(poll, choices)
+    if delegate is None:
+        delegate = Delegate.objects.filter(
+            term_id=poll.session.term_id, user=actor, status=DelegateStatus.ACTIVE
+        ).first()
+    if (
+        delegate is None
+        or delegate.term_id != poll.session.term_id
+        or delegate.status != DelegateStatus.ACTIVE
+    ):
+        raise ValidationError(_("您不是本届在任代表，不能投票。"), code="not_delegate")
     with transaction.atomic():
-        if _status_for_share(poll.pk) != PollStatus.OPEN:
+        status, present = _status_and_presence(poll, delegate)
+        if status != PollStatus.OPEN:
             raise ValidationError(_("该事项现在不接受投票。"), code="not_open")
-        if delegate is None:
-            delegate = Delegate.objects.filter(
-                term_id=poll.session.term_id, user=actor, status=DelegateStatus.ACTIVE
-            ).first()
-        if (
-            delegate is None
-            or delegate.term_id != poll.session.term_id
-            or delegate.status != DelegateStatus.ACTIVE
-        ):
-            raise ValidationError(_("您不是本届在任代表，不能投票。"), code="not_delegate")
-        if not Attendance.objects.filter(
-            session_id=poll.session_id, delegate=delegate, checked_in_at__isnull=False
-        ).exists():
+        if not present:
             raise ValidationError(_("请先签到再投票。"), code="not_present")
-        try:
-            with transaction.atomic():
-                Participation.objects.create(
-                    org_id=poll.org_id, poll_id=poll.pk, delegate=delegate, via=Via.ELECTRONIC
-                )
-        except IntegrityError:
-            raise AlreadyVoted from None
+        if not _participation_insert(poll, delegate, Via.ELECTRONIC):
+            raise AlreadyVoted
         Ballot.objects.create(
             id=uuid.uuid4(),
             org_id=poll.org_id,
@@ -849,11 +889,8 @@ def paper_issue(*, actor, poll: Poll, delegate: Delegate) -> None:
             session_id=p.session_id, delegate=delegate, checked_in_at__isnull=False
         ).exists():
             raise ValidationError(_("该代表尚未签到。"))
-        try:
-            with transaction.atomic():
-                Participation.objects.create(org_id=p.org_id, poll=p, delegate=delegate, via=Via.PAPER)
-        except IntegrityError:
-            raise ValidationError(_("%(n)s 已经投票或已领取纸质选票。") % {"n": delegate.name}) from None
+        if not _participation_insert(p, delegate, Via.PAPER):
+            raise ValidationError(_("%(n)s 已经投票或已领取纸质选票。") % {"n": delegate.name})
         p.paper_issued += 1
         p.save(update_fields=["paper_issued"])
         audit_record(
