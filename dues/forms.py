@@ -64,7 +64,7 @@ class PaymentForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    paid_on = forms.DateField(label=_("代扣日期"), required=False, widget=DATE)
+    paid_on = forms.DateField(label=_("代扣日期"), required=False, widget=DATE, initial=timezone.localdate)
 
 
 class FundsForm(forms.Form):
@@ -78,7 +78,7 @@ class FundsPaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=_("到账金额（元）"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
-    paid_on = forms.DateField(label=_("到账日期"), required=False, widget=DATE)
+    paid_on = forms.DateField(label=_("到账日期"), required=False, widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
 

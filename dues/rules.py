@@ -37,6 +37,22 @@ class Policy:
     levy_rate: Decimal
     grassroots_share: Decimal
 
+    @property
+    def rate_pct(self) -> str:
+        return _pct(self.rate)
+
+    @property
+    def levy_pct(self) -> str:
+        return _pct(self.levy_rate)
+
+    @property
+    def kept_pct(self) -> str:
+        return _pct(self.grassroots_share)
+
+    @property
+    def up_pct(self) -> str:
+        return _pct(1 - self.grassroots_share)
+
     @classmethod
     def defaults(cls) -> "Policy":
         return cls(
@@ -45,6 +61,12 @@ class Policy:
             levy_rate=setting("levy_rate"),
             grassroots_share=setting("grassroots_share"),
         )
+
+
+def _pct(rate: Decimal) -> str:
+    """0.005 → '0.5%', 0.6 → '60%'."""
+    text = f"{(rate * 100).normalize():f}"
+    return f"{text}%"
 
 
 def money(value) -> Decimal:

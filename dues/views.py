@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -239,7 +240,12 @@ def wage_set_view(request, pk: int):
             messages.success(request, _("已保存%(name)s的工资基数。") % {"name": member.name})
     else:
         _form_errors(request, form)
-    return redirect(f"{_url('dues:wages', union.pk)}?q={member.member_no or member.name}")
+    back = request.POST.get("back", "")
+    if back.startswith(_url("dues:wages", union.pk)) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts=None
+    ):
+        return redirect(back)
+    return redirect("dues:wages", pk=union.pk)
 
 
 @require_POST

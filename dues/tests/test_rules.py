@@ -105,3 +105,8 @@ def test_defaults_and_settings_override():
 def test_rate_e4():
     assert rules.rate_e4(D("0.005")) == 50
     assert rules.rate_e4(D("0.0033")) == 33
+
+
+def test_policy_percentages_for_display():
+    p = rules.Policy.defaults()
+    assert (p.rate_pct, p.levy_pct, p.kept_pct, p.up_pct) == ("0.5%", "2%", "60%", "40%")

@@ -1,0 +1,109 @@
+"""A union's finance officer runs the month's dues, takes one payment at the counter, records the
+payroll deduction for everyone else, checks arrears, and enters the employer's union funds."""
+
+import re
+import tempfile
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from dues import services
+from dues.models import DuesRun
+from members.models import MemberStatus
+
+from .factories import make_member
+
+pytestmark = pytest.mark.browser
+SHOTS = tempfile.gettempdir()  # screenshots for a person to look at
+
+
+def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new_page, login):
+    w = live_world
+    zhang = make_member(w.union_a, "张三", member_no="A001")
+    li = make_member(w.branch_a, "李四", member_no="A002")
+    make_member(w.union_a, "王五", member_no="A003", status=MemberStatus.RETAINED)
+    make_member(w.union_a, "赵六", member_no="A004")
+    services.wage_set(member=zhang, month=date(2026, 1, 1), wage="4567.89", actor=w.finance_a)
+    services.wage_set(member=li, month=date(2026, 1, 1), wage="5001", actor=w.finance_a)
+    month = f"{timezone.localdate():%Y-%m}"
+
+    login(page, "finance_a")
+    page.get_by_role("link", name="会费与经费").first.click()
+    page.get_by_role("link", name="甲公司工会").click()
+    expect(page.get_by_role("heading", name="甲公司工会")).to_be_visible()
+
+    # 赵六 has no wage base yet: enter it on the wage page.
+    page.get_by_role("button", name="工资基数").click()
+    expect(page.get_by_role("row", name=re.compile("赵六")).get_by_text("缺")).to_be_visible()
+    page.get_by_label("赵六的月工资").fill("3999.99")
+    page.get_by_role("row", name=re.compile("赵六")).get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存赵六的工资基数。")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-wages.png", full_page=True)
+
+    # Run the month.
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_label("核定月份").fill(month)
+    page.get_by_role("button", name="核定会费").click()
+    expect(
+        page.get_by_text(re.compile("应缴3人，合计67.75元；保留会籍免缴1人；缺工资基数0人"))
+    ).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("王五.*保留会籍免缴"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("张三.*4,?560.*22.80"))).to_be_visible()
+
+    # 张三 pays 10 yuan in cash at the counter and gets a receipt.
+    page.get_by_label("张三缴费金额").fill("10")
+    page.get_by_role("row", name=re.compile("张三")).get_by_role("button", name="收款").click()
+    expect(page.get_by_role("heading", name="工会会费收据")).to_be_visible()
+    expect(page.get_by_text("¥ 10.00")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-receipt.png", full_page=True)
+    page.get_by_role("button", name="返回会费明细").click()
+
+    # Arrears before the payroll deduction.
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_role("button", name="欠缴名单").click()
+    expect(page.get_by_role("row", name=re.compile("张三.*12.80"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("李四.*25.00"))).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-arrears.png", full_page=True)
+
+    # The payroll deduction for everyone still owing.
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_role("link", name=re.compile(r"\d{4}年\d{1,2}月")).first.click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="登记工资代扣（3人）").click()
+    expect(page.get_by_text("已登记工资代扣：3人，合计57.75元。")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-statement.png", full_page=True)
+    run = DuesRun.objects.get(org=w.union_a)
+    assert (str(run.total_amount), str(run.paid_amount)) == ("67.75", "67.75")
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_role("button", name="欠缴名单").click()
+    expect(page.get_by_text("没有欠缴会费的会员。")).to_be_visible()
+
+    # Union funds: the employer's payroll total, 2% levy, money arriving, split 60/40.
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_label("月份", exact=True).fill(month)
+    page.get_by_label("单位工资总额（元）").fill("123456.78")
+    page.get_by_role("button", name="登记工资总额").click()
+    expect(page.get_by_text(re.compile("工资总额123456.78元，应拨缴2469.14元"))).to_be_visible()
+    page.get_by_role("button", name="到账").click()
+    expect(page.get_by_text("已登记经费到账2469.14元：基层留成1481.48元，上解987.66元。")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-union.png", full_page=True)
+    page.get_by_role("button", name="经费台账").click()
+    expect(
+        page.get_by_role("row", name=re.compile("合计.*67.75.*67.75.*0.00.*123,?456.78.*2,?469.14"))
+    ).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-ledger.png", full_page=True)
+
+    # The printable statement; and the statement on a phone.
+    page.goto(f"/dues/runs/{run.pk}/?print=1")
+    page.emulate_media(media="print")
+    expect(page.get_by_text("会费缴纳明细表")).to_be_visible()
+    expect(page.get_by_role("button", name="打印")).to_be_hidden()
+    page.screenshot(path=f"{SHOTS}/dues-print.png", full_page=True)
+    page.emulate_media(media="screen")
+    phone = new_page(phone=True)
+    login(phone, "chair_a")
+    phone.goto(f"/dues/runs/{run.pk}/")
+    expect(phone.get_by_role("row", name=re.compile("张三.*已缴清"))).to_be_visible()
+    phone.screenshot(path=f"{SHOTS}/dues-phone.png", full_page=True)
