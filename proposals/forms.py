@@ -46,7 +46,7 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class InviteForm(forms.Form):
-    user = UserChoiceField(label=_("再邀请一名附议人"), queryset=None)
+    user = UserChoiceField(label=_("再邀请一名附议人"), queryset=None, empty_label=_("请选择"))
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

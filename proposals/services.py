@@ -175,7 +175,6 @@ def cosign_confirm(*, cosign: Cosign, actor) -> Cosign:
             proposal=proposal,
             kind=EventKind.COSIGN_CONFIRMED,
             actor=actor,
-            note=actor.get_full_name(),
         )
         audit_record(actor=actor, action="proposals.cosign_confirm", target=proposal, org=proposal.org)
         confirmed = proposal.cosigns.filter(status=CosignStatus.CONFIRMED).count()
@@ -217,7 +216,7 @@ def cosign_decline(*, cosign: Cosign, actor, note: str = "") -> Cosign:
             proposal=proposal,
             kind=EventKind.COSIGN_DECLINED,
             actor=actor,
-            note=" ".join(x for x in (actor.get_full_name(), _multiline(note)) if x),
+            note=_multiline(note),
         )
         audit_record(actor=actor, action="proposals.cosign_decline", target=proposal, org=proposal.org)
     return cosign

@@ -215,7 +215,7 @@ def test_decline_then_invite_another_cosigner(world):
     services.cosign_confirm(cosign=new, actor=world.chair_a)
     p.refresh_from_db()
     assert p.status == S.PENDING_REVIEW
-    assert p.events.filter(kind=EventKind.COSIGN_DECLINED).get().note == "delegate_a 不了解情况"
+    assert p.events.filter(kind=EventKind.COSIGN_DECLINED).get().note == "不了解情况"
 
 
 def test_only_the_proposer_invites(world):
