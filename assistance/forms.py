@@ -9,6 +9,9 @@ from .models import AidKind, Cause, CloseReason, Fund, Relation
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs, format)
+
 
 def _money(label, required=True):
     return forms.DecimalField(label=label, max_digits=12, decimal_places=2, required=required)

@@ -9,6 +9,9 @@ from .models import ContractKind, Initiator, Level, Side
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs, format)
+
 
 class RequestForm(forms.Form):
     org = forms.ModelChoiceField(label=_("发起组织"), queryset=Organization.objects.none())
@@ -30,6 +33,10 @@ class RequestForm(forms.Form):
         if orgs is not None:
             self.fields["org"].queryset = orgs
             self.fields["covered_orgs"].queryset = orgs.filter(kind="union")
+            if not orgs.filter(kind="federation").exists():
+                # Regional and sector contracts are a federation's business.
+                del self.fields["level"]
+                del self.fields["covered_orgs"]
 
 
 class AnswerForm(forms.Form):
@@ -72,7 +79,7 @@ class SignForm(forms.Form):
     signed_on = forms.DateField(label=_("签字日期"), widget=DateInput)
     term_start = forms.DateField(label=_("合同期限开始"), widget=DateInput)
     term_years = forms.TypedChoiceField(
-        label=_("合同期限"), coerce=int, choices=[(1, _("1年")), (2, _("2年")), (3, _("3年"))]
+        label=_("合同期限（年数）"), coerce=int, choices=[(1, _("1年")), (2, _("2年")), (3, _("3年"))]
     )
 
 
