@@ -162,12 +162,23 @@ class LineKind(models.TextChoices):
 
 
 class DuesLine(models.Model):
-    run = models.ForeignKey(DuesRun, on_delete=models.CASCADE, related_name="lines", verbose_name=_("核定"))
+    # The FK indexes are left out: (run, member), (org, month) and (member, month) lead with them.
+    run = models.ForeignKey(
+        DuesRun, on_delete=models.CASCADE, related_name="lines", verbose_name=_("核定"), db_index=False
+    )
     org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("工会"),
+        db_index=False,
     )
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, related_name="dues_lines", verbose_name=_("会员")
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="dues_lines",
+        verbose_name=_("会员"),
+        db_index=False,
     )
     month = models.DateField(_("月份"))
     kind = models.CharField(_("类别"), max_length=8, choices=LineKind.choices)

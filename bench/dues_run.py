@@ -1,0 +1,274 @@
+"""Benchmark: the monthly dues run for 1M members (issue 3, target ≤ 60 s on the 2-core machine).
+
+    python bench/dues_run.py            # 1,000,000 members on PostgreSQL (database gh_bench_dues)
+    python bench/dues_run.py --quick    # 20,000 members, a smoke run
+    python bench/dues_run.py --sqlite   # the same on SQLite (var/bench_dues_<N>.sqlite3)
+
+Data: `manage.py seed_demo --members N` into the benchmark's own database (members spread over the
+demo federation's 20 unions; the dues seed gives ~98% of them a wage base). The database is kept and
+reused when it already holds N members. If seed_demo fails, the members are generated directly with
+the members app's bulk generator.
+
+Timed: `dues.services.dues_run` for every union of the federation for the current month (each one
+INSERT … SELECT computing base and amount in exact integer fen), then the idempotent re-run of the
+largest union, its payroll batch (all lines paid at once), its arrears list and ledger, and the
+lapse-candidate lookup (last paid month of 20,000 members). Peak memory is the measuring process's
+maximum RSS. Ends with one JSON line.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_BASE = "postgres://postgres@127.0.0.1:5432"
+
+
+def database_url(args) -> str:
+    if args.database_url:
+        return args.database_url
+    if args.sqlite:
+        return f"sqlite:///{ROOT / 'var' / f'bench_dues_{args.members}.sqlite3'}"
+    suffix = "" if args.members == 1_000_000 else f"_{args.members}"
+    return f"{PG_BASE}/gh_bench_dues{suffix}"
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DJANGO_DEBUG"] = "0"  # no query log in memory
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# ---- preparation (its own process, so its memory does not count) -------------------------------------
+
+
+def pg_recreate(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def member_count(url: str) -> int:
+    """Members already in the benchmark database (-1 if it does not exist or is not migrated)."""
+    try:
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            path = url.split("sqlite:///", 1)[1]
+            if not Path(path).exists():
+                return -1
+            with sqlite3.connect(path) as c:
+                return c.execute("SELECT COUNT(*) FROM members_member").fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT COUNT(*) FROM members_member").fetchone()[0]
+    except Exception:  # noqa: BLE001 - missing database or tables
+        return -1
+
+
+def prepare(url: str, n: int) -> None:
+    have = member_count(url)
+    if have >= n:
+        print(f"database ready: {have:,} members ({url})", flush=True)
+        return
+    print(f"building the benchmark database with {n:,} members ({url}) …", flush=True)
+    if url.startswith("sqlite"):
+        Path(url.split("sqlite:///", 1)[1]).unlink(missing_ok=True)
+    else:
+        pg_recreate(url)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    t = time.perf_counter()
+    seeded = subprocess.run(
+        [*manage, "seed_demo", "--members", str(n)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if seeded.returncode == 0:
+        print(f"seed_demo --members {n}: {time.perf_counter() - t:.1f}s", flush=True)
+        return
+    print("seed_demo failed; generating members directly:\n" + seeded.stderr[-1500:], flush=True)
+    if url.startswith("sqlite"):
+        Path(url.split("sqlite:///", 1)[1]).unlink(missing_ok=True)
+    else:
+        pg_recreate(url)
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "seed_demo", "--only-core"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, __file__, "--generate", "--members", str(n), "--database-url", url],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def generate(url: str, n: int) -> None:
+    """Fallback: members through the members app's bulk generator, then wage bases."""
+    import random
+    from datetime import date
+
+    setup_django(url)
+    from accounts.models import User
+    from core.seed import SeedContext
+    from dues.seed import wage_bases_bulk
+    from members.seed import allocate, bulk_members
+    from orgs.models import Organization, OrgKind
+
+    fed = Organization.objects.get(kind=OrgKind.FEDERATION, parent=None)
+    unions = list(Organization.objects.filter(kind=OrgKind.UNION).order_by("-employee_count", "pk"))
+    ctx = SeedContext(
+        rng=random.Random(20261125),
+        today=date(2026, 11, 25),
+        federation=fed,
+        unions=unions,
+        branches=[],
+        users={u.username: u for u in User.objects.all()},
+        members_n=n,
+    )
+    bulk_members(ctx, allocate(unions, n), with_events=False)
+    wage_bases_bulk(month=date(2026, 1, 1), rng=ctx.rng)
+    print("\n".join(ctx.log), flush=True)
+
+
+# ---- measurement ----------------------------------------------------------------------------------------
+
+
+def measure(url: str) -> dict:
+    setup_django(url)
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from dues import rules, selectors, services
+    from dues.models import DuesLine, DuesPayment, DuesRun, PayrollBatch
+    from members.models import Member
+    from orgs.models import Organization, OrgKind
+
+    month = rules.month_start(timezone.localdate())
+    # Start from a clean month (not timed).
+    with transaction.atomic():
+        runs = list(DuesRun.objects.filter(month=month).values_list("pk", flat=True))
+        if runs:
+            DuesPayment.objects.filter(line__run_id__in=runs)._raw_delete(connection.alias)
+            PayrollBatch.objects.filter(run_id__in=runs)._raw_delete(connection.alias)
+            DuesLine.objects.filter(run_id__in=runs)._raw_delete(connection.alias)
+            DuesRun.objects.filter(pk__in=runs)._raw_delete(connection.alias)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    members = Member.objects.count()
+    orgs = list(Organization.objects.filter(kind__in=[OrgKind.UNION, OrgKind.FEDERATION]).order_by("path"))
+    print(
+        f"{connection.vendor}: {members:,} members, {len(orgs)} unions/federation, month {month:%Y-%m}",
+        flush=True,
+    )
+
+    t0 = time.perf_counter()
+    per_org = []
+    for org in orgs:
+        t = time.perf_counter()
+        run = services.dues_run(org=org, month=month, actor=None)
+        lines = run.charged_count + run.exempt_count + run.missing_count
+        per_org.append((org, run, lines, time.perf_counter() - t))
+    run_s = time.perf_counter() - t0
+    lines = sum(p[2] for p in per_org)
+    charged = sum(p[1].charged_count for p in per_org)
+    missing = sum(p[1].missing_count for p in per_org)
+    total = sum((p[1].total_amount for p in per_org), rules.fen(0))
+    biggest = max(per_org, key=lambda p: p[2])
+    print(f"dues run, all unions: {lines:,} lines in {run_s:.1f}s ({lines / run_s:,.0f} lines/s)")
+    print(f"  charged {charged:,}, missing wage base {missing:,}, total ¥{total:,}")
+    print(f"  largest union: {biggest[0].name} {biggest[2]:,} lines in {biggest[3]:.1f}s")
+
+    t = time.perf_counter()
+    services.dues_run(org=biggest[0], month=month, actor=None)
+    rerun_s = time.perf_counter() - t
+    print(f"idempotent re-run of the largest union: {rerun_s:.1f}s")
+
+    t = time.perf_counter()
+    batch = services.dues_batch_record(run=biggest[1], actor=None)
+    batch_s = time.perf_counter() - t
+    print(f"payroll batch of the largest union: {batch.line_count:,} payments in {batch_s:.1f}s")
+
+    t = time.perf_counter()
+    arrears = selectors.member_arrears(orgs[-1], limit=100)
+    arrears_s = time.perf_counter() - t
+    t = time.perf_counter()
+    selectors.union_ledger(biggest[0])
+    ledger_ms = (time.perf_counter() - t) * 1000
+    ids = list(Member.objects.filter(org=biggest[0]).values_list("pk", flat=True)[:20000])
+    t = time.perf_counter()
+    selectors.last_paid_month_by_member(ids)
+    lapse_s = time.perf_counter() - t
+    print(
+        f"arrears list (first 100, {len(arrears)} rows): {arrears_s * 1000:.0f} ms; ledger: {ledger_ms:.0f} ms; "
+        f"last paid month of {len(ids):,} members: {lapse_s * 1000:.0f} ms"
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the measuring process: {peak_mb:.0f} MB")
+    return {
+        "bench": "dues_run",
+        "members": lines,
+        "seconds": round(run_s, 2),
+        "peak_mb": round(peak_mb),
+        "db": connection.vendor,
+        "lines_per_s": round(lines / run_s),
+        "unions": len(orgs),
+        "charged": charged,
+        "missing": missing,
+        "total_yuan": str(total),
+        "rerun_largest_s": round(rerun_s, 2),
+        "batch_largest_s": round(batch_s, 2),
+        "batch_payments": batch.line_count,
+        "lapse_lookup_20k_ms": round(lapse_s * 1000),
+        "target_s": 60,
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="20,000 members")
+    p.add_argument("--members", type=int, default=None)
+    p.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    p.add_argument("--database-url", default="")
+    p.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.members is None:
+        args.members = 20_000 if args.quick else 1_000_000
+    url = database_url(args)
+    if args.generate:
+        generate(url, args.members)
+        return 0
+    if args.measure:
+        result = measure(url)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        return 0
+    prepare(url, args.members)
+    # Measure in a fresh process so that peak memory is the dues run's, not the data generator's.
+    proc = subprocess.run(
+        [sys.executable, __file__, "--measure", "--members", str(args.members), "--database-url", url],
+        cwd=ROOT,
+        check=False,
+    )
+    return proc.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
