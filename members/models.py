@@ -38,14 +38,19 @@ class PoliticalStatus(models.TextChoices):
 class Member(models.Model):
     ENCRYPTED_FIELDS = ["id_number_enc", "phone_enc"]
 
+    # Indexed by the (org, status) index below; no separate FK index.
     org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="members", verbose_name=_("所在工会")
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("所在工会"),
+        db_index=False,
     )
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True)
     name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True)
     id_number_enc = models.TextField(_("身份证号（密文）"))
-    id_number_hash = models.CharField(max_length=64, unique=True)
+    id_number_hash = models.CharField(max_length=64)  # unique: see Meta (no LIKE index needed)
     id_number_masked = models.CharField(_("身份证号"), max_length=18)
     id_last4 = models.CharField(max_length=4)
     birth_date = models.DateField(_("出生日期"))
@@ -76,6 +81,7 @@ class Member(models.Model):
         null=True,
         blank=True,
         related_name="member_records",
+        db_index=False,  # the partial unique constraint below indexes it
         verbose_name=_("登录账号"),
     )
     consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True)

@@ -139,40 +139,60 @@ def id_number(region: str, birth: date, seq: int, male: bool) -> str:
     return body + id_check_char(body)
 
 
-def generate_people(rng: random.Random, n: int, today: date, *, start_seq: int = 0) -> Iterator[dict]:
+def generate_people(
+    rng: random.Random, n: int, today: date, *, start_seq: int = 0, chunk: int = 20000
+) -> Iterator[dict]:
     """`n` realistic people as template-field dicts (plaintext). Deterministic for a given rng.
-    ID numbers are unique within one call (the sequence number is spread over birth dates)."""
-    surnames = SURNAMES
-    given = GIVEN
+    ID numbers never repeat for distinct sequence numbers: (birth day, 3-digit sequence) is a
+    bijection of the sequence number (7919 is prime to the span of birth days). Built a chunk at a
+    time with random.choices (C loops) so a million people take seconds."""
     span = 44 * 365  # ages 18 to 62
     oldest = today - timedelta(days=62 * 365)
-    for i in range(start_seq, start_seq + n):
-        male = rng.random() < 0.56
-        # (birth day, sequence) is a bijection of i (7919 is prime to the span): IDs never repeat.
-        birth = oldest + timedelta(days=(i // 500 * 7919 + 1234) % span)
-        region = REGIONS[rng.randrange(len(REGIONS))]
-        name = surnames[rng.randrange(len(surnames))] + given[rng.randrange(len(given))]
-        if rng.random() < 0.6:
-            name += given[rng.randrange(len(given))]
-        idn = id_number(region, birth, i, male)
-        joined = today - timedelta(days=rng.randrange(1, 12 * 365))
-        age_at_join_ok = joined > birth + timedelta(days=16 * 365)
-        yield {
-            "name": name,
-            "id_number": idn,
-            "phone": MOBILE_PREFIXES[rng.randrange(len(MOBILE_PREFIXES))]
-            + f"{rng.randrange(100_000_000):08d}",
-            "ethnicity": ETHNICITIES[rng.randrange(len(ETHNICITIES))],
-            "education": EDUCATIONS[rng.randrange(len(EDUCATIONS))],
-            "political_status": POLITICAL[rng.randrange(len(POLITICAL))],
-            "department": DEPARTMENTS[rng.randrange(len(DEPARTMENTS))],
-            "post": POSTS[rng.randrange(len(POSTS))],
-            "joined_on": joined if age_at_join_ok else today - timedelta(days=rng.randrange(1, 365)),
-            "is_migrant": region not in LOCAL and rng.random() < 0.7,
-            "household_registration": HOUSEHOLDS[region],
-            "birth_date": birth,
-            "sex": "M" if male else "F",
-        }
+    days = [oldest + timedelta(days=d) for d in range(span)]
+    day_str = [f"{d:%Y%m%d}" for d in days]
+    surnames, given = list(SURNAMES), list(GIVEN)
+    choices = rng.choices
+    for base in range(start_seq, start_seq + n, chunk):
+        k = min(chunk, start_seq + n - base)
+        sur = choices(surnames, k=k)
+        g1 = choices(given, k=k)
+        g2 = choices(given, k=k)
+        two = [r < 0.6 for r in choices((0.0, 0.2, 0.4, 0.6, 0.8), k=k)]
+        male = [r < 0.56 for r in (rng.random() for _ in range(k))]
+        regions = choices(REGIONS, k=k)
+        prefixes = choices(MOBILE_PREFIXES, k=k)
+        tails = [rng.randrange(100_000_000) for _ in range(k)]
+        eth = choices(ETHNICITIES, k=k)
+        edu = choices(EDUCATIONS, k=k)
+        pol = choices(POLITICAL, k=k)
+        dep = choices(DEPARTMENTS, k=k)
+        post = choices(POSTS, k=k)
+        joined_back = [rng.randrange(1, 12 * 365) for _ in range(k)]
+        migr = [r < 0.7 for r in (rng.random() for _ in range(k))]
+        for j in range(k):
+            i = base + j
+            di = (i // 500 * 7919 + 1234) % span
+            birth = days[di]
+            region = regions[j]
+            body = f"{region}{day_str[di]}{i % 500 * 2 + (1 if male[j] else 0):03d}"
+            joined = today - timedelta(days=joined_back[j])
+            if joined < birth + timedelta(days=16 * 365):
+                joined = today - timedelta(days=joined_back[j] % 365 + 1)
+            yield {
+                "name": sur[j] + g1[j] + (g2[j] if two[j] else ""),
+                "id_number": body + id_check_char(body),
+                "phone": f"{prefixes[j]}{tails[j]:08d}",
+                "ethnicity": eth[j],
+                "education": edu[j],
+                "political_status": pol[j],
+                "department": dep[j],
+                "post": post[j],
+                "joined_on": joined,
+                "is_migrant": region not in LOCAL and migr[j],
+                "household_registration": HOUSEHOLDS[region],
+                "birth_date": birth,
+                "sex": "M" if male[j] else "F",
+            }
 
 
 EDU_LABELS = dict(Education.choices)

@@ -81,6 +81,13 @@ class MemberFilters:
         return out
 
 
+def prefix_q(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as a range so that a plain b-tree index serves it on SQLite and
+    PostgreSQL alike (code-point collation: SQLite BINARY, PostgreSQL C.UTF-8)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def search_q(q: str) -> Q:
     """The search box: name, pinyin in full or initials (zs -> 张三), member number, last digits of
     phone or ID number, or a whole phone/ID number (exact, through the blind index)."""
@@ -93,13 +100,13 @@ def search_q(q: str) -> Q:
     if re.fullmatch(r"1[3-9]\d{9}", q):
         return Q(phone_hash=phone_hash(q)) | Q(member_no=q)
     if re.fullmatch(r"\d{3}[\dX]", upper):
-        return Q(id_last4=upper) | Q(phone_last4=upper) | Q(member_no__startswith=upper)
+        return Q(id_last4=upper) | Q(phone_last4=upper) | prefix_q("member_no", upper)
     if re.fullmatch(r"\d+", q):
-        return Q(member_no__startswith=q)
+        return prefix_q("member_no", q)
     if re.fullmatch(r"[A-Za-z]+", q):
         low = q.lower()
-        return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-    return Q(name__startswith=q)
+        return prefix_q("name_initials", low) | prefix_q("name_pinyin", low)
+    return prefix_q("name", q)
 
 
 def members_scoped(user, perm=MEMBER_VIEW) -> QuerySet[Member]:
