@@ -5,7 +5,12 @@ from .models import Category, Satisfaction
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker; its value must be ISO (YYYY-MM-DD) whatever the locale's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class SubmitForm(forms.Form):

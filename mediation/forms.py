@@ -5,15 +5,18 @@ from .models import ApplicationForm, Cause, Position, Side
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker; its value must be ISO (YYYY-MM-DD) whatever the locale's format."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class CaseForm(forms.Form):
     org = forms.ModelChoiceField(label=_("受理组织"), queryset=None, empty_label=None)
     cause = forms.ChoiceField(label=_("争议类型"), choices=Cause.choices)
-    application_form = forms.ChoiceField(
-        label=_("申请方式"), choices=ApplicationForm.choices, widget=forms.RadioSelect
-    )
+    application_form = forms.ChoiceField(label=_("申请方式"), choices=ApplicationForm.choices)
     received_on = forms.DateField(label=_("收到申请日期"), widget=DateInput)
     dispute_arose_on = forms.DateField(
         label=_("争议发生日期"),
@@ -39,7 +42,9 @@ class CaseForm(forms.Form):
         label=_("请求事项"), max_length=200, required=False, help_text=_("如：支付拖欠工资")
     )
     claim_amount = forms.CharField(label=_("请求金额（元）"), max_length=20, required=False)
-    mediator = forms.ModelChoiceField(label=_("承办调解员"), queryset=None, required=False)
+    mediator = forms.ModelChoiceField(
+        label=_("承办调解员"), queryset=None, required=False, empty_label=_("（暂不指定）")
+    )
 
     def __init__(self, *args, orgs, mediators, **kwargs):
         super().__init__(*args, **kwargs)

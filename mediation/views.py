@@ -80,7 +80,7 @@ def case_new_view(request):
         request.POST or None,
         orgs=orgs,
         mediators=selectors.mediators_for(request.user),
-        initial={"received_on": calendar.today(), "application_form": "written"},
+        initial={"received_on": calendar.today(), "application_form": "written", "mediator": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -1,0 +1,102 @@
+import datetime as dt
+import tempfile
+
+import pytest
+
+from deadlines import calendar
+from deadlines.holidays import install
+
+SHOTS = tempfile.gettempdir()
+
+pytestmark = pytest.mark.browser
+
+D = dt.date.fromisoformat
+
+
+@pytest.fixture
+def clock():
+    yield calendar.freeze
+    calendar.freeze(None)
+
+
+def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page, live_world, login, clock):
+    install()
+    clock(D("2026-02-13"))  # Friday; the Spring Festival holiday runs 02-15 .. 02-23
+    login(page, "mediator_a")
+    page.get_by_role("link", name="劳动争议调解").click()
+    page.get_by_role("button", name="受理调解申请").click()
+    page.get_by_label("争议类型").select_option(label="劳动报酬")
+    page.get_by_label("申请方式").select_option(label="口头申请（当场记录）")
+    page.get_by_label("争议发生日期").fill("2026-01-31")
+    page.get_by_label("职工（申请人）姓名").fill("张三")
+    page.get_by_label("职工基本情况").fill("装配车间 操作工")
+    page.get_by_label("用人单位名称").fill("张三")  # a slip: the same name on both sides
+    page.get_by_label("申请事项与理由").fill("拖欠 2025 年 12 月工资")
+    page.get_by_label("请求事项").fill("支付拖欠工资")
+    page.get_by_label("请求金额（元）").fill("-6800")
+    page.get_by_role("button", name="受理").click()
+    assert page.get_by_text("当事人重复：张三").is_visible()
+    assert page.get_by_text("请求金额不能为负数。").is_visible()
+    assert page.get_by_text("口头申请应当场记录").first.is_visible()
+    page.screenshot(path=f"{SHOTS}/mediation-form-errors.png", full_page=True)
+
+    page.get_by_label("用人单位名称").fill("甲公司")
+    page.get_by_label("请求金额（元）").fill("6800")
+    page.get_by_label("口头申请笔录").fill("张三于 2 月 13 日到工会口头申请，称公司拖欠 12 月工资 6800 元。")
+    page.get_by_role("button", name="受理").click()
+    assert page.get_by_text("已受理，案件编号 2026-001，调解期限至 2026-02-28。").is_visible()
+    countdown = page.get_by_label("调解期限")
+    assert "调解期限至 2026-02-28，还剩 15 天（今天是收到申请后第 0 天）" in countdown.inner_text()
+    page.screenshot(path=f"{SHOTS}/mediation-case.png", full_page=True)
+    case_url = page.url
+
+    clock(D("2026-02-28"))  # day 15, the make-up working Saturday
+    page.goto(case_url)
+    assert "还剩 0 天（今天是收到申请后第 15 天）" in page.get_by_label("调解期限").inner_text()
+
+    clock(D("2026-03-01"))  # day 16
+    page.goto(case_url)
+    assert "15 日调解期限已于 2026-02-28 届满，已超过 1 天" in page.get_by_label("调解期限").inner_text()
+    page.get_by_role("link", name="劳动争议调解").first.click()
+    assert page.get_by_text("已超过 15 日调解期限 1 天").is_visible()
+    page.screenshot(path=f"{SHOTS}/mediation-list-overdue.png", full_page=True)
+
+    # The deadline is on the mediator's own list, overdue.
+    page.goto("/deadlines/?state=overdue")
+    assert page.get_by_text("调解案件 2026-001 的 15 日调解期限（劳动报酬）").is_visible()
+    assert page.get_by_text("逾期 1 天").is_visible()
+
+    # No agreement: the arbitration limitation date is shown (2026-01-31 + 1 year = 2027-01-31, a Sunday).
+    page.goto(case_url)
+    page.get_by_text("未达成协议", exact=True).click()
+    page.get_by_role("button", name="确认未达成协议").click()
+    assert page.get_by_text("仲裁时效一年，至 2027-02-01 届满").is_visible()
+    page.screenshot(path=f"{SHOTS}/mediation-no-agreement.png", full_page=True)
+
+
+def test_agreement_is_printable(page, live_world, login, clock):
+    from mediation.tests.helpers import make_case
+
+    install()
+    case = make_case(live_world)
+    clock(D("2026-02-20"))
+    login(page, "staff_a")
+    page.goto(f"/mediation/{case.pk}/")
+    page.get_by_text("达成调解协议", exact=True).click()
+    page.get_by_label("协议内容").fill("甲公司于 2026 年 3 月 2 日前支付张三 2025 年 12 月工资 6800 元。")
+    page.get_by_label("履行期限").fill("2026-04-05")  # Qingming holiday
+    page.get_by_role("button", name="确认达成协议").click()
+    assert page.get_by_text(
+        "履行期限 2026-04-05 是法定节假日或休息日，请改为工作日（如 2026-04-07）。"
+    ).is_visible()
+    page.get_by_text("达成调解协议", exact=True).click()
+    page.get_by_label("协议内容").fill("甲公司于 2026 年 3 月 2 日前支付张三 2025 年 12 月工资 6800 元。")
+    page.get_by_label("履行期限").fill("2026-03-02")
+    page.get_by_label("履行方式").fill("银行转账")
+    page.get_by_role("button", name="确认达成协议").click()
+    page.get_by_role("button", name="打印调解协议书").click()
+    assert page.get_by_role("heading", name="调解协议书").is_visible()
+    assert page.get_by_text("调解员（签名）：").is_visible()
+    page.emulate_media(media="print")
+    page.screenshot(path=f"{SHOTS}/mediation-agreement-print.png", full_page=True)
+    assert not page.locator(".sidebar").is_visible()
