@@ -98,6 +98,8 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in MemberStatus]), name="member_status_valid"
             ),
+            # One member per ID number across the whole installation.
+            models.UniqueConstraint(fields=["id_number_hash"], name="member_id_number_unique"),
             models.UniqueConstraint(
                 fields=["member_no"], condition=~Q(member_no=""), name="member_no_unique"
             ),

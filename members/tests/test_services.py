@@ -214,3 +214,14 @@ def test_escape_cell():
 def test_transition_table():
     assert rules.allowed_transitions("active") == ["transfer", "retain", "withdraw", "lapse", "expel"]
     assert rules.allowed_transitions("expelled") == []
+
+
+def test_database_refuses_a_second_row_for_the_same_id_number(world):
+    from django.db import IntegrityError, transaction
+
+    m = make_member(world, i=11)
+    clone = Member.objects.get(pk=m.pk)
+    clone.pk = None
+    clone.member_no = clone.card_no = ""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()
