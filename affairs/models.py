@@ -8,6 +8,7 @@ board (answers due within 30 days: a setting), and answer a satisfaction survey 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,7 +56,7 @@ class ReadReceipt(models.Model):
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(AffairItem, on_delete=models.PROTECT, related_name="receipts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    read_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["read_at", "pk"]

@@ -88,7 +88,7 @@ def receipt_record(*, item: AffairItem, actor) -> ReadReceipt | None:
         return None
     try:
         with transaction.atomic():
-            receipt = ReadReceipt.objects.create(org=item.org, item=item, user=actor)
+            receipt = ReadReceipt.objects.create(org=item.org, item=item, user=actor, read_at=clock.now())
             audit_record(actor=actor, action="affairs.item_read", target=item, org=item.org)
     except IntegrityError:  # the same person opened it twice at the same moment
         return None

@@ -9,6 +9,7 @@ leaves a ProposalEvent on the proposal's timeline.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -77,7 +78,7 @@ class Proposal(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.COSIGNING
     )
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     review_note = models.TextField(_("审查意见"), blank=True)
     reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
     department = models.CharField(_("承办部门"), max_length=80, blank=True)
@@ -176,7 +177,7 @@ class ProposalEvent(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
     class Meta:

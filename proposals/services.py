@@ -7,7 +7,6 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -125,10 +124,11 @@ def proposal_submit(
             reason=reason,
             suggestion=suggestion,
             proposer=actor,
+            submitted_at=clock.now(),
         )
         Cosign.objects.bulk_create([Cosign(org=call.org, proposal=proposal, user=u) for u in cosigners])
         names = "、".join(u.get_full_name() for u in cosigners)
-        ProposalEvent.objects.create(
+        _event(
             org=call.org,
             proposal=proposal,
             kind=EventKind.SUBMITTED,
@@ -143,6 +143,10 @@ def proposal_submit(
             details={"call": call.pk, "number": number, "cosigners": [u.pk for u in cosigners]},
         )
     return proposal
+
+
+def _event(**fields) -> ProposalEvent:
+    return ProposalEvent.objects.create(at=clock.now(), **fields)
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -168,9 +172,9 @@ def cosign_confirm(*, cosign: Cosign, actor) -> Cosign:
         if cosign.status != CosignStatus.PENDING:
             raise ValidationError(_("您已对该提案作出答复（%(s)s）。") % {"s": cosign.get_status_display()})
         cosign.status = CosignStatus.CONFIRMED
-        cosign.responded_at = timezone.now()
+        cosign.responded_at = clock.now()
         cosign.save(update_fields=["status", "responded_at"])
-        ProposalEvent.objects.create(
+        _event(
             org=proposal.org,
             proposal=proposal,
             kind=EventKind.COSIGN_CONFIRMED,
@@ -181,7 +185,7 @@ def cosign_confirm(*, cosign: Cosign, actor) -> Cosign:
         if confirmed >= rules.setting("min_cosigners"):
             proposal.status = S.PENDING_REVIEW
             proposal.save(update_fields=["status"])
-            ProposalEvent.objects.create(
+            _event(
                 org=proposal.org,
                 proposal=proposal,
                 kind=EventKind.TO_REVIEW,
@@ -209,9 +213,9 @@ def cosign_decline(*, cosign: Cosign, actor, note: str = "") -> Cosign:
         if cosign.status != CosignStatus.PENDING:
             raise ValidationError(_("您已对该提案作出答复（%(s)s）。") % {"s": cosign.get_status_display()})
         cosign.status = CosignStatus.DECLINED
-        cosign.responded_at = timezone.now()
+        cosign.responded_at = clock.now()
         cosign.save(update_fields=["status", "responded_at"])
-        ProposalEvent.objects.create(
+        _event(
             org=proposal.org,
             proposal=proposal,
             kind=EventKind.COSIGN_DECLINED,
@@ -234,7 +238,7 @@ def cosigner_invite(*, proposal: Proposal, user, actor) -> Cosign:
         if proposal.cosigns.filter(user=user).exists():
             raise ValidationError({"user": [_("已邀请过 %(name)s。") % {"name": user.get_full_name()}]})
         cosign = Cosign.objects.create(org=proposal.org, proposal=proposal, user=user)
-        ProposalEvent.objects.create(
+        _event(
             org=proposal.org,
             proposal=proposal,
             kind=EventKind.COSIGNER_INVITED,
@@ -287,7 +291,7 @@ def _move(
         for key, value in fields.items():
             setattr(proposal, key, value)
         proposal.save(update_fields=["status", *fields.keys()])
-        ProposalEvent.objects.create(org=proposal.org, proposal=proposal, kind=event, actor=actor, note=note)
+        _event(org=proposal.org, proposal=proposal, kind=event, actor=actor, note=note)
         audit_record(
             actor=actor,
             action=action,
@@ -311,7 +315,7 @@ def proposal_accept(*, proposal: Proposal, note: str = "", actor) -> Proposal:
         action="proposals.proposal_accept",
         note=note,
         review_note=note,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
     )
 
 
@@ -328,7 +332,7 @@ def proposal_convert(*, proposal: Proposal, note: str = "", actor) -> Proposal:
         action="proposals.proposal_convert",
         note=note,
         review_note=note,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
     )
 
 
@@ -347,7 +351,7 @@ def proposal_return(*, proposal: Proposal, reasons: str, actor) -> Proposal:
         action="proposals.proposal_return",
         note=reasons,
         review_note=reasons,
-        reviewed_at=timezone.now(),
+        reviewed_at=clock.now(),
     )
 
 
@@ -380,7 +384,7 @@ def proposal_assign(*, proposal: Proposal, department: str, due_on: date, actor)
         details={"department": department, "due_on": due_on.isoformat()},
         department=department,
         due_on=due_on,
-        assigned_at=timezone.now(),
+        assigned_at=clock.now(),
     )
 
 
@@ -416,9 +420,7 @@ def proposal_follow_up(*, proposal: Proposal, note: str, actor) -> ProposalEvent
         proposal = _lock(proposal)
         if proposal.status not in rules.FOLLOW_UP_STATES:
             raise _refuse(proposal, _("督办"))
-        event = ProposalEvent.objects.create(
-            org=proposal.org, proposal=proposal, kind=EventKind.FOLLOW_UP, actor=actor, note=note
-        )
+        event = _event(org=proposal.org, proposal=proposal, kind=EventKind.FOLLOW_UP, actor=actor, note=note)
         audit_record(actor=actor, action="proposals.proposal_follow_up", target=proposal, org=proposal.org)
     return event
 
@@ -478,7 +480,7 @@ def proposal_reopen(*, proposal: Proposal, due_on: date, note: str = "", actor) 
                 "replied_on",
             ]
         )
-        ProposalEvent.objects.create(
+        _event(
             org=proposal.org,
             proposal=proposal,
             kind=EventKind.REOPENED,
@@ -504,5 +506,5 @@ def proposal_archive(*, proposal: Proposal, actor) -> Proposal:
         event=EventKind.ARCHIVED,
         actor=actor,
         action="proposals.proposal_archive",
-        archived_at=timezone.now(),
+        archived_at=clock.now(),
     )

@@ -1,0 +1,149 @@
+"""Demo open-affairs boards: items in every category (one scheduled, one ended), read receipts,
+questions answered on time, late and still open (one overdue), and a satisfaction survey."""
+
+from datetime import timedelta
+
+from accounts.models import Role, RoleAssignment, User
+from core.seed import SeedContext, chinese_name
+
+from . import clock, services
+from .models import Question
+
+# category, title, body, starts (days from today), lasts (days)
+ITEMS = [
+    (
+        "operations",
+        "2026年度生产经营情况通报",
+        "2026年公司实现营业收入12.6亿元，同比增长8.3%；新产线二期工程预计明年三月投产。",
+        -20,
+        60,
+    ),
+    (
+        "vital_interests",
+        "2027年度职工工资调整方案",
+        "经职工代表大会审议通过，自2027年1月起一线职工岗位工资平均上调5%，劳务派遣职工同步调整。",
+        -10,
+        30,
+    ),
+    (
+        "vital_interests",
+        "职工食堂承包经营调整方案",
+        "食堂自12月起由新供应商承包经营，餐标不变，增加夜宵窗口。",
+        -5,
+        30,
+    ),
+    (
+        "rules",
+        "考勤与休假管理办法（修订）",
+        "修订后的办法明确：年休假可分段休；加班需事先审批；迟到15分钟以内不扣工资。全文见附件。",
+        -15,
+        45,
+    ),
+    (
+        "contracts",
+        "2026—2028年集体合同文本",
+        "集体合同经职代会审议通过，已报人社部门审查，现全文公开。",
+        -55,
+        120,
+    ),
+    ("contracts", "女职工权益保护专项集体合同", "明确孕期、哺乳期职工的工作时间和岗位调整安排。", -60, 30),
+    ("rules", "安全生产奖惩规定（征求意见稿）", "征求意见稿，欢迎职工提出意见。", 5, 20),
+]
+QUESTIONS = [
+    # asked (days ago), item title or None, question, answered after N days or None
+    (50, "2026—2028年集体合同文本", "集体合同中的年度工资增长幅度是如何确定的？", 12),
+    (45, None, "公司今年的职工福利费使用情况什么时候公开？", 38),
+    (35, None, "年休假分段休最少可以休几天？", None),
+    (8, "2027年度职工工资调整方案", "上调5%是否包括试用期职工？", None),
+    (3, None, "夜班津贴标准今年会调整吗？", None),
+]
+
+
+def workers(ctx: SeedContext, union_index: int, n: int) -> list[User]:
+    """Demo worker accounts (会员) of a union: worker_<union>_<k>; shared with proposals.seed."""
+    union = ctx.unions[union_index]
+    result = []
+    for k in range(1, n + 1):
+        username = f"worker_{union_index + 1}_{k:02d}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(
+                username=username, password=ctx.password, full_name=chinese_name(ctx.rng)
+            )
+            RoleAssignment.objects.create(user=user, org=union, role=Role.MEMBER)
+        result.append(user)
+    return result
+
+
+def _board(ctx: SeedContext, union_index: int, office, people) -> None:
+    org = ctx.unions[union_index]
+    items = {}
+    for category, title, body, start, lasts in ITEMS:
+        publish_from = ctx.today + timedelta(days=start)
+        with clock.frozen(min(publish_from, ctx.today)):
+            items[title] = services.item_publish(
+                org=org,
+                category=category,
+                title=title,
+                body=body,
+                publish_from=publish_from,
+                publish_until=publish_from + timedelta(days=lasts),
+                actor=office,
+            )
+    for item in items.values():
+        if item.publish_from > ctx.today:
+            continue
+        for person in people:
+            if ctx.rng.random() < 0.6:
+                day = max(item.publish_from, ctx.today - timedelta(days=ctx.rng.randint(0, 5)))
+                if day <= item.publish_until:
+                    with clock.frozen(day):
+                        services.receipt_record(item=item, actor=person)
+    for i, (ago, title, body, answered_after) in enumerate(QUESTIONS):
+        asked = ctx.today - timedelta(days=ago)
+        with clock.frozen(asked):
+            q = services.question_ask(
+                org=org, item=items.get(title), body=body, actor=people[i % len(people)]
+            )
+        if answered_after is not None:
+            with clock.frozen(asked + timedelta(days=answered_after)):
+                services.question_answer(
+                    question=q,
+                    answer="感谢您的关注。经与公司人力资源部核实，具体情况如下："
+                    + body.rstrip("？")
+                    + "，将在下次厂务公开中专项说明。",
+                    actor=office,
+                )
+    with clock.frozen(ctx.today - timedelta(days=7)):
+        survey = services.survey_create(
+            org=org,
+            title=f"{ctx.today.year}年度厂务公开工作满意度调查",
+            opens_on=ctx.today - timedelta(days=7),
+            closes_on=ctx.today + timedelta(days=14),
+            actor=office,
+        )
+    comments = ["公开内容再细一些", "希望手机上能收到提醒", "", "", "答复比较及时"]
+    with clock.frozen(ctx.today):
+        for i, person in enumerate(people[:-2]):
+            rating = ctx.rng.choices(["satisfied", "basically", "unsatisfied"], weights=[6, 3, 1])[0]
+            services.survey_respond(
+                survey=survey, rating=rating, comment=comments[i % len(comments)], actor=person
+            )
+
+
+def seed(ctx: SeedContext) -> None:
+    if not ctx.unions:
+        return
+    done = []
+    for union_index, office_name, extra in (
+        (0, "staff_1", ["member_1", "delegate_1"]),
+        (2, "secretariat_3", []),
+    ):
+        office = ctx.users.get(office_name)
+        if office is None or union_index >= len(ctx.unions):
+            continue
+        people = [ctx.users[u] for u in extra if u in ctx.users] + workers(ctx, union_index, 8)
+        _board(ctx, union_index, office, people)
+        done.append(ctx.unions[union_index].name)
+    overdue = Question.objects.filter(status="open", due_on__lt=ctx.today).count()
+    ctx.log.append(f"affairs: boards for {'、'.join(done)}; {overdue} overdue question(s)")
