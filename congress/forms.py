@@ -33,7 +33,7 @@ class ConstituencyForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    constituency = forms.ModelChoiceField(label=_("选区"), queryset=None)
+    constituency = forms.ModelChoiceField(label=_("选区"), queryset=None, empty_label=_("请选择选区"))
     name = forms.CharField(label=_("代表姓名"), max_length=50)
     sex = forms.ChoiceField(label=_("性别"), choices=Sex.choices)
     category = forms.ChoiceField(label=_("身份"), choices=Category.choices, initial=Category.FRONT_LINE)
