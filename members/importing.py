@@ -2,7 +2,7 @@
 
 `read_table()` turns an upload into a header row and data rows, refusing bad files with a clear
 Chinese message; `check_rows()` validates every row into new / update / unchanged / error;
-`write_members()` writes prepared rows in bulk (COPY on PostgreSQL, executemany on SQLite)."""
+`BatchWriter` writes checked rows in bulk (COPY on PostgreSQL, executemany on SQLite)."""
 
 import csv
 import io
@@ -64,7 +64,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[list]  # data rows (cells as read), without the header
+    rows: Iterable[list]  # data rows (cells as read), without the header; read once
     first_row: int  # spreadsheet row number of rows[0] (header row + 1)
 
 
@@ -96,12 +96,18 @@ def _check_xlsx_xml(data: bytes) -> None:
         raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件（.xlsx）。")) from None
 
 
+def _nonempty(row) -> bool:
+    return any(c not in (None, "") for c in row)
+
+
 def read_table(data: bytes, filename: str) -> Table:
-    """Read the first sheet (or the CSV) of an upload. Raises ImportFileError for bad files."""
+    """Open the first sheet (or the CSV) of an upload and find its header row. Data rows are read
+    lazily (one pass; call again to read again). Raises ImportFileError for bad files."""
     name = filename.lower()
     max_rows = conf("import_max_rows", 1_000_000)
     if not data:
         raise ImportFileError(_("上传的文件是空的。"))
+    merged = []
     if name.endswith(".csv"):
         text = None
         for enc in ("utf-8-sig", "gb18030"):
@@ -112,8 +118,8 @@ def read_table(data: bytes, filename: str) -> Table:
                 continue
         if text is None or "\x00" in text[:2000]:
             raise ImportFileError(_("无法读取该CSV文件，请用UTF-8或GBK编码保存。"))
-        reader = csv.reader(io.StringIO(text))
-        all_rows = [r for r in reader]
+        height = text.count("\n") + 1
+        it = iter(csv.reader(io.StringIO(text)))
     elif name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         if name.endswith((".xlsx", ".xlsm")):
             _check_xlsx_xml(data)
@@ -128,55 +134,55 @@ def read_table(data: bytes, filename: str) -> Table:
             raise
         except Exception:  # noqa: BLE001 - calamine raises several kinds for broken files
             raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件，或已损坏、加密。")) from None
-        if sheet.height > max_rows + 1:
-            raise ImportFileError(
-                _("文件有%(n)d行，超过一次最多导入%(max)d行的限制，请拆分后分批导入。")
-                % {"n": sheet.height - 1, "max": max_rows}
-            )
+        height = sheet.height
         merged = getattr(sheet, "merged_cell_ranges", None) or []
-        header_row_idx = None
-        all_rows = sheet.to_python(skip_empty_area=False)
-        for i, row in enumerate(all_rows[:20]):
-            if any(_header_key(c) in HEADER_LOOKUP for c in row):
-                header_row_idx = i
-                break
-        if header_row_idx is not None:
-            for (r0, _c0), (r1, _c1) in merged:
-                if r0 <= header_row_idx <= r1:
-                    raise ImportFileError(
-                        _("表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。")
-                    )
+        it = iter(sheet.iter_rows())
     else:
         raise ImportFileError(_("只能导入Excel（.xlsx、.xls）或CSV文件。"))
-
-    # The header is the first row (of the first 20) that names at least one known column.
-    header_idx = None
-    for i, row in enumerate(all_rows[:20]):
-        if any(_header_key(c) in HEADER_LOOKUP for c in row):
-            header_idx = i
-            break
-    nonempty = [r for r in all_rows if any(c not in (None, "") for c in r)]
-    if not nonempty:
-        raise ImportFileError(_("工作表是空的，没有任何数据。"))
-    if header_idx is None:
-        raise ImportFileError(_("没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"))
-    headers = ["" if c is None else str(c) for c in all_rows[header_idx]]
-    map_headers(headers)
-    rows = all_rows[header_idx + 1 :]
-    while rows and not any(c not in (None, "") for c in rows[-1]):
-        rows.pop()
-    if len(rows) > max_rows:
+    if height > max_rows + 1 and not name.endswith(".csv"):
         raise ImportFileError(
             _("文件有%(n)d行，超过一次最多导入%(max)d行的限制，请拆分后分批导入。")
-            % {"n": len(rows), "max": max_rows}
+            % {"n": height - 1, "max": max_rows}
         )
-    if not rows:
+
+    # The header is the first row (of the first 20) that names at least one known column.
+    head: list = []
+    header_idx = None
+    for row in it:
+        head.append(row)
+        if any(_header_key(c) in HEADER_LOOKUP for c in row):
+            header_idx = len(head) - 1
+            break
+        if len(head) >= 20:
+            break
+    if header_idx is None:
+        rest_nonempty = any(_nonempty(r) for r in head) or any(_nonempty(r) for r in it)
+        if not rest_nonempty:
+            raise ImportFileError(_("工作表是空的，没有任何数据。"))
+        raise ImportFileError(_("没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"))
+    for (r0, _c0), (r1, _c1) in merged:
+        if r0 <= header_idx <= r1:
+            raise ImportFileError(_("表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。"))
+    headers = ["" if c is None else str(c) for c in head[header_idx]]
+    map_headers(headers)
+    # Peek for at least one data row.
+    first = None
+    skipped = 0
+    for row in it:
+        if _nonempty(row):
+            first = row
+            break
+        skipped += 1
+    if first is None:
         raise ImportFileError(_("表格只有表头，没有会员数据。"))
-    return Table(
-        headers=["" if c is None else str(c) for c in all_rows[header_idx]],
-        rows=rows,
-        first_row=header_idx + 2,
-    )
+
+    def rows():
+        for _i in range(skipped):
+            yield []
+        yield first
+        yield from it
+
+    return Table(headers=headers, rows=rows(), first_row=header_idx + 2)
 
 
 def map_headers(headers: list[str]) -> dict[str, int]:
@@ -241,12 +247,17 @@ class RowError:
 @dataclass
 class CheckResult:
     total: int = 0
-    new: list[tuple[int, dict]] = field(default_factory=list)  # (row number, cleaned)
-    updates: list[tuple[int, dict, int]] = field(default_factory=list)  # (row, cleaned, member pk)
+    new: int = 0
+    updates: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_rows: set[int] = field(default_factory=set)
-    kinds: dict[int, str] = field(default_factory=dict)  # row -> "new"/"update"/"unchanged" (for preview)
+    kinds: dict[int, str] = field(default_factory=dict)  # row -> "new"/"update"/"unchanged" (first rows)
+    written: dict = field(default_factory=lambda: {"new": 0, "updated": 0})
+
+    def error(self, row: int, column: str, reason: str) -> None:
+        self.errors.append(RowError(row, column, reason))
+        self.error_rows.add(row)
 
 
 COMPARE_FIELDS = (
@@ -261,40 +272,51 @@ COMPARE_FIELDS = (
     "is_migrant",
     "household_registration",
 )
+CHUNK = 20000
 
 
-def check_rows(table: Table, *, org, today: date, keep_kinds: int = 200) -> CheckResult:
-    """Validate every row and classify it against the registry (upsert by ID number)."""
+def check_rows(table: Table, *, org, today: date, writer=None, keep_kinds: int = 200) -> CheckResult:
+    """Validate every row and classify it against the registry (upsert by ID number), a chunk of
+    rows at a time. With a `writer` (BatchWriter) each clean chunk is written as soon as it is
+    checked; the caller's transaction makes the whole import all or nothing, and writing stops at
+    the first error (checking goes on, to report every bad row)."""
     mapping = map_headers(table.headers)
-    res = CheckResult(total=len(table.rows))
+    max_rows = conf("import_max_rows", 1_000_000)
+    res = CheckResult()
     label = FIELD_LABELS
     seen_ids: dict[str, int] = {}
     seen_nos: dict[str, int] = {}
-    prepared: list[tuple[int, dict]] = []
     id_col = mapping["id_number"]
-    for offset, row in enumerate(table.rows):
-        rownum = table.first_row + offset
-        if not any(c not in (None, "") for c in row):
-            res.total -= 1
+    items = list(mapping.items())
+    batch: list[tuple[int, dict]] = []
+    blind = crypto.blind_index
+    rownum = table.first_row - 1
+    for row in table.rows:
+        rownum += 1
+        if not _nonempty(row):
             continue
+        res.total += 1
+        if res.total > max_rows:
+            raise ImportFileError(
+                _("文件超过一次最多导入%(max)d行的限制，请拆分后分批导入。") % {"max": max_rows}
+            )
         raw = {}
-        for key, col in mapping.items():
-            value = row[col] if col < len(row) else None
-            raw[key] = (
-                _cell_date(value)
-                if key == "joined_on"
-                else (value if key == "is_migrant" and isinstance(value, bool) else _cell_text(value))
-            )
-        idv = row[id_col] if id_col < len(row) else None
+        n = len(row)
+        for key, col in items:
+            value = row[col] if col < n else None
+            if key == "joined_on":
+                raw[key] = _cell_date(value)
+            elif key == "is_migrant" and isinstance(value, bool):
+                raw[key] = value
+            else:
+                raw[key] = _cell_text(value)
+        idv = row[id_col] if id_col < n else None
         if isinstance(idv, float) and idv > 1e15:
-            res.errors.append(
-                RowError(
-                    rownum,
-                    label["id_number"],
-                    _("身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。"),
-                )
+            res.error(
+                rownum,
+                label["id_number"],
+                _("身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。"),
             )
-            res.error_rows.add(rownum)
             continue
         member_no = normalize_text(raw.pop("member_no", None) or "")
         cleaned, errors = rules.clean_member(raw, today=today)
@@ -315,54 +337,54 @@ def check_rows(table: Table, *, org, today: date, keep_kinds: int = 200) -> Chec
                 seen_nos[member_no] = rownum
         if errors:
             for key, msg in errors.items():
-                res.errors.append(RowError(rownum, label.get(key, key), msg))
-            res.error_rows.add(rownum)
+                res.error(rownum, label.get(key, key), msg)
             continue
-        cleaned["id_hash"] = crypto.blind_index(cleaned["id_number"], "member.id_number")
-        cleaned["phone_hash"] = (
-            crypto.blind_index(cleaned["phone"], "member.phone") if cleaned["phone"] else ""
-        )
-        prepared.append((rownum, cleaned))
+        cleaned["id_hash"] = blind(cleaned["id_number"], "member.id_number")
+        cleaned["phone_hash"] = blind(cleaned["phone"], "member.phone") if cleaned["phone"] else ""
+        batch.append((rownum, cleaned))
+        if len(batch) >= CHUNK:
+            _classify(batch, res, org=org, writer=writer, keep_kinds=keep_kinds)
+            batch = []
+    if batch:
+        _classify(batch, res, org=org, writer=writer, keep_kinds=keep_kinds)
+    res.errors.sort(key=lambda e: e.row)
+    return res
 
-    # Compare with the registry: one query per 2000 ID hashes.
+
+def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, keep_kinds: int) -> None:
+    label = FIELD_LABELS
     existing: dict[str, dict] = {}
-    hashes = [c["id_hash"] for _r, c in prepared]
+    hashes = [c["id_hash"] for _r, c in batch]
     cols = ("id", "org_id", "status", "id_number_hash", "phone_hash", "member_no", *COMPARE_FIELDS)
-    for i in range(0, len(hashes), 2000):
-        for rec in Member.objects.filter(id_number_hash__in=hashes[i : i + 2000]).values(*cols):
+    for i in range(0, len(hashes), 5000):
+        for rec in Member.objects.filter(id_number_hash__in=hashes[i : i + 5000]).values(*cols):
             existing[rec["id_number_hash"]] = rec
-    nos = [c["member_no"] for _r, c in prepared if c["member_no"]]
+    nos = [c["member_no"] for _r, c in batch if c["member_no"]]
     taken_nos: dict[str, str] = {}
-    for i in range(0, len(nos), 2000):
-        for no, h in Member.objects.filter(member_no__in=nos[i : i + 2000]).values_list(
+    for i in range(0, len(nos), 5000):
+        for no, h in Member.objects.filter(member_no__in=nos[i : i + 5000]).values_list(
             "member_no", "id_number_hash"
         ):
             taken_nos[no] = h
-    for rownum, c in prepared:
+    new, updates = [], []
+    closed = (MemberStatus.EXPELLED, MemberStatus.WITHDRAWN, MemberStatus.LAPSED)
+    for rownum, c in batch:
         rec = existing.get(c["id_hash"])
         if c["member_no"] and c["member_no"] in taken_nos and taken_nos[c["member_no"]] != c["id_hash"]:
-            res.errors.append(RowError(rownum, label["member_no"], _("会员编号已被其他会员使用。")))
-            res.error_rows.add(rownum)
+            res.error(rownum, label["member_no"], _("会员编号已被其他会员使用。"))
             continue
         if rec is None:
-            res.new.append((rownum, c))
+            new.append(c)
             kind = "new"
         elif rec["org_id"] != org.pk:
-            res.errors.append(
-                RowError(rownum, label["id_number"], _("该身份证号已在其他工会登记为会员，请通过转会办理。"))
-            )
-            res.error_rows.add(rownum)
+            res.error(rownum, label["id_number"], _("该身份证号已在其他工会登记为会员，请通过转会办理。"))
             continue
-        elif rec["status"] in (MemberStatus.EXPELLED, MemberStatus.WITHDRAWN, MemberStatus.LAPSED):
-            res.errors.append(
-                RowError(
-                    rownum,
-                    label["id_number"],
-                    _("该会员的会籍状态为“%(s)s”，不能通过导入修改。")
-                    % {"s": MemberStatus(rec["status"]).label},
-                )
+        elif rec["status"] in closed:
+            res.error(
+                rownum,
+                label["id_number"],
+                _("该会员的会籍状态为“%(s)s”，不能通过导入修改。") % {"s": MemberStatus(rec["status"]).label},
             )
-            res.error_rows.add(rownum)
             continue
         else:
             differs = (
@@ -371,15 +393,19 @@ def check_rows(table: Table, *, org, today: date, keep_kinds: int = 200) -> Chec
                 or (c["member_no"] and c["member_no"] != rec["member_no"])
             )
             if differs:
-                res.updates.append((rownum, c, rec["id"]))
+                updates.append((c, rec["id"]))
                 kind = "update"
             else:
                 res.unchanged += 1
                 kind = "unchanged"
         if len(res.kinds) < keep_kinds:
             res.kinds[rownum] = kind
-    res.errors.sort(key=lambda e: e.row)
-    return res
+    res.new += len(new)
+    res.updates += len(updates)
+    if writer is not None and not res.error_rows:
+        writer.write(new, updates)
+        res.written["new"] += len(new)
+        res.written["updated"] += len(updates)
 
 
 # ---- bulk writing ---------------------------------------------------------------------------------
@@ -537,101 +563,130 @@ def ids_by_hash(hashes: list[str], *, org_id: int, after_id: int) -> dict[str, i
     return out
 
 
-def write_members(
-    result: CheckResult, *, org, actor, today: date, numbers_for, progress=None, reason: str = ""
-) -> dict:
-    """Apply a checked import: insert new members (active, numbered), update changed ones and write
-    one timeline event for each. Call inside a transaction with the org row locked."""
-    now = timezone.now()
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    need = sum(1 for _r, c in result.new if not c["member_no"])
-    fresh = iter(numbers_for(need))
-    year = today.year
-    before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+class BatchWriter:
+    """Writes checked chunks of an import: new members (active, numbered) in bulk, changed ones with
+    bulk_update, and one timeline event each. Use inside a transaction with the org row locked."""
 
-    def rows():
-        for _r, c in result.new:
-            if c["member_no"]:
-                no, card = c["member_no"], f"{year}{c['member_no']}"[:32]
-            else:
-                no, card = next(fresh)
-            yield member_tuple(
-                c,
-                org_id=org.pk,
-                member_no=no,
-                card_no=card,
-                status=MemberStatus.ACTIVE,
-                now=now,
-                joined_default=today,
+    def __init__(self, *, org, actor, today: date, numbers_for, progress=None, reason: str = ""):
+        self.org = org
+        self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        self.today = today
+        self.numbers_for = numbers_for
+        self.progress = progress
+        self.reason = reason or _("批量导入")
+        self.now = timezone.now()
+
+    def write(self, new: list[dict], updates: list[tuple[dict, int]]) -> None:
+        org, today, now = self.org, self.today, self.now
+        if new:
+            fresh = iter(self.numbers_for(sum(1 for c in new if not c["member_no"])))
+            year = today.year
+            before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+            def rows():
+                for c in new:
+                    if c["member_no"]:
+                        no, card = c["member_no"], f"{year}{c['member_no']}"[:32]
+                    else:
+                        no, card = next(fresh)
+                    yield member_tuple(
+                        c,
+                        org_id=org.pk,
+                        member_no=no,
+                        card_no=card,
+                        status=MemberStatus.ACTIVE,
+                        now=now,
+                        joined_default=today,
+                    )
+
+            bulk_insert(Member._meta.db_table, MEMBER_COLUMNS, rows())
+            pk_by_hash = ids_by_hash([c["id_hash"] for c in new], org_id=org.pk, after_id=before)
+            bulk_insert(
+                MemberEvent._meta.db_table,
+                EVENT_COLUMNS,
+                (
+                    (
+                        pk_by_hash[c["id_hash"]],
+                        org.pk,
+                        EventKind.IMPORTED,
+                        "",
+                        MemberStatus.ACTIVE,
+                        None,
+                        None,
+                        c.get("joined_on") or today,
+                        self.reason,
+                        self.actor_id,
+                        now,
+                    )
+                    for c in new
+                ),
             )
+        if updates:
+            objs = []
+            for c, pk in updates:
+                m = Member(pk=pk)
+                for k in COMPARE_FIELDS:
+                    setattr(m, k, c.get(k, "") if k != "joined_on" else c.get(k))
+                m.name_pinyin, m.name_initials = c["name_pinyin"], c["name_initials"]
+                phone = c.get("phone") or ""
+                m.phone_enc = crypto.encrypt(phone) if phone else ""
+                m.phone_hash = c["phone_hash"]
+                m.phone_masked = mask_mobile(phone) if phone else ""
+                m.phone_last4 = phone[-4:] if phone else ""
+                m.updated_at = now
+                objs.append(m)
+            present = set().union(*(c.keys() for c, _p in updates))
+            fields = [
+                *(f for f in COMPARE_FIELDS if f in present),
+                "name_pinyin",
+                "name_initials",
+                "phone_enc",
+                "phone_hash",
+                "phone_masked",
+                "phone_last4",
+                "updated_at",
+            ]
+            Member.objects.bulk_update(objs, fields, batch_size=1000)
+            for c, pk in updates:
+                if c["member_no"]:
+                    Member.objects.filter(pk=pk).update(member_no=c["member_no"])
+            bulk_insert(
+                MemberEvent._meta.db_table,
+                EVENT_COLUMNS,
+                (
+                    (
+                        pk,
+                        org.pk,
+                        EventKind.UPDATED,
+                        "",
+                        "",
+                        None,
+                        None,
+                        today,
+                        _("导入更新"),
+                        self.actor_id,
+                        now,
+                    )
+                    for _c, pk in updates
+                ),
+            )
+        if self.progress:
+            self.progress(len(new) + len(updates))
 
-    inserted = bulk_insert(Member._meta.db_table, MEMBER_COLUMNS, rows(), progress=progress)
-    pk_by_hash = (
-        ids_by_hash([c["id_hash"] for _r, c in result.new], org_id=org.pk, after_id=before)
-        if inserted
-        else {}
-    )
-    event_reason = reason or _("批量导入")
-    events = (
-        (
-            pk_by_hash[c["id_hash"]],
-            org.pk,
-            EventKind.IMPORTED,
-            "",
-            MemberStatus.ACTIVE,
-            None,
-            None,
-            c.get("joined_on") or today,
-            event_reason,
-            actor_id,
-            now,
-        )
-        for _r, c in result.new
-    )
-    bulk_insert(MemberEvent._meta.db_table, EVENT_COLUMNS, events)
 
-    if result.updates:
-        objs = []
-        for _r, c, pk in result.updates:
-            m = Member(pk=pk)
-            for k in COMPARE_FIELDS:
-                setattr(m, k, c.get(k, "") if k != "joined_on" else c.get(k))
-            m.name_pinyin, m.name_initials = c["name_pinyin"], c["name_initials"]
-            phone = c.get("phone") or ""
-            m.phone_enc = crypto.encrypt(phone) if phone else ""
-            m.phone_hash = c["phone_hash"]
-            m.phone_masked = mask_mobile(phone) if phone else ""
-            m.phone_last4 = phone[-4:] if phone else ""
-            m.updated_at = now
-            objs.append(m)
-        fields = [
-            *COMPARE_FIELDS,
-            "name_pinyin",
-            "name_initials",
-            "phone_enc",
-            "phone_hash",
-            "phone_masked",
-            "phone_last4",
-            "updated_at",
-        ]
-        # joined_on/is_migrant only when the file had those columns: keep the stored value otherwise.
-        present = set().union(*(c.keys() for _r, c, _p in result.updates))
-        fields = [f for f in fields if f not in COMPARE_FIELDS or f in present]
-        Member.objects.bulk_update(objs, fields, batch_size=1000)
-        upd_nos = [(pk, c["member_no"]) for _r, c, pk in result.updates if c["member_no"]]
-        for pk, no in upd_nos:
-            Member.objects.filter(pk=pk).update(member_no=no)
-        bulk_insert(
-            MemberEvent._meta.db_table,
-            EVENT_COLUMNS,
-            (
-                (pk, org.pk, EventKind.UPDATED, "", "", None, None, today, _("导入更新"), actor_id, now)
-                for _r, _c, pk in result.updates
-            ),
+def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_for, progress=None) -> dict:
+    """Read, check and write one file in a single pass. Call inside a transaction (org row locked):
+    any bad row raises ValidationError after all rows were checked, and the transaction rolls back."""
+    from django.core.exceptions import ValidationError
+
+    writer = BatchWriter(org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress)
+    result = check_rows(read_table(data, filename), org=org, today=today, writer=writer)
+    if result.error_rows:
+        raise ValidationError(
+            _("导入前复核发现%(n)d行错误（名册在预览后有变化），未导入任何数据。")
+            % {"n": len(result.error_rows)}
         )
-        if progress:
-            progress(len(result.updates))
-    return {"new": inserted, "updated": len(result.updates), "unchanged": result.unchanged}
+    return {"new": result.written["new"], "updated": result.written["updated"], "unchanged": result.unchanged}
 
 
 # ---- template and error report ----------------------------------------------------------------------
@@ -702,8 +757,9 @@ def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
     headers = [h for h in table.headers if h != "错误原因"]
     ws.write_row(0, 0, ["原行号", *headers, "错误原因"], bold)
     r = 1
-    for offset, row in enumerate(table.rows):
-        rownum = table.first_row + offset
+    rownum = table.first_row - 1
+    for row in table.rows:
+        rownum += 1
         if rownum not in by_row:
             continue
         ws.write_number(r, 0, rownum)
@@ -729,10 +785,13 @@ def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dic
     err_by_row: dict[int, list[str]] = {}
     for e in result.errors:
         err_by_row.setdefault(e.row, []).append(f"{e.column}：{e.reason}")
-    for offset, row in enumerate(table.rows):
+    rownum = table.first_row - 1
+    for row in table.rows:
+        rownum += 1
         if len(out) >= limit:
             break
-        rownum = table.first_row + offset
+        if not _nonempty(row):
+            continue
         idv = _cell_text(row[mapping["id_number"]]) if mapping["id_number"] < len(row) else ""
         name = _cell_text(row[mapping["name"]]) if mapping["name"] < len(row) else ""
         code = re.sub(r"\s", "", normalize_text(idv or "")).upper()

@@ -706,8 +706,8 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
             filename=filename[:200],
             created_by=actor,
             total_rows=result.total,
-            new_rows=len(result.new),
-            update_rows=len(result.updates),
+            new_rows=result.new,
+            update_rows=result.updates,
             unchanged_rows=result.unchanged,
             error_rows=len(result.error_rows),
             errors=[e.as_dict() for e in result.errors[:20000]],
@@ -721,7 +721,7 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
             org=org,
             details={"rows": result.total, "errors": len(result.error_rows)},
         )
-    imp.preview = importing.preview_rows(table, result)
+    imp.preview = importing.preview_rows(importing.read_table(data, filename), result)
     return imp
 
 
@@ -774,15 +774,9 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
             data = fh.read()
         with transaction.atomic():
             org = _lock_org(imp.org_id)
-            table = importing.read_table(data, imp.filename)
-            result = importing.check_rows(table, org=org, today=today())
-            if result.error_rows:
-                raise ValidationError(
-                    _("导入前复核发现%(n)d行错误（名册在预览后有变化），未导入任何数据。")
-                    % {"n": len(result.error_rows)}
-                )
-            counts = importing.write_members(
-                result,
+            counts = importing.apply_file(
+                data,
+                imp.filename,
                 org=org,
                 actor=imp.created_by,
                 today=today(),

@@ -147,8 +147,14 @@ def test_csv_in_gbk_with_header_variants_and_excel_serial_dates(world):
     assert (imp.new_rows, imp.error_rows) == (1, 0)
     data = xlsx([row(2, joined=45292)])  # 2024-01-01 as an Excel serial number
     table = importing.read_table(data, "x.xlsx")
-    res = importing.check_rows(table, org=world.union_a, today=date(2026, 11, 25))
-    assert res.new[0][1]["joined_on"] == date(2024, 1, 1)
+    seen = []
+
+    class Capture:
+        def write(self, new, updates):
+            seen.extend(new)
+
+    res = importing.check_rows(table, org=world.union_a, today=date(2026, 11, 25), writer=Capture())
+    assert res.new == 1 and seen[0]["joined_on"] == date(2024, 1, 1)
 
 
 @pytest.mark.parametrize(
