@@ -65,7 +65,10 @@ def test_anonymous_request_escalates_to_the_federation_which_cannot_see_the_send
     detail_url = fed.url
     # The audit trail of the request names no one on the worker's side (the login events of the
     # member are another matter: see the report).
-    for action, label in [("appeals.appeal_submit", "提交职工诉求"), ("deadlines.deadline_upsert", "登记期限事项")]:
+    for action, label in [
+        ("appeals.appeal_submit", "提交职工诉求"),
+        ("deadlines.deadline_upsert", "登记期限事项"),
+    ]:
         fed.goto(f"/audit/?action={action}")
         assert fed.get_by_role("cell", name=label).first.is_visible()
         assert "甲会员" not in fed.content()
