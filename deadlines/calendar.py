@@ -85,7 +85,7 @@ def _normalize(value: tuple | dict | Rule) -> Rule:
     return Rule(days=int(days), unit=unit, roll_forward=roll)
 
 
-def rule(name: str) -> Rule:
+def get_rule(name: str) -> Rule:
     """The effective rule ``name`` (settings override the registry)."""
     override = getattr(settings, "GONGHUI_DEADLINES", {}) or {}
     if name in override:
@@ -93,6 +93,9 @@ def rule(name: str) -> Rule:
     if name not in RULES:
         raise KeyError(f"unknown deadline rule {name!r}")
     return _normalize(RULES[name])
+
+
+rule = get_rule
 
 
 # ---------------------------------------------------------------- the clock
@@ -192,10 +195,10 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, _pycal.monthrange(year, month)[1]))
 
 
-def due_date(rule_name: str, start: dt.date) -> dt.date:
-    """The due date of the period ``rule_name`` that starts counting after ``start``.
+def due_date(rule: str, start: dt.date) -> dt.date:
+    """The due date of the period ``rule`` that starts counting after ``start``.
     For a ``months`` rule, ``days`` holds the number of months."""
-    r = rule(rule_name)
+    r = get_rule(rule)
     if r.unit == MONTHS:
         end = add_months(start, r.days)
         return next_working_day(end) if r.roll_forward else end
