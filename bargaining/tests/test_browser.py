@@ -16,7 +16,7 @@ def clock():
     calendar.freeze(None)
 
 
-def test_contract_from_written_request_to_in_effect(page, live_world, login, clock):
+def test_contract_from_written_request_to_in_effect(page, new_page, live_world, login, clock):
     clock(date(2026, 9, 1))
     login(page, "staff_a")
     page.get_by_role("link", name="集体协商").click()
@@ -119,3 +119,8 @@ def test_contract_from_written_request_to_in_effect(page, live_world, login, clo
     page.get_by_role("button", name="打印合同文本").click()
     assert page.get_by_text("第三条 最低工资不低于当地标准的120%。").is_visible()
     page.screenshot(path=str(SHOTS / "bargaining-print.png"), full_page=True)
+    phone = new_page(phone=True)
+    login(phone, "chair_a")
+    phone.goto(page.url.replace("/print/", "/"))
+    assert phone.locator("#status").inner_text() == "已生效"
+    phone.screenshot(path=str(SHOTS / "bargaining-detail-phone.png"), full_page=True)
