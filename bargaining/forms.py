@@ -92,3 +92,8 @@ class CheckForm(forms.Form):
     checked_on = forms.DateField(label=_("检查日期"), widget=DateInput)
     findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 4}))
     fulfilled = forms.BooleanField(label=_("全面履行"), required=False)
+
+
+class ObjectionForm(forms.Form):
+    objection_on = forms.DateField(label=_("异议日期"), widget=DateInput)
+    note = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))

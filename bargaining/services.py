@@ -92,6 +92,11 @@ def _require_team(c: Consultation) -> None:
         raise ValidationError([_("协商代表不符合规定：")] + problems)
 
 
+def _not_future(d: date, field: str, label: str) -> None:
+    if d > calendar.today():
+        raise ValidationError({field: [_("%(label)s不能晚于今天。") % {"label": label}]})
+
+
 # ---------------------------------------------------------------- requested
 
 
@@ -467,6 +472,40 @@ def consultation_file(*, actor, consultation: Consultation, filed_on: date) -> C
         )
         _clock_done(c, "filing", actor=actor)
         _clock(c, "review", _("劳动行政部门审查期届满（无异议即生效）"), c.review_due, actor=actor)
+    return c
+
+
+def consultation_record_objection(
+    *, actor, consultation: Consultation, objection_on: date, note: str
+) -> Consultation:
+    """filed → negotiating: the labour administration objected within the review period; the parties
+    renegotiate the objected terms, and the contract goes through the congress, signature and filing again."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("请填写异议内容。")]})
+    with transaction.atomic():
+        c = _locked(consultation)
+        _require(c, Status.FILED, action=_("登记审查异议"))
+        if objection_on < c.filed_on:
+            raise ValidationError({"objection_on": [_("异议日期不能早于报送日期。")]})
+        if objection_on > c.review_due:
+            raise ValidationError(
+                {
+                    "objection_on": [
+                        _("审查期已于%(d)s届满，逾期异议不影响合同生效。") % {"d": c.review_due.isoformat()}
+                    ]
+                }
+            )
+        _not_future(objection_on, "objection_on", _("异议日期"))
+        c.objection_on, c.objection_note = objection_on, note
+        c.status = Status.NEGOTIATING
+        c.congress_total = c.congress_present = c.congress_agree = None
+        c.congress_on = None
+        filed_on = c.filed_on
+        c.filed_on = c.review_due = c.effective_on = None
+        c.save()
+        _audit(actor, "consultation_objection", c, objection_on=objection_on, filed_on=filed_on)
+        _clock_done(c, "review", actor=actor)
     return c
 
 

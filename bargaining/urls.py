@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/vote/", views.vote_view, name="vote"),
     path("<int:pk>/sign/", views.sign_view, name="sign"),
     path("<int:pk>/file/", views.file_view, name="file"),
+    path("<int:pk>/objection/", views.objection_view, name="objection"),
     path("<int:pk>/take-effect/", views.take_effect_view, name="take_effect"),
     path("<int:pk>/expire/", views.expire_view, name="expire"),
     path("<int:pk>/checks/", views.check_add_view, name="check_add"),

@@ -106,6 +106,7 @@ def detail_view(request, pk: int):
             "vote": forms.VoteForm(initial={"voted_on": today}),
             "sign": forms.SignForm(initial={"signed_on": today, "term_start": today, "term_years": 3}),
             "file": forms.FileForm(initial={"filed_on": today}),
+            "objection": forms.ObjectionForm(initial={"objection_on": today}),
             "check": forms.CheckForm(initial={"year": today.year, "checked_on": today, "fulfilled": True}),
         },
     }
@@ -255,6 +256,18 @@ def file_view(request, pk: int):
             _("已登记报送，审查期至%(r)s，无异议则自%(e)s起生效。")
             % {"r": c.review_due.isoformat(), "e": c.effective_on.isoformat()}
         ),
+    )
+
+
+@require_POST
+@access.permission_required(BARGAINING_CHANGE)
+def objection_view(request, pk: int):
+    return _act(
+        request,
+        pk,
+        forms.ObjectionForm,
+        lambda c, d: services.consultation_record_objection(actor=request.user, consultation=c, **d),
+        _("已登记审查异议，请就异议条款重新协商。"),
     )
 
 

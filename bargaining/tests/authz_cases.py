@@ -96,6 +96,13 @@ CASES = [
     ),
     _page("file", "signed", method="post", data={"filed_on": "2026-04-03"}, ok=302),
     _page("take_effect", "filed", method="post", ok=302),
+    _page(
+        "objection",
+        "filed",
+        method="post",
+        data={"objection_on": "2026-04-10", "note": "第三条低于标准"},
+        ok=302,
+    ),
     _page("expire", "in_effect", method="post", ok=302),
     _page(
         "check_add",

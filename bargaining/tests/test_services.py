@@ -318,3 +318,45 @@ def test_expire_after_term(world):
     c = make_consultation(world, Status.EXPIRED)
     assert c.status == Status.EXPIRED
     assert open_deadlines(c) == {}
+
+
+def test_objection_sends_the_contract_back_to_negotiation(world):
+    c = make_consultation(world, Status.FILED)
+    with frozen_today(date(2026, 4, 10)):
+        with pytest.raises(ValidationError) as e:
+            services.consultation_record_objection(
+                actor=world.staff_a, consultation=c, objection_on=date(2026, 4, 10), note=" "
+            )
+        assert e.value.message_dict == {"note": ["请填写异议内容。"]}
+        services.consultation_record_objection(
+            actor=world.staff_a, consultation=c, objection_on=date(2026, 4, 10), note="第二条工资标准表述不清"
+        )
+    c.refresh_from_db()
+    assert c.status == Status.NEGOTIATING
+    assert (c.filed_on, c.review_due, c.effective_on, c.congress_total) == (None, None, None, None)
+    assert open_deadlines(c) == {}
+    with frozen_today(date(2026, 4, 12)):
+        services.draft_add(actor=world.staff_a, consultation=c, text=TEXT_V2 + "\n第五条 工资标准以月计。")
+        services.consultation_submit_draft(actor=world.staff_a, consultation=c)
+        services.consultation_record_vote(
+            actor=world.staff_a, consultation=c, total=60, present=45, agree=40, voted_on=date(2026, 4, 12)
+        )
+        services.consultation_sign(
+            actor=world.staff_a,
+            consultation=c,
+            signed_on=date(2026, 4, 12),
+            term_start=date(2026, 5, 1),
+            term_years=1,
+        )
+        services.consultation_file(actor=world.staff_a, consultation=c, filed_on=date(2026, 4, 12))
+    c.refresh_from_db()
+    assert (c.status, c.effective_on, c.term_end) == (Status.FILED, date(2026, 4, 27), date(2027, 4, 30))
+
+
+def test_objection_after_the_review_period_is_refused(world):
+    c = make_consultation(world, Status.FILED)
+    with frozen_today(date(2026, 4, 25)), pytest.raises(ValidationError) as e:
+        services.consultation_record_objection(
+            actor=world.staff_a, consultation=c, objection_on=date(2026, 4, 21), note="x"
+        )
+    assert e.value.message_dict == {"objection_on": ["审查期已于2026-04-20届满，逾期异议不影响合同生效。"]}
