@@ -549,6 +549,19 @@ def bulk_insert(
     return n
 
 
+def events_for_new_members(*, org_id: int, after_id: int, reason: str, actor_id, now) -> None:
+    """One "imported" timeline event for each member just inserted into `org_id` (one INSERT … SELECT;
+    the event's date is the member's joining date)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {qn(MemberEvent._meta.db_table)} ({', '.join(qn(c) for c in EVENT_COLUMNS)}) "  # noqa: S608
+            f"SELECT id, org_id, %s, '', %s, NULL, NULL, joined_on, %s, %s, %s FROM {qn(Member._meta.db_table)} "
+            "WHERE org_id = %s AND id > %s",
+            [EventKind.IMPORTED, MemberStatus.ACTIVE, reason, actor_id, now, org_id, after_id],
+        )
+
+
 def ids_by_hash(hashes: list[str], *, org_id: int, after_id: int) -> dict[str, int]:
     """Primary keys of freshly inserted members (one range query)."""
     wanted = set(hashes)
@@ -600,26 +613,8 @@ class BatchWriter:
                     )
 
             bulk_insert(Member._meta.db_table, MEMBER_COLUMNS, rows())
-            pk_by_hash = ids_by_hash([c["id_hash"] for c in new], org_id=org.pk, after_id=before)
-            bulk_insert(
-                MemberEvent._meta.db_table,
-                EVENT_COLUMNS,
-                (
-                    (
-                        pk_by_hash[c["id_hash"]],
-                        org.pk,
-                        EventKind.IMPORTED,
-                        "",
-                        MemberStatus.ACTIVE,
-                        None,
-                        None,
-                        c.get("joined_on") or today,
-                        self.reason,
-                        self.actor_id,
-                        now,
-                    )
-                    for c in new
-                ),
+            events_for_new_members(
+                org_id=org.pk, after_id=before, reason=self.reason, actor_id=self.actor_id, now=now
             )
         if updates:
             objs = []

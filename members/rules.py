@@ -1,6 +1,7 @@
 """Pure rules of the member registry: normalization of one record, pinyin, the lifecycle table,
 age bands and spreadsheet-cell escaping. No database access here."""
 
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -224,12 +225,26 @@ def parse_date(value) -> date | None:
     raise ValueError(text)
 
 
+# Text made only of printable ASCII and CJK unified ideographs, single inner spaces, nothing to
+# strip: normalize_text (NFKC, whitespace folding) returns it unchanged, so skip the work.
+_PLAIN = re.compile(r"[!-~\u4e00-\u9fff]+(?: [!-~\u4e00-\u9fff]+)*")
+
+
+def norm(value) -> str:
+    """core.validators.normalize_text with a fast path for already-normal text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and _PLAIN.fullmatch(value):
+        return value
+    return normalize_text(value)
+
+
 def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     """Normalize and validate one record given as text-ish values. Returns (cleaned, errors) where
     errors maps a field name to one Chinese message. `id_number` and `phone` stay plaintext here."""
     errors: dict[str, str] = {}
     out: dict = {}
-    name = normalize_text(raw.get("name")).replace(" ", "") if raw.get("name") is not None else ""
+    name = norm(raw.get("name")).replace(" ", "") if raw.get("name") is not None else ""
     if not name:
         errors["name"] = _("姓名不能为空。")
     elif len(name) > TEXT_LIMITS["name"]:
@@ -238,7 +253,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")
 
     id_raw = raw.get("id_number")
-    if id_raw is None or normalize_text(str(id_raw)) == "":
+    if id_raw is None or norm(str(id_raw)) == "":
         errors["id_number"] = _("身份证号不能为空。")
     else:
         try:
@@ -249,7 +264,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
             out["id_number"], out["birth_date"], out["sex"] = code, birth, sex
 
     phone = raw.get("phone")
-    if phone is not None and normalize_text(str(phone)) != "":
+    if phone is not None and norm(str(phone)) != "":
         try:
             out["phone"] = validate_mobile(str(phone))
         except ValidationError as e:
@@ -260,18 +275,18 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     for key, limit in TEXT_LIMITS.items():
         if key == "name" or key not in raw:
             continue
-        value = normalize_text(raw.get(key))
+        value = norm(raw.get(key))
         if len(value) > limit:
             errors[key] = _("内容过长（最多%(n)d个字）。") % {"n": limit}
         out[key] = value
 
     if "education" in raw:
-        value = normalize_text(raw.get("education"))
+        value = norm(raw.get("education"))
         if value and value not in _education_map():
             errors["education"] = _("学历“%(v)s”无法识别。") % {"v": value}
         out["education"] = _education_map().get(value, "") if value else ""
     if "political_status" in raw:
-        value = normalize_text(raw.get("political_status"))
+        value = norm(raw.get("political_status"))
         if value and value not in _political_map():
             errors["political_status"] = _("政治面貌“%(v)s”无法识别。") % {"v": value}
         out["political_status"] = _political_map().get(value, "") if value else ""
@@ -280,7 +295,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
         if isinstance(value, bool):
             out["is_migrant"] = value
         else:
-            text = normalize_text("" if value is None else str(value)).lower()
+            text = norm("" if value is None else str(value)).lower()
             if text in YES:
                 out["is_migrant"] = True
             elif text in NO:
@@ -299,7 +314,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
                 errors["joined_on"] = _("入会日期早于出生日期。")
             out["joined_on"] = joined
     if raw.get("sex") and "sex" in out:
-        given = normalize_text(str(raw["sex"]))
+        given = norm(str(raw["sex"]))
         if given in ("男", "女") and {"男": "M", "女": "F"}[given] != out["sex"]:
             errors["sex"] = _("性别与身份证号不一致。")
     return out, errors

@@ -119,15 +119,18 @@ def _event(member: Member, *, kind: str, actor, on: date, reason: str = "", org=
 
 
 def next_member_numbers(org: Organization, count: int) -> list[tuple[str, str]]:
-    """`count` fresh (member number, card number) pairs for `org`. Call with the org row locked."""
+    """`count` fresh (member number, card number) pairs for `org`: the union's id (6 digits) and a
+    7-digit sequence. Call with the org row locked."""
     prefix = f"{org.pk:06d}"
-    last = (
-        Member.objects.filter(member_no__startswith=prefix, member_no__regex=r"^\d{13}$")
+    start = 1
+    for no in (
+        Member.objects.filter(member_no__gte=prefix, member_no__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
         .order_by("-member_no")
-        .values_list("member_no", flat=True)
-        .first()
-    )
-    start = int(last[6:]) + 1 if last else 1
+        .values_list("member_no", flat=True)[:50]
+    ):
+        if len(no) == 13 and no.isdigit():
+            start = int(no[6:]) + 1
+            break
     year = today().year
     return [(f"{prefix}{n:07d}", f"{year}{prefix}{n:07d}") for n in range(start, start + count)]
 

@@ -6,6 +6,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.list_view, name="list"),
     path("export/", views.export_view, name="export"),
+    path("events/", views.events_view, name="events"),
     path("new/", views.create_view, name="create"),
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),

@@ -74,6 +74,20 @@ def list_view(request):
     return render(request, "members/list.html", ctx)
 
 
+@access.permission_required(MEMBER_VIEW)
+def events_view(request):
+    """A union's membership changes, transfers in and out included (the history kept in both)."""
+    if request.GET.get("org", "").isdigit():
+        org = access.get_org_for_user(request.user, MEMBER_VIEW, int(request.GET["org"]))
+    else:
+        org = access.orgs_for(request.user, MEMBER_VIEW).order_by("depth", "path").first()
+        if org is None:
+            raise Http404
+    return render(
+        request, "members/events.html", {"org": org, "events": selectors.org_events(request.user, org)}
+    )
+
+
 @access.permission_required(MEMBER_EXPORT)
 def export_view(request):
     f = selectors.MemberFilters.from_params(request.GET, request.user)
