@@ -82,3 +82,31 @@ class PollForm(forms.Form):
 
     def clean_candidates(self):
         return [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
+
+
+class ConstituencyElectionForm(forms.Form):
+    constituency = forms.ModelChoiceField(label=_("选举的选区"), queryset=None, empty_label=_("请选择选区"))
+    held_on = forms.DateField(label=_("选举日期"), widget=DateInput)
+    participants = forms.IntegerField(label=_("参加选举人数"), min_value=0)
+    candidates = forms.CharField(
+        label=_("候选人得票（每行：姓名 性别 票数，管理人员加“管理”）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, term=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["constituency"].queryset = term.constituencies.all() if term else None
+
+    def clean_candidates(self):
+        from .services import Candidate
+
+        out = []
+        for n, line in enumerate(self.cleaned_data["candidates"].splitlines(), start=1):
+            parts = line.replace(",", " ").replace("，", " ").split()
+            if not parts:
+                continue
+            if len(parts) < 3 or parts[1] not in ("男", "女") or not parts[2].isdigit():
+                raise forms.ValidationError(_("第 %(n)d 行格式应为：姓名 性别 票数") % {"n": n})
+            category = Category.MANAGER if "管理" in parts[3:] else Category.FRONT_LINE
+            out.append(Candidate(parts[0], "f" if parts[1] == "女" else "m", int(parts[2]), category))
+        return out

@@ -5,6 +5,7 @@ ACTION_LABELS = {
     "congress.constituency_add": _("增设选区"),
     "congress.seats_allocate": _("分配代表名额"),
     "congress.delegate_add": _("登记职工代表"),
+    "congress.constituency_election": _("录入选区代表选举结果"),
     "congress.delegate_replace": _("替换职工代表"),
     "congress.session_create": _("筹备职代会会议"),
     "congress.agenda_add": _("增加议题"),

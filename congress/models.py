@@ -354,3 +354,29 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return str(self.id)
+
+
+class ConstituencyElection(models.Model):
+    """A delegate election held in a constituency, entered from the tellers' count sheet."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    constituency = models.ForeignKey(Constituency, on_delete=models.PROTECT, related_name="elections")
+    held_on = models.DateField(_("选举日期"))
+    electors = models.PositiveIntegerField(_("选区职工人数"))
+    participants = models.PositiveIntegerField(_("参加选举人数"))
+    votes = models.JSONField(default=dict)  # candidate name -> votes
+    elected = models.JSONField(default=list)
+    valid = models.BooleanField(default=False)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants__lte=models.F("electors")),
+                name="congress_celection_participants_le_electors",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.constituency} {self.held_on}"

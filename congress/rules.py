@@ -415,3 +415,51 @@ def tally(
     t.elected = [o.key for o in elected]
     t.passed = len(elected) == seats
     return t
+
+
+# ---- Delegate elections in constituencies -----------------------------------------------------
+
+
+@dataclass
+class ConstituencyResult:
+    valid: bool  # turnout reached
+    turnout_needed: int
+    majority_needed: int
+    elected: list[str]
+    reason: str
+
+
+def constituency_election(
+    *, electors: int, participants: int, votes: dict[str, int], seats: int, turnout: Fraction = Fraction(2, 3)
+) -> ConstituencyResult:
+    """Delegates elected by a constituency (Shanghai rule): at least 2/3 of the constituency's
+    electors take part, and a winner needs more than half of ALL its electors. At most `seats`
+    winners, highest votes first; a tie at the last seat elects neither."""
+    t_need = math.ceil(electors * turnout)
+    m_need = electors // 2 + 1
+    if participants < t_need:
+        return ConstituencyResult(
+            False,
+            t_need,
+            m_need,
+            [],
+            str(_("参加选举 %(p)d 人，不足选区职工 %(e)d 人的三分之二（%(n)d 人），选举无效。"))
+            % {"p": participants, "e": electors, "n": t_need},
+        )
+    ranked = sorted(((v, name) for name, v in votes.items() if v >= m_need), key=lambda x: -x[0])
+    elected: list[str] = []
+    i = 0
+    while i < len(ranked) and len(elected) < seats:
+        group = [name for v, name in ranked if v == ranked[i][0]]
+        if len(elected) + len(group) > seats:
+            break
+        elected.extend(group)
+        i += len(group)
+    return ConstituencyResult(
+        True,
+        t_need,
+        m_need,
+        elected,
+        str(_("当选须获得超过选区全体职工（%(e)d 人）半数的选票，即至少 %(m)d 票。"))
+        % {"e": electors, "m": m_need},
+    )

@@ -144,3 +144,9 @@ def ballots_count(poll: Poll) -> int:
 
 def turnout_percent(voted: int, electorate: int) -> int:
     return int(Fraction(voted * 100, electorate)) if electorate else 0
+
+
+def constituency_elections(term: Term):
+    from .models import ConstituencyElection
+
+    return ConstituencyElection.objects.filter(constituency__term=term).select_related("constituency")

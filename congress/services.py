@@ -27,6 +27,7 @@ from .models import (
     Ballot,
     Category,
     Constituency,
+    ConstituencyElection,
     Delegate,
     DelegateStatus,
     Document,
@@ -924,3 +925,79 @@ def paper_enter(*, actor, poll: Poll, choices: list[str], invalid: bool = False)
             org=p.org,
             details={"entered": entered + 1, "of": p.paper_issued},
         )
+
+
+# ---- Delegate elections in constituencies -----------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    name: str
+    sex: str
+    votes: int
+    category: str = Category.FRONT_LINE
+
+
+def constituency_election_record(
+    *, actor, constituency: Constituency, held_on: date, participants: int, candidates: list[Candidate]
+) -> ConstituencyElection:
+    """Record a constituency's delegate election; those elected (turnout >= 2/3 of its electors,
+    votes > 1/2 of ALL its electors) become delegates up to the constituency's free seats."""
+    if participants > constituency.employees:
+        raise ValidationError({"participants": [_("参加人数不能多于选区职工人数。")]})
+    names = [c.name for c in candidates]
+    if not candidates or len(set(names)) != len(names):
+        raise ValidationError({"candidates": [_("请逐行填写候选人，姓名不能重复。")]})
+    if any(c.votes > participants for c in candidates):
+        raise ValidationError({"candidates": [_("候选人得票不能多于参加选举人数。")]})
+    with transaction.atomic():
+        term = Term.objects.select_for_update().get(pk=constituency.term_id)
+        free = (
+            constituency.seats
+            - Delegate.objects.filter(constituency=constituency, status=DelegateStatus.ACTIVE).count()
+        )
+        if free <= 0:
+            raise ValidationError(_("该选区名额已满。"))
+        result = rules.constituency_election(
+            electors=constituency.employees,
+            participants=participants,
+            votes={c.name: c.votes for c in candidates},
+            seats=free,
+            turnout=_fraction("constituency_turnout", "2/3"),
+        )
+        e = ConstituencyElection.objects.create(
+            org=constituency.org,
+            constituency=constituency,
+            held_on=held_on,
+            electors=constituency.employees,
+            participants=participants,
+            votes={c.name: c.votes for c in candidates},
+            elected=result.elected,
+            valid=result.valid,
+            note=result.reason,
+        )
+        by_name = {c.name: c for c in candidates}
+        for name in result.elected:
+            c = by_name[name]
+            delegate_add(
+                actor=actor,
+                term=term,
+                constituency=constituency,
+                name=name,
+                sex=c.sex,
+                category=c.category,
+                since=held_on,
+            )
+        audit_record(
+            actor=actor,
+            action="congress.constituency_election",
+            target=e,
+            org=constituency.org,
+            details={
+                "constituency": constituency.name,
+                "participants": participants,
+                "valid": result.valid,
+                "elected": result.elected,
+            },
+        )
+    return e

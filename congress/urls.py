@@ -9,6 +9,7 @@ urlpatterns = [
     path("terms/<int:pk>/", views.term_view, name="term"),
     path("terms/<int:pk>/constituencies/", views.constituency_add_view, name="constituency_add"),
     path("terms/<int:pk>/delegates/", views.delegate_add_view, name="delegate_add"),
+    path("terms/<int:pk>/elections/", views.constituency_election_view, name="constituency_election"),
     path("terms/<int:pk>/delegates/print/", views.delegates_print_view, name="delegates_print"),
     path("terms/<int:pk>/sessions/", views.session_create_view, name="session_create"),
     path("delegates/<int:pk>/replace/", views.delegate_replace_view, name="delegate_replace"),

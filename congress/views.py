@@ -16,6 +16,7 @@ from orgs.models import OrgKind
 from . import selectors, services
 from .forms import (
     AgendaForm,
+    ConstituencyElectionForm,
     ConstituencyForm,
     DelegateForm,
     DocumentForm,
@@ -93,8 +94,34 @@ def term_view(request, pk: int):
         "constituency_form": ConstituencyForm(),
         "delegate_form": DelegateForm(term=term),
         "session_form": SessionForm(),
+        "election_form": ConstituencyElectionForm(term=term),
+        "elections": selectors.constituency_elections(term),
     }
     return render(request, "congress/term.html", ctx)
+
+
+@require_POST
+@access.permission_required(CONGRESS_MANAGE)
+def constituency_election_view(request, pk: int):
+    term = _term(request, pk, CONGRESS_MANAGE)
+    form = ConstituencyElectionForm(request.POST, term=term)
+    if form.is_valid():
+        try:
+            e = services.constituency_election_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as err:
+            _errors_to_messages(request, err)
+        else:
+            if e.valid and e.elected:
+                messages.success(request, _("选举有效，当选：%(n)s。") % {"n": "、".join(e.elected)})
+            else:
+                messages.warning(
+                    request, e.note if not e.valid else _("没有候选人获得超过选区全体职工半数的选票。")
+                )
+    else:
+        for errs in form.errors.values():
+            for err in errs:
+                messages.error(request, err)
+    return redirect("congress:term", pk=term.pk)
 
 
 @require_POST

@@ -190,3 +190,16 @@ def test_tally_equals_the_ballots(p):
         losers = [o.votes for o in t.options if not o.passed]
         if t.elected and losers and not t.tie:
             assert min(o.votes for o in t.options if o.passed) >= max(losers) or max(losers) < need
+
+
+def test_constituency_election_turnout_and_majority_of_all_electors():
+    r = rules.constituency_election(electors=200, participants=133, votes={"甲": 150}, seats=1)
+    assert (r.valid, r.turnout_needed, r.elected) == (False, 134, [])
+    r = rules.constituency_election(
+        electors=200, participants=180, votes={"甲": 150, "乙": 101, "丙": 100, "丁": 120}, seats=2
+    )
+    assert (r.valid, r.majority_needed, r.elected) == (True, 101, ["甲", "丁"])
+    r = rules.constituency_election(
+        electors=200, participants=180, votes={"甲": 120, "乙": 120, "丙": 150}, seats=2
+    )
+    assert r.elected == ["丙"]  # 甲 and 乙 tie for the last seat

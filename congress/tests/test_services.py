@@ -244,3 +244,35 @@ def test_named_poll_records_delegate_on_ballot(world):
     assert b.delegate_id == dels[0].pk
     poll.refresh_from_db()
     assert poll.status == PollStatus.OPEN
+
+
+def test_constituency_election_creates_the_elected_delegates(world):
+    term, cons, dels = make_term(world, employees=600, delegates=27)
+    c = cons[2]  # 200 electors, 10 seats, 9 in office
+    bad = services.constituency_election_record(
+        actor=world.staff_a,
+        constituency=c,
+        held_on=date(2025, 1, 5),
+        participants=120,
+        candidates=[services.Candidate("赵敏", "f", 110)],
+    )
+    assert bad.valid is False
+    assert bad.elected == []
+    e = services.constituency_election_record(
+        actor=world.staff_a,
+        constituency=c,
+        held_on=date(2025, 1, 6),
+        participants=180,
+        candidates=[services.Candidate("赵敏", "f", 150), services.Candidate("钱进", "m", 100)],
+    )
+    assert (e.valid, e.elected) == (True, ["赵敏"])
+    d = Delegate.objects.get(name="赵敏")
+    assert (d.constituency_id, d.sex, d.since) == (c.pk, "f", date(2025, 1, 6))
+    with pytest.raises(ValidationError):
+        services.constituency_election_record(
+            actor=world.staff_a,
+            constituency=c,
+            held_on=date(2025, 1, 7),
+            participants=180,
+            candidates=[services.Candidate("孙", "m", 150)],
+        )
