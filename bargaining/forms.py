@@ -97,3 +97,7 @@ class CheckForm(forms.Form):
 class ObjectionForm(forms.Form):
     objection_on = forms.DateField(label=_("异议日期"), widget=DateInput)
     note = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RenewForm(forms.Form):
+    requested_on = forms.DateField(label=_("续签要求日期"), widget=DateInput)

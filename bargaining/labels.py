@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "bargaining.consultation_file": _("集体合同报送审查"),
     "bargaining.consultation_objection": _("劳动行政部门对集体合同提出异议"),
     "bargaining.consultation_take_effect": _("集体合同生效"),
+    "bargaining.consultation_renew": _("提出集体合同续签"),
     "bargaining.consultation_expire": _("集体合同到期"),
     "bargaining.check_add": _("登记集体合同履约检查"),
 }

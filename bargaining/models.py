@@ -70,6 +70,14 @@ class Consultation(models.Model):
     review_due = models.DateField(_("审查期限届满"), null=True, blank=True)
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     renewal_opens = models.DateField(_("可申请续签自"), null=True, blank=True)
+    renews = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewal",
+        verbose_name=_("续签自"),
+    )
     objection_on = models.DateField(_("劳动行政部门提出异议日期"), null=True, blank=True)
     objection_note = models.TextField(_("异议内容"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

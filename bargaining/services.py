@@ -528,6 +528,40 @@ def consultation_take_effect(*, actor, consultation: Consultation) -> Consultati
     return c
 
 
+def consultation_renew(*, actor, consultation: Consultation, requested_on: date) -> Consultation:
+    """A written request to renew, in the 3 months before expiry (CCR art. 38) or after it: a new
+    consultation with the same parties, coverage and type, its answer clock running."""
+    with transaction.atomic():
+        old = _locked(consultation)
+        _require(old, Status.IN_EFFECT, Status.EXPIRED, action=_("提出续签"))
+        if requested_on < old.renewal_opens:
+            raise ValidationError(
+                {
+                    "requested_on": [
+                        _("续签要求可在%(d)s（期满前3个月）起提出。") % {"d": old.renewal_opens.isoformat()}
+                    ]
+                }
+            )
+        if Consultation.objects.filter(renews=old).exists():
+            raise ValidationError(_("已就本合同提出续签。"))
+        title = old.title if "续签" in old.title else f"{old.title}（续签）"
+        new = consultation_request(
+            actor=actor,
+            org=old.org,
+            title=title,
+            employer_name=old.employer_name,
+            requested_on=requested_on,
+            kind=old.kind,
+            level=old.level,
+            covered_orgs=list(old.covered_orgs.all()),
+        )
+        new.renews = old
+        new.save(update_fields=["renews"])
+        _audit(actor, "consultation_renew", old, renewal_id=new.pk, requested_on=requested_on)
+        _clock_done(old, "renewal", actor=actor)
+    return new
+
+
 def consultation_expire(*, actor, consultation: Consultation) -> Consultation:
     """in effect → expired after the term's last day."""
     with transaction.atomic():

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/file/", views.file_view, name="file"),
     path("<int:pk>/objection/", views.objection_view, name="objection"),
     path("<int:pk>/take-effect/", views.take_effect_view, name="take_effect"),
+    path("<int:pk>/renew/", views.renew_view, name="renew"),
     path("<int:pk>/expire/", views.expire_view, name="expire"),
     path("<int:pk>/checks/", views.check_add_view, name="check_add"),
     path("<int:pk>/print/", views.print_view, name="print"),

@@ -107,6 +107,7 @@ def detail_view(request, pk: int):
             "sign": forms.SignForm(initial={"signed_on": today, "term_start": today, "term_years": 3}),
             "file": forms.FileForm(initial={"filed_on": today}),
             "objection": forms.ObjectionForm(initial={"objection_on": today}),
+            "renew": forms.RenewForm(initial={"requested_on": today}),
             "check": forms.CheckForm(initial={"year": today.year, "checked_on": today, "fulfilled": True}),
         },
     }
@@ -281,6 +282,25 @@ def take_effect_view(request, pk: int):
         lambda c, d: services.consultation_take_effect(actor=request.user, consultation=c),
         _("集体合同已生效。"),
     )
+
+
+@require_POST
+@access.permission_required(BARGAINING_CHANGE)
+def renew_view(request, pk: int):
+    c = selectors.consultation_get(request.user, pk, BARGAINING_CHANGE)
+    form = forms.RenewForm(request.POST)
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("bargaining:detail", pk=c.pk)
+    try:
+        new = services.consultation_renew(actor=request.user, consultation=c, **form.cleaned_data)
+    except ValidationError as e:
+        _errors_to_messages(request, e)
+        return redirect("bargaining:detail", pk=c.pk)
+    messages.success(
+        request, _("已提出续签要求，对方应在%(d)s前书面回应。") % {"d": new.answer_due.isoformat()}
+    )
+    return redirect("bargaining:detail", pk=new.pk)
 
 
 @require_POST

@@ -103,6 +103,7 @@ CASES = [
         data={"objection_on": "2026-04-10", "note": "第三条低于标准"},
         ok=302,
     ),
+    _page("renew", "in_effect", method="post", data={"requested_on": "2026-11-01"}, ok=302),
     _page("expire", "in_effect", method="post", ok=302),
     _page(
         "check_add",

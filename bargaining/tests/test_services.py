@@ -360,3 +360,23 @@ def test_objection_after_the_review_period_is_refused(world):
             actor=world.staff_a, consultation=c, objection_on=date(2026, 4, 21), note="x"
         )
     assert e.value.message_dict == {"objection_on": ["审查期已于2026-04-20届满，逾期异议不影响合同生效。"]}
+
+
+def test_renewal_in_the_three_months_before_expiry(world):
+    c = make_consultation(world, Status.IN_EFFECT)
+    assert c.renewal_opens == date(2027, 12, 31)
+    with frozen_today(date(2027, 12, 30)), pytest.raises(ValidationError) as e:
+        services.consultation_renew(actor=world.staff_a, consultation=c, requested_on=date(2027, 12, 30))
+    assert e.value.message_dict == {"requested_on": ["续签要求可在2027-12-31（期满前3个月）起提出。"]}
+    with frozen_today(date(2028, 1, 5)):
+        new = services.consultation_renew(actor=world.staff_a, consultation=c, requested_on=date(2028, 1, 5))
+        with pytest.raises(ValidationError, match="已就本合同提出续签"):
+            services.consultation_renew(actor=world.staff_a, consultation=c, requested_on=date(2028, 1, 5))
+    assert (new.status, new.renews, new.kind, new.answer_due) == (
+        Status.REQUESTED,
+        c,
+        "wages",
+        date(2028, 1, 25),
+    )
+    assert new.title == "2026年甲公司工资专项集体合同(续签)"  # normalize_text folds full-width brackets
+    assert open_deadlines(c) == {}
