@@ -100,3 +100,34 @@ def test_agreement_is_printable(page, live_world, login, clock):
     page.emulate_media(media="print")
     page.screenshot(path=f"{SHOTS}/mediation-agreement-print.png", full_page=True)
     assert not page.locator(".sidebar").is_visible()
+
+
+def test_committee_and_statistics(page, live_world, login, clock):
+    from mediation.tests.helpers import make_case
+
+    install()
+    make_case(live_world)
+    make_case(live_world, cause="injury")
+    clock(D("2026-03-02"))
+    login(page, "chair_a")
+    page.goto("/mediation/")
+    page.get_by_role("button", name="调解委员会").click()
+    page.get_by_label("委员会名称").first.fill("甲公司劳动争议调解委员会")
+    page.get_by_role("button", name="成立").first.click()
+    assert page.get_by_text("已成立调解委员会。").is_visible()
+    page.locator("summary", has_text="增加委员").click()
+    page.get_by_label("姓名").fill("钱主任")
+    page.get_by_label("代表方").select_option(label="职工代表")
+    page.get_by_label("职务").select_option(label="主任")
+    page.get_by_role("button", name="增加委员").click()
+    assert page.get_by_text("调解委员会主任应由工会成员担任，或由双方推举的人员担任").is_visible()
+    page.locator("summary", has_text="增加委员").click()
+    page.get_by_label("姓名").fill("钱主任")
+    page.get_by_label("职务").select_option(label="主任")
+    page.get_by_label("工会会员").check()
+    page.get_by_role("button", name="增加委员").click()
+    assert page.get_by_role("cell", name="钱主任").is_visible()
+    page.screenshot(path=f"{SHOTS}/mediation-committee.png", full_page=True)
+    page.goto("/mediation/stats/")
+    assert page.get_by_role("row", name="劳动报酬").get_by_role("cell").nth(1).inner_text() == "1"
+    page.screenshot(path=f"{SHOTS}/mediation-stats.png", full_page=True)
