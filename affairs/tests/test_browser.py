@@ -71,7 +71,7 @@ def test_question_turns_overdue_after_thirty_days(new_page, live_world, login, m
     expect(office.get_by_text("超期答复")).to_be_visible()
 
     worker.goto("/affairs/")
-    expect(worker.locator(".board-items").get_by_text("已答复")).to_be_visible()
+    expect(worker.locator(".board-items .badge-ok")).to_have_text("已答复")
     worker.get_by_role("link", name="上调5%是否包括劳务派遣职工？").click()
     expect(worker.get_by_text("包括。劳务派遣职工与本单位职工同工同酬，同步调整。")).to_be_visible()
     worker.screenshot(path=SHOTS / "affairs-question-answered-phone.png", full_page=True)
