@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import Role, User
 from orgs import access
@@ -18,7 +18,7 @@ def cases_for(user, *, status: str = "", q: str = "", year: int | None = None) -
     elif status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(parties__name__icontains=q).distinct() | qs.filter(number__icontains=q)
+        qs = qs.filter(Q(parties__name__icontains=q) | Q(number__icontains=q)).distinct()
     if year:
         qs = qs.filter(received_on__year=year)
     return qs.order_by("-received_on", "-id")

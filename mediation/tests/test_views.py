@@ -88,3 +88,19 @@ def test_agreement_print_and_stats(world, client):
     assert wages["cells"] == [0, 1, 0, 0]
     client.force_login(world.fed_admin)
     assert client.get(reverse("mediation:stats")).context["stats"]["total"] == 2
+
+
+def test_search_and_htmx_partial(world, client):
+    make_case(world)
+    make_case(world, parties=[{"side": "worker", "name": "李四"}, {"side": "employer", "name": "甲公司"}])
+    client.force_login(world.staff_a)
+    body = client.get(reverse("mediation:home") + "?q=李四").content.decode()
+    assert "李四" in body
+    assert "张三" not in body
+    r = client.get(
+        reverse("mediation:home") + "?q=2026-001", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="case-list"
+    )
+    body = r.content.decode()
+    assert "<html" not in body
+    assert "张三" in body
+    assert "李四" not in body
