@@ -8,7 +8,9 @@ Set-up as in production: granian (WSGI, 2 workers) serving config.wsgi with DEBU
 PostgreSQL database of its own (gh_bench_vote at 127.0.0.1:5432, dropped and re-created). The
 delegates check in over HTTP with their card tokens (each phone gets its own session cookie), the
 secretariat opens a secret motion, and a separate client process sends every delegate's ballot at
-once from a thread pool (stdlib http.client, one keep-alive connection per thread) to the JSON API.
+once from a thread pool (stdlib http.client, one keep-alive connection per thread) to the JSON API,
+authenticated by the signed credential the check-in answered with (`--auth session`: by the login
+session cookie + CSRF token instead, which loads and saves a session row per request).
 
 Printed: ballots/s, p50/p95 latency, ballots stored vs sent, tally vs votes sent; the same load
 against /healthz on the same server as the ceiling, and the ratio. Then a fault run on a second
@@ -128,17 +130,21 @@ def checkin(host, port, token: str) -> dict:
     phone.absorb(resp)
     if resp.status != 302 or "sessionid" not in phone.cookies:
         raise RuntimeError(f"check-in failed: {resp.status} {phone.cookies}")
-    return phone.cookies
+    return {**phone.cookies, "credential": resp.getheader("X-Delegate-Credential")}
 
 
-def cast(host, port, poll_id: int, cookies: dict, choice: str, retry: bool) -> tuple[str, float, int]:
-    """Send one ballot; returns (outcome, seconds of the successful attempt, attempts)."""
+def cast(
+    host, port, poll_id: int, cookies: dict, choice: str, retry: bool, auth: str
+) -> tuple[str, float, int]:
+    """Send one ballot; returns (outcome, seconds of the successful attempt, attempts). `auth`:
+    "credential" (the signed check-in credential in a header) or "session" (login cookie + CSRF)."""
     body = json.dumps({"choices": [choice]})
-    headers = {
-        "Content-Type": "application/json",
-        "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-        "X-CSRFToken": cookies["csrftoken"],
-    }
+    headers = {"Content-Type": "application/json"}
+    if auth == "credential":
+        headers["X-Delegate-Credential"] = cookies["credential"]
+    else:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items() if k != "credential")
+        headers["X-CSRFToken"] = cookies["csrftoken"]
     attempts = 0
     while True:
         attempts += 1
@@ -371,6 +377,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--n", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--auth", choices=["credential", "session"], default="credential")
     ap.add_argument("--client", default="")
     ap.add_argument("--spec", default="")
     args = ap.parse_args()
@@ -404,7 +411,7 @@ def main() -> int:
     server = start_server(port)
     tmp = Path(tempfile.mkdtemp(prefix="vote_burst_"))
     cookies_file = str(tmp / "cookies.json")
-    base = {"port": port, "concurrency": conc, "cookies_file": cookies_file, "n": n}
+    base = {"port": port, "concurrency": conc, "cookies_file": cookies_file, "n": n, "auth": args.auth}
     try:
         r = run_client("checkin", {**base, "tokens": tokens}, tmp)
         print(
@@ -497,6 +504,7 @@ def main() -> int:
         "concurrency": conc,
         "workers": 2,
         "server": "granian",
+        "auth": args.auth,
     }
     print(json.dumps(result, ensure_ascii=False))
     return 0

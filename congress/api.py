@@ -1,5 +1,9 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import Router, Schema, Status
+from ninja.security import APIKeyCookie, APIKeyHeader
 
 from orgs import access
 
@@ -8,6 +12,35 @@ from .models import Delegate, DelegateStatus, Poll
 from .permissions import CONGRESS_MANAGE, CONGRESS_VOTE
 
 router = Router(tags=["congress"])
+
+
+@dataclass(frozen=True)
+class DelegateCredential:
+    delegate_id: int
+    session_id: int
+
+
+class DelegateCredentialAuth(APIKeyHeader):
+    """The signed credential a delegate's phone received at check-in (see
+    services.delegate_credential): names one delegate in one session."""
+
+    param_name = "X-Delegate-Credential"
+
+    def authenticate(self, request, key):
+        got = services.delegate_credential_read(key or "")
+        return DelegateCredential(*got) if got else None
+
+
+class SessionCsrfAuth(APIKeyCookie):
+    """The login session (with CSRF), as for the rest of the API."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        return request.user if request.user.is_authenticated else None
 
 
 class BallotIn(Schema):
@@ -28,19 +61,38 @@ class ErrorOut(Schema):
     "/polls/{poll_id}/ballot",
     response={201: BallotOut, 409: BallotOut, 422: ErrorOut},
     operation_id="congress_ballot_cast",
+    auth=[DelegateCredentialAuth(), SessionCsrfAuth()],
     summary="Cast the caller's ballot; a repeat answers 409 already_voted and stores nothing",
 )
 def ballot_cast(request, poll_id: int, payload: BallotIn):
-    poll = access.get_for_user(
-        Poll.objects.select_related("org", "session"), request.user, CONGRESS_VOTE, pk=poll_id
-    )
-    delegate = Delegate.objects.filter(
-        user=request.user, term_id=poll.session.term_id, status=DelegateStatus.ACTIVE
-    ).first()
-    if delegate is None:
-        raise PermissionDenied
+    cred = request.auth
+    if isinstance(cred, DelegateCredential):
+        # the credential grants exactly this: the named delegate votes in the named session
+        poll = (
+            Poll.objects.select_related("org", "session")
+            .filter(pk=poll_id, session_id=cred.session_id)
+            .first()
+        )
+        delegate = (
+            Delegate.objects.select_related("user")
+            .filter(pk=cred.delegate_id, status=DelegateStatus.ACTIVE, user__is_active=True)
+            .first()
+        )
+        if poll is None or delegate is None or delegate.term_id != poll.session.term_id:
+            raise Http404
+        actor = delegate.user
+    else:
+        poll = access.get_for_user(
+            Poll.objects.select_related("org", "session"), request.user, CONGRESS_VOTE, pk=poll_id
+        )
+        delegate = Delegate.objects.filter(
+            user=request.user, term_id=poll.session.term_id, status=DelegateStatus.ACTIVE
+        ).first()
+        if delegate is None:
+            raise PermissionDenied
+        actor = request.user
     try:
-        services.ballot_cast(actor=request.user, poll=poll, delegate=delegate, choices=payload.choices)
+        services.ballot_cast(actor=actor, poll=poll, delegate=delegate, choices=payload.choices)
     except services.AlreadyVoted as e:
         return Status(409, {"status": "already_voted", "detail": e.messages[0]})
     except ValidationError as e:

@@ -523,6 +523,30 @@ def checkin_by_token(*, token: str, request=None) -> Attendance:
     return a
 
 
+CREDENTIAL_SALT = "congress.delegate-credential"
+
+
+def delegate_credential(attendance: Attendance) -> str:
+    """A signed credential naming the delegate and the session, handed to the phone at check-in.
+    Vote requests may present it (header X-Delegate-Credential) instead of a login session: it is
+    checked by HMAC, with no session row to load or save."""
+    from django.core import signing
+
+    return signing.dumps(
+        {"d": attendance.delegate_id, "s": attendance.session_id}, salt=CREDENTIAL_SALT, compress=False
+    )
+
+
+def delegate_credential_read(token: str) -> tuple[int, int] | None:
+    from django.core import signing
+
+    try:
+        data = signing.loads(token, salt=CREDENTIAL_SALT, max_age=conf("credential_hours", 16) * 3600)
+    except signing.BadSignature:
+        return None
+    return int(data["d"]), int(data["s"])
+
+
 def checkin_manual(*, actor, session: Session, delegate: Delegate) -> Attendance:
     if delegate.term_id != session.term_id or delegate.status != DelegateStatus.ACTIVE:
         raise ValidationError(_("该代表不是本届在任代表。"))

@@ -318,7 +318,10 @@ def checkin_view(request, token: str):
             return render(request, "congress/checkin.html", {"attendance": a, "failed": True})
         auth_login(request, a.delegate.user, backend=BACKEND)
         messages.success(request, _("%(n)s，签到成功。") % {"n": a.delegate.name})
-        return redirect("congress:vote", pk=a.session_id)
+        resp = redirect("congress:vote", pk=a.session_id)
+        # for voting apps on the delegate's device: a signed credential for this session only
+        resp["X-Delegate-Credential"] = services.delegate_credential(a)
+        return resp
     return render(request, "congress/checkin.html", {"attendance": a})
 
 

@@ -98,3 +98,50 @@ def test_projector_partial_shows_quorum(world):
     body = r.content.decode()
     assert 'id="live"' in body
     assert "到会代表 20 名，超过全体代表 30 名的三分之二，会议有效。" in body
+
+
+def test_check_in_credential_votes_without_a_login_session(world):
+    term, cons, dels = make_term(world, employees=600)
+    s = services.session_create(actor=world.staff_a, term=term, title="一届一次", held_on=date(2026, 3, 20))
+    cards = services.cards_issue(actor=world.staff_a, session=s)
+    services.session_open(actor=world.staff_a, session=s)
+    for c in cards[:20]:
+        services.checkin_by_token(token=c.token)
+    phone = Client()
+    r = phone.post(reverse("congress:checkin", args=[cards[20].token]))
+    cred = r["X-Delegate-Credential"]
+    poll = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="工资协议")
+    services.poll_open(actor=world.staff_a, poll=poll)
+    url = f"/api/v1/congress/polls/{poll.pk}/ballot"
+    bare = Client()
+    r = bare.post(
+        url, {"choices": ["yes"]}, content_type="application/json", headers={"X-Delegate-Credential": cred}
+    )
+    assert r.status_code == 201
+    r = bare.post(
+        url, {"choices": ["no"]}, content_type="application/json", headers={"X-Delegate-Credential": cred}
+    )
+    assert r.status_code == 409
+    r = bare.post(
+        url,
+        {"choices": ["no"]},
+        content_type="application/json",
+        headers={"X-Delegate-Credential": cred + "x"},
+    )
+    assert r.status_code == 401
+    other = services.poll_create(
+        actor=world.staff_a,
+        session=services.session_create(
+            actor=world.staff_a, term=term, title="二次", held_on=date(2026, 9, 1)
+        ),
+        kind="motion",
+        title="别的会",
+    )
+    r = bare.post(
+        f"/api/v1/congress/polls/{other.pk}/ballot",
+        {"choices": ["no"]},
+        content_type="application/json",
+        headers={"X-Delegate-Credential": cred},
+    )
+    assert r.status_code == 404
+    assert Ballot.objects.filter(poll=poll).count() == 1
