@@ -63,3 +63,39 @@ def test_list_query_count(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         r = c.get(reverse("bargaining:home"))
     assert r.content.decode().count("2026年甲公司工资专项集体合同") == 5
+
+
+def test_covered_union_reads_regional_contract_but_cannot_act(world):
+    from datetime import date
+
+    from bargaining import services
+    from deadlines.calendar import frozen_today
+
+    with frozen_today(date(2026, 3, 2)):
+        c = services.consultation_request(
+            actor=world.fed_admin,
+            org=world.fed,
+            title="街道区域性工资集体合同",
+            employer_name="街道企业联合会",
+            requested_on=date(2026, 3, 2),
+            level="regional",
+            covered_orgs=[world.union_a, world.union_b],
+        )
+    staff_b = client_for(world.staff_b)
+    r = staff_b.get(reverse("bargaining:detail", args=[c.pk]))
+    assert r.status_code == 200
+    assert reverse("bargaining:answer", args=[c.pk]) not in r.content.decode()
+    assert (
+        staff_b.post(reverse("bargaining:answer", args=[c.pk]), {"answered_on": "2026-03-10"}).status_code
+        == 404
+    )
+    c.refresh_from_db()
+    assert c.status == "requested"
+    assert (
+        client_for(world.fed_admin)
+        .post(reverse("bargaining:answer", args=[c.pk]), {"answered_on": "2026-03-10"})
+        .status_code
+        == 302
+    )
+    c.refresh_from_db()
+    assert c.status == "negotiating"
