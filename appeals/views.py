@@ -177,7 +177,8 @@ def export_view(request):
     )
     for a in rows:
         w.writerow(
-            [
+            _cell(v)
+            for v in [
                 a.pk,
                 a.submitted_on.isoformat(),
                 a.get_category_display(),
@@ -191,6 +192,12 @@ def export_view(request):
             ]
         )
     return response
+
+
+def _cell(value) -> str:
+    """Neutralize spreadsheet formulas in text a worker typed (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _flash(request, form, ok: str) -> None:

@@ -184,3 +184,11 @@ def test_staff_list_query_count(world, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         r = client.get(reverse("appeals:home"))
     assert r.content.decode().count("匿名职工") == 10
+
+
+def test_export_neutralizes_formulas(world, client):
+    submit(world, anonymous=False, title="=HYPERLINK(\"http://x\")")
+    client.force_login(world.staff_a)
+    body = client.get(reverse("appeals:export")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert "甲会员" in body  # a named request shows its sender to the union
