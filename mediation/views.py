@@ -67,6 +67,7 @@ def home_view(request):
         "filters": STATUS_FILTERS,
         "today": today,
         "may_change": access.has_any(request.user, MEDIATION_CHANGE),
+        "has_committee": selectors.committees_for(request.user).exists(),
     }
     if request.htmx and request.headers.get("HX-Target") == "case-list":
         return render(request, "mediation/home.html#case-list", ctx)
