@@ -5,10 +5,12 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.validators import normalize_text
+from deadlines.services import deadline_done, deadline_upsert
 from orgs import access
 
 from . import clock, rules
@@ -113,6 +115,14 @@ def question_ask(*, org, body: str, actor, item: AffairItem | None = None) -> Qu
         q = Question.objects.create(
             org=org, item=item, asker=actor, body=body, asked_on=today, due_on=rules.answer_due(today)
         )
+        deadline_upsert(
+            org=org,
+            source=q,
+            title=_("答复职工提问：%(q)s") % {"q": body[:40]},
+            due_on=q.due_on,
+            url=reverse("affairs:question", args=[q.pk]),
+            actor=actor,
+        )
         audit_record(
             actor=actor,
             action="affairs.question_ask",
@@ -138,6 +148,7 @@ def question_answer(*, question: Question, answer: str, actor) -> Question:
         question.answered_by = actor
         question.answered_on = today
         question.save(update_fields=["status", "answer", "answered_by", "answered_on"])
+        deadline_done(source=question, actor=actor)
         audit_record(
             actor=actor,
             action="affairs.question_answer",

@@ -7,10 +7,12 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.validators import normalize_text
+from deadlines.services import deadline_done, deadline_upsert
 from orgs import access
 
 from . import clock, rules
@@ -355,6 +357,20 @@ def proposal_return(*, proposal: Proposal, reasons: str, actor) -> Proposal:
     )
 
 
+def _reply_deadline(proposal: Proposal, actor) -> None:
+    """The department's reply date on the one deadline calendar (my deadlines, reminders)."""
+    deadline_upsert(
+        org=proposal.org,
+        source=proposal,
+        slot="reply",
+        title=_("提案答复：第%(n)d号 %(t)s（%(d)s）")
+        % {"n": proposal.number, "t": proposal.title, "d": proposal.department},
+        due_on=proposal.due_on,
+        url=reverse("proposals:detail", args=[proposal.pk]),
+        actor=actor,
+    )
+
+
 def _check_assignment(department: str, due_on: date | None) -> str:
     department = _text(department)
     errors: dict[str, list[str]] = {}
@@ -373,19 +389,22 @@ def proposal_assign(*, proposal: Proposal, department: str, due_on: date, actor)
     """交办: the accepted proposal goes to the responsible department with a due date."""
     _require_manager(actor, proposal.org)
     department = _check_assignment(department, due_on)
-    return _move(
-        proposal,
-        to=S.ASSIGNED,
-        verb=_("交办"),
-        event=EventKind.ASSIGNED,
-        actor=actor,
-        action="proposals.proposal_assign",
-        note=_("%(dept)s，%(due)s 前书面答复") % {"dept": department, "due": due_on.isoformat()},
-        details={"department": department, "due_on": due_on.isoformat()},
-        department=department,
-        due_on=due_on,
-        assigned_at=clock.now(),
-    )
+    with transaction.atomic():
+        proposal = _move(
+            proposal,
+            to=S.ASSIGNED,
+            verb=_("交办"),
+            event=EventKind.ASSIGNED,
+            actor=actor,
+            action="proposals.proposal_assign",
+            note=_("%(dept)s，%(due)s 前书面答复") % {"dept": department, "due": due_on.isoformat()},
+            details={"department": department, "due_on": due_on.isoformat()},
+            department=department,
+            due_on=due_on,
+            assigned_at=clock.now(),
+        )
+        _reply_deadline(proposal, actor)
+    return proposal
 
 
 def proposal_reply(*, proposal: Proposal, reply: str, actor) -> Proposal:
@@ -396,18 +415,21 @@ def proposal_reply(*, proposal: Proposal, reply: str, actor) -> Proposal:
         raise ValidationError({"reply": [_("请填写承办部门的书面答复。")]})
     today = clock.today()
     late = proposal.due_on is not None and today > proposal.due_on
-    return _move(
-        proposal,
-        to=S.REPLIED,
-        verb=_("登记答复"),
-        event=EventKind.REPLIED,
-        actor=actor,
-        action="proposals.proposal_reply",
-        note=reply,
-        details={"late": late},
-        reply=reply,
-        replied_on=today,
-    )
+    with transaction.atomic():
+        proposal = _move(
+            proposal,
+            to=S.REPLIED,
+            verb=_("登记答复"),
+            event=EventKind.REPLIED,
+            actor=actor,
+            action="proposals.proposal_reply",
+            note=reply,
+            details={"late": late},
+            reply=reply,
+            replied_on=today,
+        )
+        deadline_done(source=proposal, slot="reply", actor=actor)
+    return proposal
 
 
 def proposal_follow_up(*, proposal: Proposal, note: str, actor) -> ProposalEvent:
@@ -487,6 +509,7 @@ def proposal_reopen(*, proposal: Proposal, due_on: date, note: str = "", actor) 
             actor=actor,
             note=" ".join(x for x in (_("新答复期限 %(d)s。") % {"d": due_on.isoformat()}, note) if x),
         )
+        _reply_deadline(proposal, actor)
         audit_record(
             actor=actor,
             action="proposals.proposal_reopen",

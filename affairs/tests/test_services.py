@@ -263,3 +263,20 @@ def test_home_board(world):
     assert selectors.home_board(world.member_a) == world.union_a
     assert selectors.home_board(world.fed_admin) is None
     assert list(selectors.boards_for(world.fed_admin)) == [world.union_a, world.branch_a, world.union_b]
+
+
+def test_questions_are_on_the_deadline_calendar(world):
+    from deadlines.models import Deadline
+
+    q = services.question_ask(org=world.union_a, body="夜班津贴标准今年会调整吗？", actor=world.member_a)
+    d = Deadline.objects.get()
+    assert (d.org, d.due_on, d.title, d.url, d.done_at) == (
+        world.union_a,
+        TODAY + timedelta(days=30),
+        "答复职工提问：夜班津贴标准今年会调整吗？",
+        f"/affairs/questions/{q.pk}/",
+        None,
+    )
+    services.question_answer(question=q, answer="明年一月起上调。", actor=world.staff_a)
+    d.refresh_from_db()
+    assert d.done_at is not None

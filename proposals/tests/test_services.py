@@ -459,3 +459,28 @@ def test_cosign_unique_per_user(world):
     p = make_proposal(world)
     with pytest.raises(IntegrityError), transaction.atomic():
         Cosign.objects.create(org=p.org, proposal=p, user=world.delegate_a)
+
+
+def test_assignment_registers_the_reply_on_the_deadline_calendar(world):
+    from deadlines.models import Deadline
+
+    p = make_proposal(world, status=S.ACCEPTED)
+    services.proposal_assign(
+        proposal=p, department="行政部", due_on=TODAY + timedelta(days=30), actor=world.staff_a
+    )
+    d = Deadline.objects.get()
+    assert (d.org, d.due_on, d.slot, d.url, d.done_at) == (
+        world.union_a,
+        TODAY + timedelta(days=30),
+        "reply",
+        f"/proposals/{p.pk}/",
+        None,
+    )
+    assert d.title == "提案答复：第1号 增设夜班职工休息室（行政部）"
+    services.proposal_reply(proposal=p, reply="已落实", actor=world.staff_a)
+    d.refresh_from_db()
+    assert d.done_at is not None
+    services.proposal_evaluate(proposal=p, satisfaction="unsatisfied", actor=world.member_a)
+    services.proposal_reopen(proposal=p, due_on=TODAY + timedelta(days=10), actor=world.staff_a)
+    d.refresh_from_db()
+    assert (d.done_at, d.due_on) == (None, TODAY + timedelta(days=10))
