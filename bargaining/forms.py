@@ -101,3 +101,13 @@ class ObjectionForm(forms.Form):
 
 class RenewForm(forms.Form):
     requested_on = forms.DateField(label=_("续签要求日期"), widget=DateInput)
+
+
+class PollVoteForm(forms.Form):
+    poll = forms.TypedChoiceField(label=_("职代会表决事项"), coerce=int, choices=[])
+
+    def __init__(self, *args, polls=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["poll"].choices = [
+            (p.pk, f"{p.session.held_on:%Y-%m-%d} {p.session.title}：{p.title}") for p in polls
+        ]

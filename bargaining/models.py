@@ -59,6 +59,8 @@ class Consultation(models.Model):
     congress_present = models.PositiveIntegerField(_("到会人数"), null=True, blank=True)
     congress_agree = models.PositiveIntegerField(_("同意人数"), null=True, blank=True)
     congress_on = models.DateField(_("审议日期"), null=True, blank=True)
+    # The congress module's poll the result was taken from (a soft link: bargaining works without it).
+    congress_poll_id = models.PositiveIntegerField(_("职代会表决事项"), null=True, blank=True)
     signed_on = models.DateField(_("签字日期"), null=True, blank=True)
     workers_signatory = models.CharField(_("职工方首席代表签字"), max_length=50, blank=True)
     employer_signatory = models.CharField(_("用人单位方首席代表签字"), max_length=50, blank=True)

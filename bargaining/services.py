@@ -3,6 +3,7 @@ and writes its audit event inside it. Every clock comes from the one deadline ca
 
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -392,6 +393,43 @@ def consultation_record_vote(
             agree=agree,
             voted_on=voted_on,
         )
+    return passed
+
+
+def congress_polls(consultation: Consultation) -> list:
+    """Closed motions of the congress of the consultation's organization (when the congress module is
+    installed), newest first."""
+    if not apps.is_installed("congress"):
+        return []
+    poll_model = apps.get_model("congress", "Poll")
+    return list(
+        poll_model.objects.filter(
+            org__path__startswith=consultation.org.path, kind="motion", status__in=["closed", "published"]
+        )
+        .select_related("session")
+        .order_by("-session__held_on", "-id")[:20]
+    )
+
+
+def consultation_vote_from_poll(*, actor, consultation: Consultation, poll_id: int) -> bool:
+    """Take the congress result from a closed motion of the congress module: all delegates, present
+    and yes votes; CCR art. 36 is applied to them whatever rule the motion itself used."""
+    polls = {p.pk: p for p in congress_polls(consultation)}
+    poll = polls.get(poll_id)
+    if poll is None:
+        raise ValidationError({"poll": [_("请选择本单位职代会已截止的表决事项。")]})
+    result = poll.result or {}
+    yes = next((o["votes"] for o in result.get("options", []) if o.get("key") == "yes"), 0)
+    with transaction.atomic():
+        passed = consultation_record_vote(
+            actor=actor,
+            consultation=consultation,
+            total=int(result.get("electorate", poll.electorate)),
+            present=int(result.get("present", poll.present)),
+            agree=int(yes),
+            voted_on=poll.session.held_on,
+        )
+        Consultation.objects.filter(pk=consultation.pk).update(congress_poll_id=poll.pk)
     return passed
 
 

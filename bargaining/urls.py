@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/drafts/diff/", views.diff_view, name="diff"),
     path("<int:pk>/submit/", views.submit_draft_view, name="submit_draft"),
     path("<int:pk>/vote/", views.vote_view, name="vote"),
+    path("<int:pk>/vote/poll/", views.vote_from_poll_view, name="vote_from_poll"),
     path("<int:pk>/sign/", views.sign_view, name="sign"),
     path("<int:pk>/file/", views.file_view, name="file"),
     path("<int:pk>/objection/", views.objection_view, name="objection"),

@@ -77,6 +77,7 @@ def detail_view(request, pk: int):
         min_per_side=services.setting("MIN_NEGOTIATORS"),
     )
     versions = list(c.versions.all())
+    polls = services.congress_polls(c) if may_change and c.status == Status.DRAFT else []
     vote_passed = (
         rules.congress_passes(present=c.congress_present, total=c.congress_total, agree=c.congress_agree)
         if c.congress_total
@@ -104,6 +105,7 @@ def detail_view(request, pk: int):
             "round": forms.RoundForm(initial={"held_on": today}),
             "draft": forms.DraftForm(initial={"text": versions[-1].text if versions else ""}),
             "vote": forms.VoteForm(initial={"voted_on": today}),
+            "poll": forms.PollVoteForm(polls=polls) if polls else None,
             "sign": forms.SignForm(initial={"signed_on": today, "term_start": today, "term_years": 3}),
             "file": forms.FileForm(initial={"filed_on": today}),
             "objection": forms.ObjectionForm(initial={"objection_on": today}),
@@ -231,6 +233,28 @@ def vote_view(request, pk: int):
             _("表决通过。") if passed else _("表决未通过：须三分之二以上代表到会且全体代表过半数同意。")
         ),
     )
+
+
+@require_POST
+@access.permission_required(BARGAINING_CHANGE)
+def vote_from_poll_view(request, pk: int):
+    c = selectors.consultation_get(request.user, pk, BARGAINING_CHANGE)
+    form = forms.PollVoteForm(request.POST, polls=services.congress_polls(c))
+    if not form.is_valid():
+        _form_errors_to_messages(request, form)
+        return redirect("bargaining:detail", pk=c.pk)
+    try:
+        passed = services.consultation_vote_from_poll(
+            actor=request.user, consultation=c, poll_id=form.cleaned_data["poll"]
+        )
+    except ValidationError as e:
+        _errors_to_messages(request, e)
+    else:
+        messages.success(
+            request,
+            _("表决通过。") if passed else _("表决未通过：须三分之二以上代表到会且全体代表过半数同意。"),
+        )
+    return redirect("bargaining:detail", pk=c.pk)
 
 
 @require_POST

@@ -73,3 +73,38 @@ def make_consultation(world, status: str = Status.REQUESTED, *, org=None, actor=
             services.consultation_expire(actor=actor, consultation=c)
     c.refresh_from_db()
     return c
+
+
+def make_poll(world, *, electorate=60, present=50, yes=40, status="closed", org=None):
+    """A closed motion of union A's congress (congress module rows, built directly)."""
+    from congress.models import Poll, Session, Term
+
+    org = org or world.union_a
+    term = Term.objects.create(
+        org=org,
+        number=Term.objects.filter(org=org).count() + 1,
+        kind="congress",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2030, 1, 1),
+        employees=150,
+    )
+    session = Session.objects.create(
+        org=org, term=term, number=1, title="第一届第一次职工代表大会", held_on=date(2026, 3, 25)
+    )
+    return Poll.objects.create(
+        org=org,
+        session=session,
+        kind="motion",
+        title="审议《工资专项集体合同（草案）》",
+        status=status,
+        electorate=electorate,
+        present=present,
+        result={
+            "electorate": electorate,
+            "present": present,
+            "options": [
+                {"key": "yes", "label": "赞成", "votes": yes, "passed": True},
+                {"key": "no", "label": "反对", "votes": present - yes, "passed": False},
+            ],
+        },
+    )

@@ -380,3 +380,51 @@ def test_renewal_in_the_three_months_before_expiry(world):
     )
     assert new.title == "2026年甲公司工资专项集体合同(续签)"  # normalize_text folds full-width brackets
     assert open_deadlines(c) == {}
+
+
+def test_vote_taken_from_a_congress_poll(world):
+    from .factories import make_poll
+
+    c = make_consultation(world, Status.DRAFT)
+    other = make_poll(world, org=world.union_b)
+    open_poll = make_poll(world, status="open")
+    poll = make_poll(world, electorate=60, present=41, yes=31)
+    assert [p.pk for p in services.congress_polls(c)] == [poll.pk]
+    with frozen_today(date(2026, 3, 26)):
+        for bad in (other.pk, open_poll.pk, 999999):
+            with pytest.raises(ValidationError) as e:
+                services.consultation_vote_from_poll(actor=world.staff_a, consultation=c, poll_id=bad)
+            assert e.value.message_dict == {"poll": ["请选择本单位职代会已截止的表决事项。"]}
+        assert (
+            services.consultation_vote_from_poll(actor=world.staff_a, consultation=c, poll_id=poll.pk) is True
+        )
+    c.refresh_from_db()
+    assert (
+        c.status,
+        c.congress_total,
+        c.congress_present,
+        c.congress_agree,
+        c.congress_on,
+        c.congress_poll_id,
+    ) == (
+        Status.APPROVED,
+        60,
+        41,
+        31,
+        date(2026, 3, 25),
+        poll.pk,
+    )
+
+
+def test_congress_poll_below_the_thresholds_does_not_approve(world):
+    from .factories import make_poll
+
+    c = make_consultation(world, Status.DRAFT)
+    poll = make_poll(world, electorate=60, present=50, yes=30)  # 30 is not more than half of 60
+    with frozen_today(date(2026, 3, 26)):
+        assert (
+            services.consultation_vote_from_poll(actor=world.staff_a, consultation=c, poll_id=poll.pk)
+            is False
+        )
+    c.refresh_from_db()
+    assert c.status == Status.DRAFT and c.congress_poll_id == poll.pk

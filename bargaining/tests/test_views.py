@@ -99,3 +99,14 @@ def test_covered_union_reads_regional_contract_but_cannot_act(world):
     )
     c.refresh_from_db()
     assert c.status == "negotiating"
+
+
+def test_detail_offers_congress_polls_when_present(world):
+    from .factories import make_poll
+
+    c = make_consultation(world, "draft")
+    body = client_for(world.staff_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
+    assert "采用该表决结果" not in body
+    make_poll(world)
+    body = client_for(world.staff_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
+    assert "采用该表决结果" in body and "审议《工资专项集体合同（草案）》" in body
