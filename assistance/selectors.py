@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.db.models import Count, QuerySet, Sum
 
 from deadlines import calendar
@@ -20,8 +22,11 @@ def household_list(user, *, status: str = "", category: str = "", q: str = "") -
 
 
 def household_get(user, pk, perm=ASSISTANCE_VIEW) -> Household:
-    return access.get_for_user(
-        Household.objects.select_related("org").prefetch_related("members"), user, perm, pk=pk
+    return cast(
+        Household,
+        access.get_for_user(
+            Household.objects.select_related("org").prefetch_related("members"), user, perm, pk=pk
+        ),
     )
 
 

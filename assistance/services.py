@@ -40,6 +40,13 @@ def setting(key: str):
     return getattr(settings, "GONGHUI_ASSISTANCE", {}).get(key, DEFAULTS[key])
 
 
+def _d(value: date | None) -> date:
+    """A date the state machine guarantees is set once the record is past the step that sets it."""
+    if value is None:
+        raise ValidationError(_("记录不完整，无法办理该步骤。"))
+    return value
+
+
 def _amount(value, field: str, *, positive: bool = False) -> Decimal:
     try:
         d = rules.money(Decimal(str(value if value not in (None, "") else "0")))
@@ -216,7 +223,7 @@ def household_apply(
         try:
             amounts[field] = _amount(value, field)
         except ValidationError as e:
-            errors.update(e.error_dict)
+            errors.update(e.message_dict)
     if is_migrant:
         years = setting("MIGRANT_MIN_YEARS")
         if employed_since is None:
@@ -329,7 +336,7 @@ def consent_record(
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.APPLIED, Status.REVIEWED, Status.VISITED, action=_("登记授权书"))
-        if signed_on < h.applied_on:
+        if signed_on < _d(h.applied_on):
             raise ValidationError({"signed_on": [_("签署日期不能早于申请日期。")]})
         _not_future(signed_on, "signed_on", _("签署日期"))
         h.consent_signed_on = signed_on
@@ -363,7 +370,7 @@ def household_review(*, actor, household: Household, reviewed_on: date, note: st
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.APPLIED, action=_("审核"))
-        if reviewed_on < h.applied_on:
+        if reviewed_on < _d(h.applied_on):
             raise ValidationError({"reviewed_on": [_("审核日期不能早于申请日期。")]})
         _not_future(reviewed_on, "reviewed_on", _("审核日期"))
         _classify(h)
@@ -395,7 +402,7 @@ def household_visit(*, actor, household: Household, visited_on: date, visitors: 
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.REVIEWED, action=_("登记入户走访"))
-        if visited_on < h.reviewed_on:
+        if visited_on < _d(h.reviewed_on):
             raise ValidationError({"visited_on": [_("走访日期不能早于审核日期。")]})
         _not_future(visited_on, "visited_on", _("走访日期"))
         h.visited_on, h.visitors, h.visit_note = visited_on, visitors, note
@@ -415,7 +422,7 @@ def household_notice(*, actor, household: Household, start_on: date, proposed_am
             raise ValidationError(_("申请人尚未签署申请书和收入核查授权书。"))
         if not h.consent_publish:
             raise ValidationError(_("申请人未同意公示，不能公示。"))
-        if start_on < h.visited_on:
+        if start_on < _d(h.visited_on):
             raise ValidationError({"start_on": [_("公示开始日期不能早于走访日期。")]})
         h.notice_start = start_on
         h.notice_end = calendar.add_days(start_on, int(setting("NOTICE_WORKING_DAYS")), working=True)
@@ -432,9 +439,9 @@ def household_approve(*, actor, household: Household, approved_on: date) -> Hous
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.NOTICED, action=_("审批"))
-        if calendar.today() <= h.notice_end:
-            raise ValidationError(_("公示期至%(d)s，期满后方可审批。") % {"d": h.notice_end.isoformat()})
-        if approved_on <= h.notice_end:
+        if calendar.today() <= _d(h.notice_end):
+            raise ValidationError(_("公示期至%(d)s，期满后方可审批。") % {"d": _d(h.notice_end).isoformat()})
+        if approved_on <= _d(h.notice_end):
             raise ValidationError({"approved_on": [_("审批日期应在公示期满之后。")]})
         _not_future(approved_on, "approved_on", _("审批日期"))
         h.approved_on = approved_on
@@ -450,7 +457,7 @@ def household_archive(*, actor, household: Household, archived_on: date) -> Hous
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.APPROVED, action=_("建档立卡"))
-        if archived_on < h.approved_on:
+        if archived_on < _d(h.approved_on):
             raise ValidationError({"archived_on": [_("建档日期不能早于审批日期。")]})
         _not_future(archived_on, "archived_on", _("建档日期"))
         h.archived_on = archived_on
@@ -469,7 +476,7 @@ def household_recheck(*, actor, household: Household, checked_on: date) -> House
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.ARCHIVED, action=_("年度复核"))
-        if checked_on < h.archived_on:
+        if checked_on < _d(h.archived_on):
             raise ValidationError({"checked_on": [_("复核日期不能早于建档日期。")]})
         _not_future(checked_on, "checked_on", _("复核日期"))
         before = h.category
@@ -491,7 +498,7 @@ def household_close(
         h = _locked(household)
         if h.status == Status.CLOSED:
             raise ValidationError(_("该档案已退出。"))
-        if closed_on < h.applied_on:
+        if closed_on < _d(h.applied_on):
             raise ValidationError({"closed_on": [_("退出日期不能早于申请日期。")]})
         _not_future(closed_on, "closed_on", _("退出日期"))
         h.closed_on, h.close_reason, h.close_note = closed_on, reason, normalize_text(note)
@@ -547,7 +554,7 @@ def payment_record(
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.ARCHIVED, action=_("登记帮扶发放"))
-        if paid_on < h.archived_on:
+        if paid_on < _d(h.archived_on):
             raise ValidationError({"paid_on": [_("发放日期不能早于建档日期。")]})
         _not_future(paid_on, "paid_on", _("发放日期"))
         p = Payment.objects.create(

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -58,4 +60,7 @@ def consultation_get(user, pk, perm=BARGAINING_VIEW) -> Consultation:
 
 
 def negotiator_get(user, pk, perm) -> Negotiator:
-    return access.get_for_user(Negotiator.objects.select_related("consultation", "org"), user, perm, pk=pk)
+    return cast(
+        Negotiator,
+        access.get_for_user(Negotiator.objects.select_related("consultation", "org"), user, perm, pk=pk),
+    )

@@ -37,6 +37,13 @@ def setting(key: str):
     return getattr(settings, "GONGHUI_BARGAINING", {}).get(key, DEFAULTS[key])
 
 
+def _d(value: date | None) -> date:
+    """A date the state machine guarantees is set once the record is past the step that sets it."""
+    if value is None:
+        raise ValidationError(_("记录不完整，无法办理该步骤。"))
+    return value
+
+
 # ---------------------------------------------------------------- deadlines ("my deadlines")
 
 
@@ -170,7 +177,7 @@ def consultation_answer(*, actor, consultation: Consultation, answered_on: date)
         c.answered_on = answered_on
         c.status = Status.NEGOTIATING
         c.save(update_fields=["answered_on", "status", "updated_at"])
-        _audit(actor, "consultation_answer", c, answered_on=answered_on, late=answered_on > c.answer_due)
+        _audit(actor, "consultation_answer", c, answered_on=answered_on, late=answered_on > _d(c.answer_due))
         _clock_done(c, "answer", actor=actor)
     return c
 
@@ -349,7 +356,8 @@ def consultation_submit_draft(*, actor, consultation: Consultation) -> Consultat
         _require_team(c)
         c.status = Status.DRAFT
         c.save(update_fields=["status", "updated_at"])
-        _audit(actor, "consultation_submit_draft", c, version=c.versions.order_by("-number").first().number)
+        latest = c.versions.order_by("-number").values_list("number", flat=True).first()
+        _audit(actor, "consultation_submit_draft", c, version=latest)
     return c
 
 
@@ -457,7 +465,7 @@ def consultation_sign(
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.APPROVED, action=_("签字"))
-        if signed_on < c.congress_on:
+        if signed_on < _d(c.congress_on):
             raise ValidationError({"signed_on": [_("签字日期不能早于职代会审议日期。")]})
         if signed_on > calendar.today():
             raise ValidationError({"signed_on": [_("签字日期不能晚于今天。")]})
@@ -490,7 +498,7 @@ def consultation_file(*, actor, consultation: Consultation, filed_on: date) -> C
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.SIGNED, action=_("登记报送"))
-        if filed_on < c.signed_on:
+        if filed_on < _d(c.signed_on):
             raise ValidationError({"filed_on": [_("报送日期不能早于签字日期。")]})
         if filed_on > calendar.today():
             raise ValidationError({"filed_on": [_("报送日期不能晚于今天。")]})
@@ -504,7 +512,7 @@ def consultation_file(*, actor, consultation: Consultation, filed_on: date) -> C
             "consultation_file",
             c,
             filed_on=filed_on,
-            late=filed_on > c.filing_due,
+            late=filed_on > _d(c.filing_due),
             review_due=c.review_due,
             effective_on=c.effective_on,
         )
@@ -524,13 +532,14 @@ def consultation_record_objection(
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.FILED, action=_("登记审查异议"))
-        if objection_on < c.filed_on:
+        if objection_on < _d(c.filed_on):
             raise ValidationError({"objection_on": [_("异议日期不能早于报送日期。")]})
-        if objection_on > c.review_due:
+        if objection_on > _d(c.review_due):
             raise ValidationError(
                 {
                     "objection_on": [
-                        _("审查期已于%(d)s届满，逾期异议不影响合同生效。") % {"d": c.review_due.isoformat()}
+                        _("审查期已于%(d)s届满，逾期异议不影响合同生效。")
+                        % {"d": _d(c.review_due).isoformat()}
                     ]
                 }
             )
@@ -553,12 +562,12 @@ def consultation_take_effect(*, actor, consultation: Consultation) -> Consultati
         c = _locked(consultation)
         _require(c, Status.FILED, action=_("确认生效"))
         today = calendar.today()
-        if today < c.effective_on:
+        if today < _d(c.effective_on):
             raise ValidationError(
-                _("审查期尚未届满，合同自%(d)s起生效。") % {"d": c.effective_on.isoformat()}
+                _("审查期尚未届满，合同自%(d)s起生效。") % {"d": _d(c.effective_on).isoformat()}
             )
         c.status = Status.IN_EFFECT
-        c.renewal_opens = rules.months_before(c.term_end, setting("RENEWAL_MONTHS"))
+        c.renewal_opens = rules.months_before(_d(c.term_end), setting("RENEWAL_MONTHS"))
         c.save(update_fields=["status", "renewal_opens", "updated_at"])
         _audit(actor, "consultation_take_effect", c, effective_on=c.effective_on)
         _clock_done(c, "review", actor=actor)
@@ -572,11 +581,12 @@ def consultation_renew(*, actor, consultation: Consultation, requested_on: date)
     with transaction.atomic():
         old = _locked(consultation)
         _require(old, Status.IN_EFFECT, Status.EXPIRED, action=_("提出续签"))
-        if requested_on < old.renewal_opens:
+        if requested_on < _d(old.renewal_opens):
             raise ValidationError(
                 {
                     "requested_on": [
-                        _("续签要求可在%(d)s（期满前3个月）起提出。") % {"d": old.renewal_opens.isoformat()}
+                        _("续签要求可在%(d)s（期满前3个月）起提出。")
+                        % {"d": _d(old.renewal_opens).isoformat()}
                     ]
                 }
             )
@@ -605,8 +615,8 @@ def consultation_expire(*, actor, consultation: Consultation) -> Consultation:
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.IN_EFFECT, action=_("标记到期"))
-        if calendar.today() <= c.term_end:
-            raise ValidationError(_("合同期限至%(d)s，尚未到期。") % {"d": c.term_end.isoformat()})
+        if calendar.today() <= _d(c.term_end):
+            raise ValidationError(_("合同期限至%(d)s，尚未到期。") % {"d": _d(c.term_end).isoformat()})
         c.status = Status.EXPIRED
         c.save(update_fields=["status", "updated_at"])
         _audit(actor, "consultation_expire", c, term_end=c.term_end)
@@ -626,11 +636,11 @@ def check_add(
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.IN_EFFECT, Status.EXPIRED, action=_("登记履约检查"))
-        if checked_on < c.effective_on:
+        if checked_on < _d(c.effective_on):
             raise ValidationError({"checked_on": [_("检查日期不能早于合同生效日期。")]})
         if checked_on > calendar.today():
             raise ValidationError({"checked_on": [_("检查日期不能晚于今天。")]})
-        if not (c.term_start.year <= year <= c.term_end.year):
+        if not (_d(c.term_start).year <= year <= _d(c.term_end).year):
             raise ValidationError({"year": [_("年度应在合同期限内。")]})
         if c.checks.filter(year=year).exists():
             raise ValidationError({"year": [_("%(y)d年度已登记履约检查。") % {"y": year}]})
