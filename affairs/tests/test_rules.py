@@ -1,5 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from affairs import rules
 
@@ -33,3 +36,15 @@ def test_percent():
     assert rules.percent(2, 3) == Decimal("66.7")
     assert rules.percent(1, 8) == Decimal("12.5")
     assert rules.percent(0, 0) is None
+
+
+@given(asked=st.dates(), later=st.integers(min_value=0, max_value=400))
+def test_overdue_exactly_after_the_answer_period(asked, later):
+    try:
+        today = asked + timedelta(days=later)
+        due = rules.answer_due(asked)
+    except OverflowError:
+        return
+    assert (due - asked).days == 30
+    assert rules.is_overdue("open", due, today) == (later > 30)
+    assert not rules.is_overdue("answered", due, today)

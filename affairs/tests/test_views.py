@@ -128,3 +128,30 @@ def test_api_items_and_questions(client, world):
     assert [x["id"] for x in client.get("/api/v1/affairs/questions").json()["items"]] == [q.pk]
     client.force_login(world.delegate_a)
     assert client.get("/api/v1/affairs/questions").json()["items"] == []
+
+
+def test_publish_form_shows_the_period_error(client, world):
+    client.force_login(world.staff_a)
+    r = client.post(
+        reverse("affairs:item_create", args=[world.union_a.pk]),
+        {
+            "category": "rules",
+            "title": "考勤办法",
+            "body": "全文",
+            "publish_from": "2026-12-10",
+            "publish_until": "2026-12-01",
+        },
+    )
+    assert r.status_code == 200
+    assert r.context["form"].errors == {"publish_until": ["公开截止日期不能早于开始日期。"]}
+    r = client.post(
+        reverse("affairs:item_create", args=[world.union_a.pk]),
+        {
+            "category": "rules",
+            "title": "考勤办法",
+            "body": "全文",
+            "publish_from": "2026-12-01",
+            "publish_until": "2026-12-10",
+        },
+    )
+    assert r["Location"] == reverse("affairs:manage", args=[world.union_a.pk])

@@ -144,3 +144,25 @@ def test_api(client, world, user):
     ]
     r = client.get(f"/api/v1/proposals/{p.pk}")
     assert r.json()["title"] == "增设夜班职工休息室"
+
+
+def test_cosigner_declines_from_the_page(client, world):
+    from proposals.models import Cosign
+
+    p = make_proposal(world, status=S.COSIGNING)
+    c = Cosign.objects.get(proposal=p, user=world.delegate_a)
+    client.force_login(world.delegate_a)
+    r = client.get(reverse("proposals:detail", args=[p.pk]))
+    assert r.context["my_cosign"] == c
+    r = client.post(
+        reverse("proposals:cosign_respond", args=[c.pk]),
+        {"decision": "decline", "note": "不了解"},
+        follow=True,
+    )
+    assert "您已谢绝附议。" in r.content.decode()
+    c.refresh_from_db()
+    assert c.status == "declined"
+    # someone else's co-sign request is not found
+    other = Cosign.objects.get(proposal=p, user=world.secretariat_a)
+    r = client.post(reverse("proposals:cosign_respond", args=[other.pk]), {"decision": "confirm"})
+    assert r.status_code == 404
