@@ -187,7 +187,7 @@ def test_staff_list_query_count(world, client, django_assert_max_num_queries):
 
 
 def test_export_neutralizes_formulas(world, client):
-    submit(world, anonymous=False, title="=HYPERLINK(\"http://x\")")
+    submit(world, anonymous=False, title='=HYPERLINK("http://x")')
     client.force_login(world.staff_a)
     body = client.get(reverse("appeals:export")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
