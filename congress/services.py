@@ -866,6 +866,76 @@ def _participation_insert(poll: Poll, delegate: Delegate, via: str) -> bool:
     return True
 
 
+def _refuse(poll: Poll, delegate: Delegate) -> None:
+    """Say why a ballot was not stored (called only when it was not)."""
+    status, present = _status_and_presence(poll, delegate)
+    if status != PollStatus.OPEN:
+        raise ValidationError(_("该事项现在不接受投票。"), code="not_open")
+    if not present:
+        raise ValidationError(_("请先签到再投票。"), code="not_present")
+    raise AlreadyVoted
+
+
+_CAST_SQL = """
+WITH ok AS (
+    SELECT p.id FROM congress_poll p
+    WHERE p.id = %(poll)s AND p.status = 'open'
+      AND EXISTS (SELECT 1 FROM congress_attendance a WHERE a.session_id = p.session_id
+                  AND a.delegate_id = %(delegate)s AND a.checked_in_at IS NOT NULL)
+    FOR SHARE OF p
+), took_part AS (
+    INSERT INTO congress_participation (org_id, poll_id, delegate_id, via)
+    SELECT %(org)s, ok.id, %(delegate)s, 'electronic' FROM ok
+    ON CONFLICT (poll_id, delegate_id) DO NOTHING
+    RETURNING poll_id
+)
+INSERT INTO congress_ballot (id, org_id, poll_id, choices, source, delegate_id)
+SELECT %(id)s, %(org)s, took_part.poll_id, %(choices)s::jsonb, 'electronic', %(named)s FROM took_part
+RETURNING 1
+"""
+
+
+def _cast_pg(poll: Poll, delegate: Delegate, choices: list[str]) -> None:
+    """PostgreSQL: check open + present under a shared lock on the poll (a closing FOR UPDATE waits
+    for ballots in flight, later ballots see it closed), record the participation (the unique
+    constraint refuses a second) and the ballot: one statement, one round trip."""
+    import json
+
+    with connection.cursor() as cur:
+        cur.execute(
+            _CAST_SQL,
+            {
+                "poll": poll.pk,
+                "delegate": delegate.pk,
+                "org": poll.org_id,
+                "id": uuid.uuid4(),
+                "choices": json.dumps(choices),
+                "named": None if poll.secret else delegate.pk,
+            },
+        )
+        stored = cur.fetchone() is not None
+    if not stored:
+        _refuse(poll, delegate)
+
+
+def _cast_orm(poll: Poll, delegate: Delegate, choices: list[str]) -> None:
+    status, present = _status_and_presence(poll, delegate)
+    if status != PollStatus.OPEN:
+        raise ValidationError(_("该事项现在不接受投票。"), code="not_open")
+    if not present:
+        raise ValidationError(_("请先签到再投票。"), code="not_present")
+    if not _participation_insert(poll, delegate, Via.ELECTRONIC):
+        raise AlreadyVoted
+    Ballot.objects.create(
+        id=uuid.uuid4(),
+        org_id=poll.org_id,
+        poll_id=poll.pk,
+        choices=choices,
+        source=Via.ELECTRONIC,
+        delegate=None if poll.secret else delegate,
+    )
+
+
 def ballot_cast(*, actor, poll: Poll, choices: list[str], delegate: Delegate | None = None) -> None:
     """One electronic ballot of the delegate `actor` (or `delegate`). A repeated submission raises
     AlreadyVoted and stores nothing."""
@@ -881,21 +951,10 @@ def ballot_cast(*, actor, poll: Poll, choices: list[str], delegate: Delegate | N
     ):
         raise ValidationError(_("您不是本届在任代表，不能投票。"), code="not_delegate")
     with transaction.atomic():
-        status, present = _status_and_presence(poll, delegate)
-        if status != PollStatus.OPEN:
-            raise ValidationError(_("该事项现在不接受投票。"), code="not_open")
-        if not present:
-            raise ValidationError(_("请先签到再投票。"), code="not_present")
-        if not _participation_insert(poll, delegate, Via.ELECTRONIC):
-            raise AlreadyVoted
-        Ballot.objects.create(
-            id=uuid.uuid4(),
-            org_id=poll.org_id,
-            poll_id=poll.pk,
-            choices=choices,
-            source=Via.ELECTRONIC,
-            delegate=None if poll.secret else delegate,
-        )
+        if connection.vendor == "postgresql":
+            _cast_pg(poll, delegate, choices)
+        else:
+            _cast_orm(poll, delegate, choices)
         details = {"delegate": delegate.number, "via": "electronic"}
         if not poll.secret:
             details["choices"] = choices
