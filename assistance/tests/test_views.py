@@ -117,3 +117,11 @@ def test_funds_page_totals(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         r = c.get(reverse("assistance:funds"))
     assert r.status_code == 200
+
+
+def test_detail_query_count(world, django_assert_max_num_queries):
+    h = make_household(world, "archived")
+    c = client_for(world.staff_a)
+    c.get(reverse("assistance:detail", args=[h.pk]))
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("assistance:detail", args=[h.pk])).status_code == 200

@@ -110,3 +110,11 @@ def test_detail_offers_congress_polls_when_present(world):
     make_poll(world)
     body = client_for(world.staff_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
     assert "采用该表决结果" in body and "审议《工资专项集体合同（草案）》" in body
+
+
+def test_detail_query_count(world, django_assert_max_num_queries):
+    c = make_consultation(world, "in_effect")
+    client = client_for(world.staff_a)
+    client.get(reverse("bargaining:detail", args=[c.pk]))
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("bargaining:detail", args=[c.pk])).status_code == 200
