@@ -87,9 +87,13 @@ def submit_view(request):
 @access.login_required
 def my_detail_view(request, pk: int):
     appeal = get_object_or_404(Appeal.objects.select_related("org"), pk=pk, submitter=request.user)
+    events = selectors.events_for_staff(appeal)
+    for e in events:
+        if e.by_submitter:
+            e.actor_label = _("本人")
     ctx = {
         "appeal": _decorate([appeal], calendar.today())[0],
-        "events": selectors.events_for_staff(appeal),
+        "events": events,
         "rate_form": RateForm() if appeal.status == AppealStatus.ANSWERED else None,
     }
     return render(request, "appeals/my_detail.html", ctx)
