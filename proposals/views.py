@@ -60,6 +60,11 @@ def home_view(request):
         ctx["in_hand"] = counts[ProposalStatus.ASSIGNED]
         ctx["awaiting_evaluation"] = counts[ProposalStatus.REPLIED]
         ctx["overdue_n"] = selectors.overdue_for(user).count()
+        ctx["todo"] = (
+            managed.filter(status__in=[ProposalStatus.PENDING_REVIEW, ProposalStatus.ACCEPTED])
+            .select_related("org", "proposer")
+            .order_by("submitted_at")[:20]
+        )
         ctx["may_create_call"] = access.orgs_for(user, PROPOSALS_MANAGE).filter(kind=OrgKind.UNION).exists()
     return render(request, "proposals/home.html", ctx)
 
