@@ -7,6 +7,9 @@ from .models import CommitteeMember, Organization, OrgKind
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
+
 
 class OrgForm(forms.ModelForm):
     class Meta:

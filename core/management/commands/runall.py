@@ -27,6 +27,11 @@ class Command(BaseCommand):
             [python, "manage.py", "runserver", f"{host}:{port}", "--noreload", "--skip-checks"],
             cwd=settings.BASE_DIR,
         )
+        # The daily jobs (request escalation, deadline reminders): once now, then every morning.
+        # Production runs `manage.py deadlines_daily` from cron or a systemd timer instead.
+        daily = [python, "manage.py", "deadlines_daily"]
+        subprocess.run(daily, cwd=settings.BASE_DIR, check=False, capture_output=True)
+        last_daily = time.monotonic()
         time.sleep(1.5)
         self.stdout.write("")
         self.stdout.write(
@@ -45,6 +50,9 @@ class Command(BaseCommand):
         try:
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)
+                if time.monotonic() - last_daily > 24 * 3600:
+                    subprocess.run(daily, cwd=settings.BASE_DIR, check=False, capture_output=True)
+                    last_daily = time.monotonic()
         except KeyboardInterrupt:
             pass
         finally:
