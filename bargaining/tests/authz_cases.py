@@ -2,7 +2,7 @@ from django.urls import reverse
 
 from core.testing.authz import AuthzCase
 
-from .factories import make_consultation
+from .factories import make_consultation, make_poll
 
 
 def _with(status):
@@ -28,7 +28,20 @@ def _page(name, status, *, method="get", data=None, ok=200, target="consultation
     )
 
 
+def _with_poll(w):
+    _with("draft")(w)
+    w.poll = make_poll(w)
+
+
 CASES = [
+    AuthzCase(
+        "bargaining:vote_from_poll",
+        lambda w: reverse("bargaining:vote_from_poll", args=[w.consultation.pk]),
+        method="post",
+        data=lambda w: {"poll": w.poll.pk},
+        ok_status=302,
+        setup=_with_poll,
+    ),
     AuthzCase(
         "bargaining:home",
         lambda w: reverse("bargaining:home"),
