@@ -1,6 +1,6 @@
 """Reads of the open-affairs module, scoped through orgs.access."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Role, RoleAssignment, User
 from orgs import access
@@ -23,10 +23,26 @@ from .permissions import AFFAIRS_MANAGE, AFFAIRS_VIEW
 AUDIENCE_ROLES = {Role.MEMBER, Role.DELEGATE}
 
 
+def _count(qs) -> Subquery:
+    return Subquery(qs.order_by().values("org").annotate(n=Count("pk")).values("n")[:1])
+
+
 def boards_for(user) -> QuerySet[Organization]:
-    """Organizations whose board the user may open: unions (and branches of their own)."""
+    """Organizations whose board the user may open (unions and branches), with what is on them:
+    items published today, open questions and overdue ones (one query, no join fan-out)."""
+    today = clock.today()
+    org = OuterRef("pk")
     return (
-        access.orgs_for(user, AFFAIRS_VIEW).filter(kind__in=[OrgKind.UNION, OrgKind.BRANCH]).order_by("path")
+        access.orgs_for(user, AFFAIRS_VIEW)
+        .filter(kind__in=[OrgKind.UNION, OrgKind.BRANCH])
+        .annotate(
+            n_current=_count(
+                AffairItem.objects.filter(org=org, publish_from__lte=today, publish_until__gte=today)
+            ),
+            n_open=_count(Question.objects.filter(org=org, status=QuestionStatus.OPEN)),
+            n_overdue=_count(Question.objects.filter(org=org, status=QuestionStatus.OPEN, due_on__lt=today)),
+        )
+        .order_by("path")
     )
 
 

@@ -19,10 +19,19 @@ def test_member_lands_on_the_board_of_their_union(client, world):
     assert "年度工资调整方案" in body and "未读" in body and "发布公开事项" not in body
 
 
-def test_federation_admin_chooses_a_board(client, world):
+def test_federation_admin_chooses_a_board(client, world, django_assert_max_num_queries):
+    make_item(world)
+    make_question(world)
+    make_question(world, asked=-40)
+    make_question(world, org=world.union_b)
     client.force_login(world.fed_admin)
-    r = client.get(reverse("affairs:home"))
-    assert [o.name for o in r.context["boards"]] == ["甲公司工会", "甲公司一车间分会", "乙公司工会"]
+    with django_assert_max_num_queries(8):
+        r = client.get(reverse("affairs:home"))
+    assert [(o.name, o.n_current, o.n_open, o.n_overdue) for o in r.context["boards"]] == [
+        ("甲公司工会", 1, 2, 1),
+        ("甲公司一车间分会", None, None, None),
+        ("乙公司工会", None, 1, None),
+    ]
 
 
 def test_board_query_count(client, world, django_assert_max_num_queries):
