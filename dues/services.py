@@ -273,19 +273,22 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
 
 LINES_SQL = """
 INSERT INTO dues_duesline (run_id, org_id, member_id, month, kind, base, amount, paid)
-SELECT %(run)s, %(org)s, m.id, %(month)s,
-  CASE WHEN m.status = 'retained' THEN 'exempt' WHEN w.base IS NULL THEN 'missing' ELSE 'charged' END,
-  CASE WHEN m.status = 'retained' OR w.base IS NULL THEN NULL
-       ELSE (CAST(w.base AS BIGINT) / %(step)s) * %(step)s END,
-  CASE WHEN m.status = 'retained' OR w.base IS NULL THEN 0
-       ELSE (((CAST(w.base AS BIGINT) / %(step)s) * %(step)s * 100 * %(rate)s + 5000) / 10000) / 100.0 END,
+SELECT %(run)s, %(org)s, s.id, %(month)s,
+  CASE WHEN s.status = 'retained' THEN 'exempt' WHEN s.base IS NULL THEN 'missing' ELSE 'charged' END,
+  CASE WHEN s.status = 'retained' OR s.base IS NULL THEN NULL
+       ELSE (CAST(s.base AS BIGINT) / %(step)s) * %(step)s END,
+  CASE WHEN s.status = 'retained' OR s.base IS NULL THEN 0
+       ELSE (((CAST(s.base AS BIGINT) / %(step)s) * %(step)s * 100 * %(rate)s + 5000) / 10000) / 100.0 END,
   0
-FROM members_member m
-LEFT JOIN dues_wagebase w ON w.member_id = m.id AND w.month = (
-  SELECT MAX(w2.month) FROM dues_wagebase w2 WHERE w2.member_id = m.id AND w2.month <= %(month)s)
-WHERE m.org_id IN ({orgs})
-  AND m.status IN ('active', 'retained')
-  AND (m.joined_on IS NULL OR m.joined_on <= %(month_end)s)
+FROM (
+  SELECT m.id, m.status,
+    (SELECT w.base FROM dues_wagebase w WHERE w.member_id = m.id AND w.month <= %(month)s
+     ORDER BY w.month DESC LIMIT 1) AS base
+  FROM members_member m
+  WHERE m.org_id IN ({orgs})
+    AND m.status IN ('active', 'retained')
+    AND (m.joined_on IS NULL OR m.joined_on <= %(month_end)s)
+) s
 """
 
 
@@ -385,7 +388,9 @@ def dues_payment_record(
     if paid_on > _today():
         raise ValidationError({"paid_on": [_("缴费日期不能晚于今天。")]})
     with transaction.atomic():
-        line = DuesLine.objects.select_for_update().select_related("member", "run").get(pk=line.pk)
+        # Lock order: the run, then the line (the payroll batch locks the run too).
+        run = DuesRun.objects.select_for_update().select_related("org").get(pk=line.run_id)
+        line = DuesLine.objects.select_for_update().select_related("member").get(pk=line.pk)
         if line.kind != LineKind.CHARGED:
             raise ValidationError(_("该会员本月为“%(k)s”，无需缴费。") % {"k": line.get_kind_display()})
         outstanding = line.amount - line.paid
@@ -417,14 +422,13 @@ def dues_payment_record(
         # Both rows are locked (select_for_update), so the new totals are computed exactly in Decimal.
         line.paid += value
         line.save(update_fields=["paid"])
-        run = DuesRun.objects.select_for_update().get(pk=line.run_id)
         run.paid_amount += value
         run.save(update_fields=["paid_amount", "updated_at"])
         audit_record(
             actor=actor,
             action="dues.payment_record",
             target=payment,
-            org=line.run.org,
+            org=run.org,
             target_label=f"{line.member.name} {line.month:%Y-%m}",
             details={"amount": str(value), "method": method, "month": line.month.isoformat()},
         )
@@ -438,41 +442,42 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
         raise ValidationError({"paid_on": [_("代扣日期不能晚于今天。")]})
     with transaction.atomic():
         run = DuesRun.objects.select_for_update().select_related("org").get(pk=run.pk)
-        open_lines = list(
-            DuesLine.objects.select_for_update()
-            .filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount"))
-            .values_list("pk", "member_id", "amount", "paid")
-        )
-        if not open_lines:
+        # The run is locked: single payments lock it first too, so nothing changes under us.
+        open_lines = DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount"))
+        agg = open_lines.aggregate(n=Count("pk"), due=Sum("amount"), paid=Sum("paid"))
+        count = agg["n"]
+        if not count:
             raise ValidationError(
                 _("%(m)s的会费已全部缴清，没有需要代扣的明细。") % {"m": f"{run.month:%Y年%m月}"}
             )
-        total = sum((a - p for _pk, _m, a, p in open_lines), ZERO)
+        total = rules.fen(agg["due"]) - rules.fen(agg["paid"])
         batch = PayrollBatch.objects.create(
             org=run.org,
             run=run,
             paid_on=paid_on,
-            line_count=len(open_lines),
+            line_count=count,
             total=total,
             recorded_by=_user(actor),
         )
-        DuesPayment.objects.bulk_create(
-            [
-                DuesPayment(
-                    org_id=run.org_id,
-                    member_id=member_id,
-                    line_id=pk,
-                    month=run.month,
-                    amount=a - p,
-                    paid_on=paid_on,
-                    method=PayMethod.PAYROLL,
-                    batch=batch,
-                    recorded_by=_user(actor),
-                )
-                for pk, member_id, a, p in open_lines
-            ],
-            batch_size=2000,
-        )
+        # One payment per open line, written by the database in one statement.
+        ops = connection.ops
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO dues_duespayment (org_id, member_id, line_id, month, amount, paid_on, method, "
+                "batch_id, recorded_by_id, created_at) "
+                "SELECT %s, member_id, id, month, amount - paid, %s, %s, %s, %s, %s FROM dues_duesline "
+                "WHERE run_id = %s AND kind = %s AND paid < amount",
+                [
+                    run.org_id,
+                    ops.adapt_datefield_value(paid_on),
+                    PayMethod.PAYROLL,
+                    batch.pk,
+                    getattr(_user(actor), "pk", None),
+                    ops.adapt_datetimefield_value(timezone.now()),
+                    run.pk,
+                    LineKind.CHARGED,
+                ],
+            )
         DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount")).update(paid=F("amount"))
         run.paid_amount += total
         run.save(update_fields=["paid_amount", "updated_at"])
@@ -481,7 +486,7 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
             action="dues.batch_record",
             target=batch,
             org=run.org,
-            details={"month": run.month.isoformat(), "lines": len(open_lines), "total": str(total)},
+            details={"month": run.month.isoformat(), "lines": count, "total": str(total)},
         )
     return batch
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from core import crypto
-from dues import selectors, services
+from dues import rules, selectors, services
 from dues.models import DuesLine, DuesPayment, DuesRun, LineKind, WageBase
 from members.models import MemberStatus
 
@@ -360,3 +360,29 @@ def test_line_kinds_only_charged_lines_carry_amounts(world, crew):
     assert set(
         DuesLine.objects.filter(run=run).exclude(kind=LineKind.CHARGED).values_list("amount", flat=True)
     ) == {D("0.00")}
+
+
+def test_sql_run_matches_the_python_rules(world):
+    """The set-based run (integer fen in SQL) gives exactly rules.dues_base/dues_amount, half up."""
+    import random
+
+    rng = random.Random(7)
+    services.policy_update(
+        org=world.fed,
+        rate=D("0.0033"),
+        base_step=1,
+        levy_rate=D("0.02"),
+        grassroots_share=D("0.6"),
+        actor=world.fed_admin,
+    )
+    expected = {}
+    for i in range(60):
+        m = make_member(world.union_a, f"会员{i}")
+        wage = D(rng.randint(0, 60000)) + D(rng.randint(0, 99)) / 100
+        services.wage_set(member=m, month=SEP, wage=wage, actor=world.finance_a)
+        base = rules.dues_base(wage, 1)
+        expected[m.pk] = (base, rules.dues_amount(base, D("0.0033")))
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    got = {line.member_id: (line.base, line.amount) for line in DuesLine.objects.filter(run=run)}
+    assert got == expected
+    assert run.total_amount == sum(a for _b, a in expected.values())
