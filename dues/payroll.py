@@ -37,6 +37,7 @@ class SheetRow:
     id_number: str
     name: str
     wage: object  # raw cell value; parsed by the service
+    id_was_number: bool = False  # Excel stored the ID number as a number: its last digits are lost
 
 
 def _cell_text(v) -> str:
@@ -121,6 +122,7 @@ def read_payroll(content: bytes, filename: str) -> list[SheetRow]:
                 id_number=normalize_code(_cell_text(get(r, "id_number"))),
                 name=_cell_text(get(r, "name")),
                 wage=get(r, "wage"),
+                id_was_number=isinstance(get(r, "id_number"), float | int),
             )
         )
     if not rows:

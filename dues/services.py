@@ -192,6 +192,14 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
                 )
                 continue
         elif r.id_number:
+            if r.id_was_number:
+                errors.append(
+                    _(
+                        "第%(row)d行：身份证号被Excel存成了数字，后几位已丢失，请把该列设为文本格式后重新填写。"
+                    )
+                    % {"row": r.row}
+                )
+                continue
             if len(r.id_number) != 18:
                 errors.append(_("第%(row)d行：身份证号应为18位，请把该列设为文本格式。") % {"row": r.row})
                 continue

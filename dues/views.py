@@ -70,7 +70,6 @@ def union_view(request, pk: int):
         "may_manage": may_manage,
         "run_form": RunForm(initial={"month": this_month()}),
         "funds_form": FundsForm(initial={"month": last_month()}),
-        "funds_pay_form": FundsPaymentForm(),
     }
     return render(request, "dues/union.html", ctx)
 

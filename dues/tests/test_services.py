@@ -386,3 +386,14 @@ def test_sql_run_matches_the_python_rules(world):
     got = {line.member_id: (line.base, line.amount) for line in DuesLine.objects.filter(run=run)}
     assert got == expected
     assert run.total_amount == sum(a for _b, a in expected.values())
+
+
+def test_wage_import_flags_id_numbers_stored_as_numbers(world, crew):
+    content = _xlsx([["身份证号", "工资"], [330106199001010011, 5000]])
+    with pytest.raises(ValidationError) as e:
+        services.wage_import(
+            org=world.union_a, month=OCT, content=content, filename="x.xlsx", actor=world.finance_a
+        )
+    assert e.value.messages == [
+        "第2行：身份证号被Excel存成了数字，后几位已丢失，请把该列设为文本格式后重新填写。"
+    ]
