@@ -190,8 +190,10 @@ def client_main(args) -> None:
         cookies = json.loads(Path(spec["cookies_file"]).read_text())
         retry = args.client == "fault"
         poll_id = spec["poll_id"]
+        auth = spec.get("auth", "credential")
         jobs = [
-            lambda c=c, i=i: cast(host, port, poll_id, c, choice_for(i), retry) for i, c in enumerate(cookies)
+            lambda c=c, i=i: cast(host, port, poll_id, c, choice_for(i), retry, auth)
+            for i, c in enumerate(cookies)
         ]
     # warm the connections of the pool first so the burst measures requests, not TCP set-up
     with ThreadPoolExecutor(conc) as pool:
