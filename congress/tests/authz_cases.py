@@ -104,6 +104,19 @@ CASES = [
         setup=_setup,
     ),
     AuthzCase(
+        "congress:constituency_election",
+        lambda w: reverse("congress:constituency_election", args=[w.term.pk]),
+        method="post",
+        data=lambda w: {
+            "constituency": w.dlg.constituency_id,
+            "held_on": "2025-01-05",
+            "participants": 120,
+            "candidates": "赵敏 女 100",
+        },
+        ok_status=302,
+        setup=_setup,
+    ),
+    AuthzCase(
         "congress:delegates_print",
         lambda w: reverse("congress:delegates_print", args=[w.term.pk]),
         setup=_setup,
