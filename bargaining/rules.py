@@ -87,17 +87,6 @@ def term_end(start: date, years: int) -> date:
     return end - timedelta(days=1)
 
 
-def months_before(d: date, months: int) -> date:
-    """The same day `months` months earlier (clamped to the month's last day)."""
-    import calendar
-
-    month0 = d.month - 1 - months
-    year = d.year + month0 // 12
-    month = month0 % 12 + 1
-    day = min(d.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
-
-
 @dataclass(frozen=True)
 class DiffRow:
     kind: str  # "same", "add", "del", "change"

@@ -567,11 +567,17 @@ def consultation_take_effect(*, actor, consultation: Consultation) -> Consultati
                 _("审查期尚未届满，合同自%(d)s起生效。") % {"d": _d(c.effective_on).isoformat()}
             )
         c.status = Status.IN_EFFECT
-        c.renewal_opens = rules.months_before(_d(c.term_end), setting("RENEWAL_MONTHS"))
+        c.renewal_opens = calendar.add_months(_d(c.term_end), -setting("RENEWAL_MONTHS"))
         c.save(update_fields=["status", "renewal_opens", "updated_at"])
         _audit(actor, "consultation_take_effect", c, effective_on=c.effective_on)
         _clock_done(c, "review", actor=actor)
-        _clock(c, "renewal", _("合同期满前3个月内可提出续签协商"), c.renewal_opens, actor=actor)
+        _clock(
+            c,
+            "renewal",
+            _("合同期满前%(n)s个月内可提出续签协商") % {"n": setting("RENEWAL_MONTHS")},
+            c.renewal_opens,
+            actor=actor,
+        )
     return c
 
 
@@ -585,8 +591,8 @@ def consultation_renew(*, actor, consultation: Consultation, requested_on: date)
             raise ValidationError(
                 {
                     "requested_on": [
-                        _("续签要求可在%(d)s（期满前3个月）起提出。")
-                        % {"d": _d(old.renewal_opens).isoformat()}
+                        _("续签要求可在%(d)s（期满前%(n)s个月）起提出。")
+                        % {"d": _d(old.renewal_opens).isoformat(), "n": setting("RENEWAL_MONTHS")}
                     ]
                 }
             )

@@ -4,6 +4,7 @@ import pytest
 
 from bargaining import rules
 from bargaining.rules import Seat
+from deadlines import calendar
 
 
 def seats(w=3, e=3, *, w_experts=0, extra=()):
@@ -77,8 +78,10 @@ def test_congress_vote_errors():
 def test_term_end_and_renewal_window():
     assert rules.term_end(date(2026, 4, 1), 2) == date(2028, 3, 31)
     assert rules.term_end(date(2024, 2, 29), 1) == date(2025, 2, 28)
-    assert rules.months_before(date(2028, 3, 31), 3) == date(2027, 12, 31)
-    assert rules.months_before(date(2028, 5, 31), 3) == date(2028, 2, 29)
+    # The renewal window opens on the shared calendar's corresponding day, months counted backwards.
+    assert calendar.add_months(date(2028, 3, 31), -3) == date(2027, 12, 31)
+    assert calendar.add_months(date(2028, 5, 31), -3) == date(2028, 2, 29)
+    assert calendar.add_months(date(2028, 1, 15), -3) == date(2027, 10, 15)
 
 
 def test_diff_rows_marks_changed_characters():

@@ -428,3 +428,12 @@ def test_congress_poll_below_the_thresholds_does_not_approve(world):
         )
     c.refresh_from_db()
     assert c.status == Status.DRAFT and c.congress_poll_id == poll.pk
+
+
+def test_renewal_window_follows_the_local_setting(world, settings):
+    settings.GONGHUI_BARGAINING = {"RENEWAL_MONTHS": 6}
+    c = make_consultation(world, Status.IN_EFFECT)
+    assert c.renewal_opens == date(2027, 9, 30)
+    with frozen_today(date(2027, 9, 29)), pytest.raises(ValidationError) as e:
+        services.consultation_renew(actor=world.staff_a, consultation=c, requested_on=date(2027, 9, 29))
+    assert e.value.message_dict == {"requested_on": ["续签要求可在2027-09-30（期满前6个月）起提出。"]}
