@@ -457,7 +457,9 @@ class Card:
 
 def cards_issue(*, actor, session: Session, delegates=None) -> list[Card]:
     """New one-time tokens for the delegates' cards (printing again invalidates earlier cards of
-    delegates not yet checked in). Only SHA-256 digests are stored."""
+    delegates not yet checked in). Naming `delegates` re-issues their cards even when they have
+    checked in (a phone that lost its login scans the new card; the check-in time stays). Only
+    SHA-256 digests are stored."""
     if session.status not in (SessionStatus.PLANNED, SessionStatus.IN_PROGRESS):
         raise ValidationError(_("会议已闭会，不能再印制代表证。"))
     with transaction.atomic():
@@ -469,7 +471,7 @@ def cards_issue(*, actor, session: Session, delegates=None) -> list[Card]:
         new_rows, changed = [], []
         for d in qs:
             a = existing.get(d.pk)
-            if a is not None and a.checked_in_at is not None:
+            if a is not None and a.checked_in_at is not None and delegates is None:
                 continue
             token = secrets.token_urlsafe(24)
             cards.append(Card(d, token))
@@ -487,7 +489,10 @@ def cards_issue(*, actor, session: Session, delegates=None) -> list[Card]:
             action="congress.cards_issue",
             target=session,
             org=session.org,
-            details={"cards": len(cards)},
+            details={
+                "cards": len(cards),
+                "reissue": [c.delegate.number for c in cards] if delegates is not None else [],
+            },
         )
     return cards
 
@@ -509,16 +514,18 @@ def checkin_by_token(*, token: str, request=None) -> Attendance:
             raise ValidationError(_("会议已闭会，不能签到。"), code="closed")
         if a.delegate.status != DelegateStatus.ACTIVE:
             raise ValidationError(_("该代表已不在任。"), code="inactive")
-        a.checked_in_at = timezone.now()
+        first = a.checked_in_at is None
+        if first:
+            a.checked_in_at = timezone.now()
+            a.method = "card"
         a.token_hash = None
-        a.method = "card"
         a.save(update_fields=["checked_in_at", "token_hash", "method"])
         audit_record(
             actor=a.delegate.user,
             action="congress.checkin",
             target=a.session,
             org=a.org,
-            details={"delegate": a.delegate.number, "method": "card"},
+            details={"delegate": a.delegate.number, "method": "card", "again": not first},
         )
     return a
 

@@ -286,7 +286,11 @@ def cards_view(request, pk: int):
     """Print delegate cards: new one-time tokens, shown once on this printable page."""
     session = _session(request, pk, CONGRESS_MANAGE)
     try:
-        cards = services.cards_issue(actor=request.user, session=session)
+        one = request.POST.get("delegate")
+        chosen = None
+        if one:
+            chosen = [access.get_for_user(Delegate.objects.all(), request.user, CONGRESS_MANAGE, pk=one)]
+        cards = services.cards_issue(actor=request.user, session=session, delegates=chosen)
     except ValidationError as e:
         _errors_to_messages(request, e)
         return redirect("congress:session", pk=session.pk)

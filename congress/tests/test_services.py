@@ -276,3 +276,20 @@ def test_constituency_election_creates_the_elected_delegates(world):
             participants=180,
             candidates=[services.Candidate("孙", "m", 150)],
         )
+
+
+def test_reissued_card_logs_in_again_and_keeps_the_check_in_time(world):
+    term, cons, dels = make_term(world, employees=600)
+    s = services.session_create(actor=world.staff_a, term=term, title="会", held_on=date(2026, 3, 20))
+    cards = services.cards_issue(actor=world.staff_a, session=s)
+    a = services.checkin_by_token(token=cards[0].token)
+    first = a.checked_in_at
+    assert services.cards_issue(actor=world.staff_a, session=s) != []
+    assert cards[0].delegate.pk not in {
+        c.delegate.pk for c in services.cards_issue(actor=world.staff_a, session=s)
+    }
+    again = services.cards_issue(actor=world.staff_a, session=s, delegates=[cards[0].delegate])
+    assert len(again) == 1
+    a = services.checkin_by_token(token=again[0].token)
+    assert a.checked_in_at == first
+    assert AuditEvent.objects.filter(action="congress.checkin", details__again=True).count() == 1
