@@ -10,8 +10,8 @@ PORT ?= 8000
 # Browser tests drive Debian's Chromium; CJK fonts so screenshots show Chinese.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
-	  echo 'Installing chromium and fonts-noto-cjk (Debian packages)...'; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  echo 'Installing chromium, fonts-noto-cjk and fonts-noto-color-emoji (Debian packages)...'; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 	fi
 
 .PHONY: browser-deps run test test-fast test-browser bench bench-quick lint format openapi openapi-check install clean-db
