@@ -289,6 +289,10 @@ class DuesPayment(models.Model):
         return self.receipt_no
 
     @property
+    def amount_upper(self) -> str:
+        return rules.rmb_upper(self.amount)
+
+    @property
     def receipt_no(self) -> str:
         """Receipt number: HF + year of payment + the payment's id (unique by construction)."""
         return f"HF{self.paid_on:%Y}{self.pk:08d}"
@@ -366,6 +370,10 @@ class FundsPayment(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_no
+
+    @property
+    def amount_upper(self) -> str:
+        return rules.rmb_upper(self.amount)
 
     @property
     def receipt_no(self) -> str:

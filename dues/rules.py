@@ -143,3 +143,47 @@ def parse_month(value: str) -> date:
 def rate_e4(rate: Decimal) -> int:
     """A rate in units of 1/10000 (0.5% → 50), for exact integer arithmetic in SQL."""
     return int((rate * 10000).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def rmb_upper(amount: Decimal) -> str:
+    """An amount in capital Chinese numerals for receipts (人民币大写): 1234.56 → 壹仟贰佰叁拾肆元伍角陆分."""
+    fen_total = int((abs(amount) * 100).quantize(YUAN, rounding=ROUND_HALF_UP))
+    if fen_total == 0:
+        return "零元整"
+    yuan, rest = divmod(fen_total, 100)
+    jiao, fen_digit = divmod(rest, 10)
+    out, zero = "", False
+    groups = []
+    while yuan:
+        yuan, g = divmod(yuan, 10000)
+        groups.append(g)
+    for gi in range(len(groups) - 1, -1, -1):
+        g = groups[gi]
+        if g == 0:
+            zero = bool(out)
+            continue
+        for pos, unit in ((3, "仟"), (2, "佰"), (1, "拾"), (0, "")):
+            d = g // 10**pos % 10
+            if d == 0:
+                zero = zero or bool(out)
+                continue
+            if zero:
+                out += "零"
+            out += DIGITS[d] + unit
+            zero = False
+        out += ("", "万", "亿", "万亿")[gi]
+        zero = False  # zeros at the end of a group are absorbed by its unit (壹拾万壹仟)
+    if out:
+        out += "元"
+    if jiao:
+        out += DIGITS[jiao] + "角"
+    elif fen_digit and out:
+        out += "零"
+    if fen_digit:
+        out += DIGITS[fen_digit] + "分"
+    else:
+        out += "整"
+    return ("负" if amount < 0 else "") + out

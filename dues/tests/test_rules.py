@@ -110,3 +110,24 @@ def test_rate_e4():
 def test_policy_percentages_for_display():
     p = rules.Policy.defaults()
     assert (p.rate_pct, p.levy_pct, p.kept_pct, p.up_pct) == ("0.5%", "2%", "60%", "40%")
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        ("10", "壹拾元整"),
+        ("22.80", "贰拾贰元捌角整"),
+        ("1234.56", "壹仟贰佰叁拾肆元伍角陆分"),
+        ("10005.05", "壹万零伍元零伍分"),
+        ("100000", "壹拾万元整"),
+        ("1000100", "壹佰万零壹佰元整"),
+        ("2469.14", "贰仟肆佰陆拾玖元壹角肆分"),
+        ("0.05", "伍分"),
+        ("0.50", "伍角整"),
+        ("0", "零元整"),
+        ("100000000", "壹亿元整"),
+        ("101010.10", "壹拾万壹仟零壹拾元壹角整"),
+    ],
+)
+def test_rmb_upper(amount, text):
+    assert rules.rmb_upper(D(amount)) == text

@@ -71,6 +71,7 @@ def test_batch_and_payment_through_views(client, world, union_a_dues):
     assert r["Location"] == reverse("dues:receipt", args=[payment.pk])
     receipt = client.get(r["Location"]).content.decode()
     assert "工会会费收据" in receipt and payment.receipt_no in receipt and "1.60" in receipt
+    assert "壹元陆角整" in receipt
     r = client.post(reverse("dues:batch", args=[union_a_dues.pk]), {"paid_on": "2026-11-05"})
     assert r.status_code == 302
     run = DuesRun.objects.get(pk=union_a_dues.pk)
