@@ -102,12 +102,12 @@ def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
         out[row["org_id"]].update(
             runs=row["n"], last_month=row["last"], due=rules.fen(row["due"]), paid=rules.fen(row["paid"])
         )
-    for row in (
+    for frow in (
         FundsAssessment.objects.filter(org_id__in=ids)
         .values("org_id")
         .annotate(levy=Sum("levy"), paid=Sum("paid"))
     ):
-        out[row["org_id"]].update(levy=rules.fen(row["levy"]), levy_paid=rules.fen(row["paid"]))
+        out[frow["org_id"]].update(levy=rules.fen(frow["levy"]), levy_paid=rules.fen(frow["paid"]))
     for v in out.values():
         v["arrears"] = v["due"] - v["paid"]
         v["levy_arrears"] = v["levy"] - v["levy_paid"]
@@ -168,10 +168,8 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
         )
         .order_by("-due", "member_id")
     )
-    if limit:
-        rows = rows[:limit]
-    rows = list(rows)
-    members = Member.objects.in_bulk([r["member_id"] for r in rows])
+    found = list(rows[:limit] if limit else rows)
+    members = Member.objects.in_bulk([r["member_id"] for r in found])
     return [
         ArrearsRow(
             member=members[r["member_id"]],
@@ -180,7 +178,7 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
             first_month=r["first"],
             last_month=r["last"],
         )
-        for r in rows
+        for r in found
     ]
 
 

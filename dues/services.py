@@ -171,18 +171,19 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
         org_id__in=selectors.run_member_orgs(org), status__in=WAGE_STATUSES
     ).order_by()
     cols = ("pk", "name", "member_no", "id_number_hash", "status")
-    by_no, by_hash = {}, {}
+    by_no: dict[str, dict] = {}
+    by_hash: dict[str, dict] = {}
     for m in members.values_list(*cols):
-        rec = dict(zip(cols, m, strict=True))
-        if rec["member_no"]:
-            by_no[rec["member_no"]] = rec
-        by_hash[rec["id_number_hash"]] = rec
+        known = dict(zip(cols, m, strict=True))
+        if known["member_no"]:
+            by_no[known["member_no"]] = known
+        by_hash[known["id_number_hash"]] = known
     policy = selectors.policy_for(org)
     errors: list[str] = []
     seen: dict[int, int] = {}
     parsed: list[tuple[int, Decimal]] = []
     for r in rows:
-        rec = None
+        rec: dict | None = None
         if r.member_no:
             rec = by_no.get(r.member_no)
             if rec is None:
@@ -362,7 +363,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
 
 
 def _refresh_totals(run: DuesRun) -> None:
-    counts = {LineKind.CHARGED: 0, LineKind.EXEMPT: 0, LineKind.MISSING: 0}
+    counts: dict[str, int] = {LineKind.CHARGED: 0, LineKind.EXEMPT: 0, LineKind.MISSING: 0}
     total_base, total_amount = ZERO, ZERO
     for row in (
         DuesLine.objects.filter(run=run)
