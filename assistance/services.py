@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -238,32 +238,38 @@ def household_apply(
     if errors:
         raise ValidationError(errors)
     blind = crypto.blind_index(id_code, "assistance.id")
+    duplicate = ValidationError(
+        {"id_number": [_("该申请人已有困难职工家庭档案（一户一档），请在原档案中办理。")]}
+    )
     with transaction.atomic():
         if Household.objects.filter(id_blind=blind).exists():
-            raise ValidationError(
-                {"id_number": [_("该申请人已有困难职工家庭档案（一户一档），请在原档案中办理。")]}
-            )
-        h = Household.objects.create(
-            org=org,
-            head_name=head_name,
-            id_cipher=crypto.encrypt(id_code),
-            id_blind=blind,
-            id_masked=mask_id_number(id_code),
-            employer=employer,
-            is_migrant=is_migrant,
-            employed_since=employed_since,
-            main_cause=main_cause,
-            secondary_cause=secondary_cause,
-            disaster=disaster,
-            rigid_cipher=crypto.encrypt(str(amounts["rigid_expenses"])),
-            medical_cipher=crypto.encrypt(str(amounts["sudden_medical_costs"])),
-            health_cipher=crypto.encrypt(normalize_text(health)),
-            bank_name=normalize_text(bank_name),
-            bank_cipher=crypto.encrypt(bank_account),
-            bank_masked=f"**** {bank_account[-4:]}" if bank_account else "",
-            applied_on=applied_on,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+            raise duplicate
+        try:
+            # A savepoint: two clerks filing the same person at once meet the unique blind index.
+            with transaction.atomic():
+                h = Household.objects.create(
+                    org=org,
+                    head_name=head_name,
+                    id_cipher=crypto.encrypt(id_code),
+                    id_blind=blind,
+                    id_masked=mask_id_number(id_code),
+                    employer=employer,
+                    is_migrant=is_migrant,
+                    employed_since=employed_since,
+                    main_cause=main_cause,
+                    secondary_cause=secondary_cause,
+                    disaster=disaster,
+                    rigid_cipher=crypto.encrypt(str(amounts["rigid_expenses"])),
+                    medical_cipher=crypto.encrypt(str(amounts["sudden_medical_costs"])),
+                    health_cipher=crypto.encrypt(normalize_text(health)),
+                    bank_name=normalize_text(bank_name),
+                    bank_cipher=crypto.encrypt(bank_account),
+                    bank_masked=f"**** {bank_account[-4:]}" if bank_account else "",
+                    applied_on=applied_on,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+        except IntegrityError:
+            raise duplicate from None
         HouseholdMember.objects.create(
             org=org,
             household=h,

@@ -94,6 +94,32 @@ def test_one_household_one_file(world):
     assert Household.objects.count() == 1
 
 
+def test_simultaneous_applications_for_one_person_file_once(world, monkeypatch):
+    """Two clerks filing the same worker at once: the second one's pre-check still sees nothing,
+    the unique blind index refuses its row with the same message and nothing else is written."""
+    first = make_household(world)
+    events = AuditEvent.objects.count()
+    monkeypatch.setattr(services.Household.objects, "filter", lambda **kw: Household.objects.none())
+    with frozen_today(date(2026, 3, 4)), pytest.raises(ValidationError) as e:
+        services.household_apply(
+            actor=world.staff_a,
+            org=world.union_a,
+            head_name="王建国",
+            id_number=id_number(),
+            employer="甲公司",
+            applied_on=date(2026, 3, 4),
+            annual_income="1",
+            main_cause="other",
+        )
+    monkeypatch.undo()
+    assert e.value.message_dict == {
+        "id_number": ["该申请人已有困难职工家庭档案（一户一档），请在原档案中办理。"]
+    }
+    assert list(Household.objects.values_list("pk", flat=True)) == [first.pk]
+    assert HouseholdMember.objects.count() == 3
+    assert AuditEvent.objects.count() == events
+
+
 def test_bad_input_saves_nothing(world):
     standard(world)
     with frozen_today(date(2026, 3, 2)), pytest.raises(ValidationError) as e:
