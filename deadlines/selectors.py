@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from orgs import access
 
@@ -31,15 +31,18 @@ def deadlines_for_user(user, *, state: str = "open") -> QuerySet[Deadline]:
 
 
 def deadline_counts(user) -> dict[str, int]:
-    open_qs = deadlines_for_user(user, state="open")
+    """Open, overdue and due-within-the-reminder-window counts, in one aggregate query."""
     today = calendar.today()
     window = calendar.rule("deadlines.reminder_window").days
-    rows = list(open_qs.values_list("due_on", flat=True))
-    return {
-        "open": len(rows),
-        "overdue": sum(1 for d in rows if d < today),
-        "soon": sum(1 for d in rows if today <= d <= today + dt.timedelta(days=window)),
-    }
+    return (
+        deadlines_for_user(user, state="open")
+        .order_by()
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=window))),
+        )
+    )
 
 
 def notifications_for(user) -> QuerySet[Notification]:

@@ -13,15 +13,17 @@ from .forms import CalendarDayForm
 from .models import CalendarDay, Notification
 from .permissions import CALENDAR_CHANGE, CALENDAR_VIEW
 
-STATES = [
-    ("open", _("未办结")),
-    ("overdue", _("已逾期")),
-    ("soon", _("3 日内到期")),
-    ("done", _("已办结")),
-]
+
+def states(window: int) -> list[tuple[str, str]]:
+    return [
+        ("open", _("未办结")),
+        ("overdue", _("已逾期")),
+        ("soon", _("%(n)s 日内到期") % {"n": window}),
+        ("done", _("已办结")),
+    ]
 
 
-def decorate(deadlines, today=None):
+def decorate(deadlines, *, window: int, today=None):
     """Attach days_left / overdue / badge to each row for the templates."""
     today = today or calendar.today()
     for d in deadlines:
@@ -31,7 +33,7 @@ def decorate(deadlines, today=None):
             d.badge = "ok"
         elif d.days_left < 0:
             d.badge = "danger"
-        elif d.days_left <= 3:
+        elif d.days_left <= window:
             d.badge = "warning"
         else:
             d.badge = ""
@@ -40,17 +42,19 @@ def decorate(deadlines, today=None):
 
 @access.login_required
 def mine_view(request):
+    window = calendar.rule("deadlines.reminder_window").days
     state = request.GET.get("state", "open")
-    if state not in dict(STATES):
+    if state not in dict(states(window)):
         state = "open"
     page = Paginator(selectors.deadlines_for_user(request.user, state=state), 50).get_page(
         request.GET.get("page")
     )
-    decorate(page.object_list)
+    decorate(page.object_list, window=window)
     ctx = {
         "page": page,
         "state": state,
-        "states": STATES,
+        "states": states(window),
+        "window": window,
         "counts": selectors.deadline_counts(request.user),
         "today": calendar.today(),
         "unread": selectors.unread_count(request.user),

@@ -150,3 +150,20 @@ def test_mine_page_scopes_and_counts_queries(world, client, django_assert_max_nu
     assert "甲事项0" in body
     assert "逾期 2 天" in body
     assert other.pk
+
+
+def test_mine_counts_and_labels_follow_the_reminder_window(world, client, settings):
+    settings.GONGHUI_DEADLINES = {"deadlines.reminder_window": (5, "calendar")}
+    for i, due in enumerate(["2026-03-05", "2026-03-09", "2026-03-14", "2026-03-15", "2026-03-30"]):
+        deadline_upsert(org=world.union_a, source=("t", i), title=f"事项{i}", due_on=D(due), url="")
+    deadline_done(source=("t", 4))
+    client.force_login(world.staff_a)
+    with cal.frozen_today(D("2026-03-09")):
+        response = client.get(reverse("deadlines:mine"))
+        soon = client.get(reverse("deadlines:mine") + "?state=soon").content.decode()
+    assert response.context["counts"] == {"open": 4, "overdue": 1, "soon": 2}
+    body = response.content.decode()
+    assert "5 日内到期" in body
+    assert "到期前 5 日内和逾期时会收到通知" in body
+    assert "3 日内到期" not in body
+    assert ("事项1" in soon, "事项2" in soon, "事项3" in soon) == (True, True, False)
