@@ -8,9 +8,14 @@ from .models import Case, CaseStatus, Cause, Claim, Committee, Party, Session
 from .permissions import MEDIATION_CHANGE, MEDIATION_VIEW
 
 
-def cases_for(user, *, status: str = "", q: str = "", year: int | None = None) -> QuerySet[Case]:
-    qs = access.scope(Case.objects.all(), user, MEDIATION_VIEW).select_related("org", "mediator")
-    qs = qs.prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("-side", "id")))
+def cases_for(
+    user, *, status: str = "", q: str = "", year: int | None = None, with_parties: bool = True
+) -> QuerySet[Case]:
+    qs = access.scope(Case.objects.all(), user, MEDIATION_VIEW)
+    if with_parties:  # the list page shows the parties and the organization; the API list does not
+        qs = qs.select_related("org", "mediator").prefetch_related(
+            Prefetch("parties", queryset=Party.objects.order_by("-side", "id"))
+        )
     if status == "overdue":
         from deadlines import calendar
 

@@ -104,3 +104,19 @@ def test_search_and_htmx_partial(world, client):
     assert "<html" not in body
     assert "张三" in body
     assert "李四" not in body
+
+
+def test_api_case_list_reads_only_the_requested_page(world, client, django_assert_max_num_queries):
+    cases = [make_case(world) for _ in range(25)]
+    make_case(world, org=world.union_b, actor=world.staff_b)
+    client.force_login(world.mediator_a)
+    with calendar.frozen_today(D("2026-02-20")), django_assert_max_num_queries(8) as queries:
+        data = client.get("/api/v1/mediation/cases?limit=10&offset=20").json()
+    case_reads = [q["sql"] for q in queries.captured_queries if 'FROM "mediation_case"' in q["sql"]]
+    assert len(case_reads) == 2  # COUNT(*) and the one page
+    assert "LIMIT 10 OFFSET 20" in case_reads[1]
+    assert not [q for q in queries.captured_queries if "mediation_party" in q["sql"]]
+    assert data["count"] == 25
+    assert [c["id"] for c in data["items"]] == [c.pk for c in reversed(cases)][20:]
+    assert {c["days_left"] for c in data["items"]} == {8}
+    assert data["items"][0]["due_on"] == "2026-02-28"
