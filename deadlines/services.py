@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,12 +48,13 @@ def calendar_day_save(
     name = (name or "").strip()
     if errors:
         raise ValidationError(errors)
+    taken = ValidationError({"date": [_("该日期已登记，请直接修改原记录。")]})
     with transaction.atomic():
         clash = CalendarDay.objects.filter(date=date)
         if day is not None:
             clash = clash.exclude(pk=day.pk)
         if clash.exists():
-            raise ValidationError({"date": [_("该日期已登记，请直接修改原记录。")]})
+            raise taken
         before = None
         if day is None:
             day = CalendarDay(date=date, kind=kind, name=name, confirmed=confirmed)
@@ -61,7 +62,11 @@ def calendar_day_save(
             day = CalendarDay.objects.select_for_update().get(pk=day.pk)
             before = {"date": day.date.isoformat(), "kind": day.kind, "name": day.name}
             day.date, day.kind, day.name, day.confirmed = date, kind, name, confirmed
-        day.save()
+        try:
+            with transaction.atomic():  # a savepoint: two admins entering the same date at once
+                day.save()
+        except IntegrityError:
+            raise taken from None
         audit_record(
             actor=actor,
             action="deadlines.calendar_day_save",

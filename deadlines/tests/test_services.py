@@ -167,3 +167,16 @@ def test_mine_counts_and_labels_follow_the_reminder_window(world, client, settin
     assert "到期前 5 日内和逾期时会收到通知" in body
     assert "3 日内到期" not in body
     assert ("事项1" in soon, "事项2" in soon, "事项3" in soon) == (True, True, False)
+
+
+def test_calendar_day_entered_twice_at_once_is_refused_cleanly(world, monkeypatch):
+    calendar_day_save(actor=world.fed_admin, date=D("2030-01-01"), kind="holiday", name="元旦")
+    events = AuditEvent.objects.count()
+    # The second admin's check ran before the first one's row was committed.
+    monkeypatch.setattr(CalendarDay.objects, "filter", lambda **kw: CalendarDay.objects.none())
+    with pytest.raises(ValidationError) as e:
+        calendar_day_save(actor=world.fed_admin, date=D("2030-01-01"), kind="holiday", name="重复")
+    monkeypatch.undo()
+    assert e.value.message_dict == {"date": ["该日期已登记，请直接修改原记录。"]}
+    assert list(CalendarDay.objects.filter(date=D("2030-01-01")).values_list("name", flat=True)) == ["元旦"]
+    assert AuditEvent.objects.count() == events
