@@ -44,7 +44,9 @@ def committee_create(
     if established_on and established_on > calendar.today():
         raise ValidationError({"established_on": [_("成立日期不能晚于今天。")]})
     with transaction.atomic():
-        if Committee.objects.select_for_update().filter(org=org).exists():
+        # Lock the organization row: locking a committee that does not exist yet locks nothing.
+        Organization.objects.select_for_update().filter(pk=org.pk).first()
+        if Committee.objects.filter(org=org).exists():
             raise ValidationError(_("本组织已经成立了调解委员会。"))
         committee = Committee.objects.create(org=org, name=name, established_on=established_on)
         audit_record(
@@ -93,7 +95,9 @@ def committee_member_add(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        existing = CommitteeMember.objects.select_for_update().filter(committee=committee)
+        # Lock the committee row, so that two clerks cannot both appoint a chair of an empty committee.
+        Committee.objects.select_for_update().filter(pk=committee.pk).first()
+        existing = CommitteeMember.objects.filter(committee=committee)
         if position == Position.CHAIR and existing.filter(position=Position.CHAIR).exists():
             raise ValidationError({"position": [_("委员会已有主任，请先移除原主任。")]})
         if existing.filter(name=name).exists():
