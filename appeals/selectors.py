@@ -1,10 +1,15 @@
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from deadlines import calendar
 from orgs import access
 
 from .models import OPEN_STATUSES, Appeal, AppealEvent
 from .permissions import APPEALS_HANDLE
+
+# What staff see instead of an anonymous submitter (pages, API, export, timeline).
+ANONYMOUS = gettext_lazy("匿名职工")
 
 
 def appeals_for_staff(user, *, status: str = "", category: str = "") -> QuerySet[Appeal]:
@@ -27,7 +32,7 @@ def appeals_for_staff(user, *, status: str = "", category: str = "") -> QuerySet
 def submitter_label(appeal: Appeal) -> str:
     """What staff may know about who sent the request."""
     if appeal.anonymous:
-        return "匿名职工"
+        return str(ANONYMOUS)
     user = appeal.submitter
     return user.get_full_name()
 
@@ -42,7 +47,7 @@ def attach_submitters(appeals) -> list[Appeal]:
         u.pk: u.get_full_name() for u in User.objects.filter(pk__in=ids).only("pk", "full_name", "username")
     }
     for a in appeals:
-        a.submitter_label = "匿名职工" if a.anonymous else names.get(a.submitter_id, "")
+        a.submitter_label = str(ANONYMOUS) if a.anonymous else names.get(a.submitter_id, "")
     return appeals
 
 
@@ -54,7 +59,7 @@ def events_for_staff(appeal: Appeal) -> list[AppealEvent]:
     events = list(appeal.events.select_related("actor", "from_org", "to_org"))
     for e in events:
         if e.by_submitter:
-            e.actor_label = "匿名职工" if appeal.anonymous else appeal.submitter.get_full_name()
+            e.actor_label = str(ANONYMOUS) if appeal.anonymous else appeal.submitter.get_full_name()
         else:
-            e.actor_label = e.actor.get_full_name() if e.actor else "系统"
+            e.actor_label = e.actor.get_full_name() if e.actor else _("系统")
     return events
