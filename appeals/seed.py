@@ -1,10 +1,13 @@
 import datetime as dt
 
+from django.utils import timezone
+
 from core.seed import SeedContext
 from deadlines import calendar
 from deadlines.services import notify_run
 
 from . import services
+from .models import AppealEvent, EventKind
 
 APPEALS = [
     # days ago, anonymous, category, title, content, then: None | "accept" | "answer" | "rate"
@@ -37,6 +40,13 @@ APPEALS = [
 ]
 
 
+def _date_events(appeal, kind: str, day: dt.date, hour: int) -> None:
+    """Demo only: the services stamp events with the real clock; put them on the simulated day so the
+    timeline agrees with the submission and answer dates."""
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 20)))
+    AppealEvent.objects.filter(appeal=appeal, kind=kind).update(at=at)
+
+
 def seed(ctx: SeedContext) -> None:
     member = ctx.users.get("member_1")
     staff = ctx.users.get("staff_1")
@@ -48,6 +58,7 @@ def seed(ctx: SeedContext) -> None:
             appeal = services.appeal_submit(
                 actor=member, category=category, title=title, content=content, anonymous=anonymous
             )
+        _date_events(appeal, EventKind.SUBMITTED, day, 9)
         if step is None:
             continue
         with calendar.frozen_today(day + dt.timedelta(days=1)):
@@ -56,8 +67,11 @@ def seed(ctx: SeedContext) -> None:
                 services.appeal_answer(
                     actor=staff, appeal=appeal, answer="工会已与公司人力资源部沟通，将于本周内处理并答复。"
                 )
+        _date_events(appeal, EventKind.ACCEPTED, day + dt.timedelta(days=1), 10)
+        _date_events(appeal, EventKind.ANSWERED, day + dt.timedelta(days=1), 16)
         if step == "rate":
             services.appeal_rate(actor=member, appeal=appeal, satisfaction="satisfied", comment="处理及时")
+            _date_events(appeal, EventKind.RATED, day + dt.timedelta(days=2), 12)
     with calendar.frozen_today(ctx.today):
         escalated = services.appeal_escalate_overdue()
         notified = notify_run()

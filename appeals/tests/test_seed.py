@@ -1,0 +1,33 @@
+import random
+from datetime import date
+
+from django.utils import timezone
+
+from appeals.models import Appeal, AppealEvent, EventKind
+from core.seed import SeedContext
+
+
+def test_seed_timeline_matches_the_simulated_dates(world):
+    from appeals.seed import seed
+
+    ctx = SeedContext(
+        rng=random.Random(7),
+        today=date(2026, 11, 25),
+        federation=world.fed,
+        unions=[world.union_a, world.union_b],
+        branches=[world.branch_a],
+        users={"member_1": world.member_a, "staff_1": world.staff_a},
+    )
+    seed(ctx)
+    assert Appeal.objects.count() == 5
+    rated = Appeal.objects.get(title="六月份绩效工资迟发")
+    local = {e.kind: timezone.localtime(e.at) for e in AppealEvent.objects.filter(appeal=rated)}
+    assert {k: (v.date(), v.hour) for k, v in local.items()} == {
+        EventKind.SUBMITTED: (date(2026, 10, 16), 9),
+        EventKind.ACCEPTED: (date(2026, 10, 17), 10),
+        EventKind.ANSWERED: (date(2026, 10, 17), 16),
+        EventKind.RATED: (date(2026, 10, 18), 12),
+    }
+    for appeal in Appeal.objects.all():
+        submitted = AppealEvent.objects.get(appeal=appeal, kind=EventKind.SUBMITTED)
+        assert timezone.localtime(submitted.at).date() == appeal.submitted_on
