@@ -84,7 +84,10 @@ def test_covered_union_reads_regional_contract_but_cannot_act(world):
     staff_b = client_for(world.staff_b)
     r = staff_b.get(reverse("bargaining:detail", args=[c.pk]))
     assert r.status_code == 200
-    assert reverse("bargaining:answer", args=[c.pk]) not in r.content.decode()
+    body = r.content.decode()
+    assert reverse("bargaining:answer", args=[c.pk]) not in body
+    assert "本协商由测试街道总工会办理" in body
+    assert "协商代表不少于" not in body  # team warnings are for the organization that can act on them
     assert (
         staff_b.post(reverse("bargaining:answer", args=[c.pk]), {"answered_on": "2026-03-10"}).status_code
         == 404
