@@ -54,11 +54,14 @@ def funds_for(user, perm=ASSISTANCE_VIEW) -> QuerySet[Fund]:
 def fund_totals(user) -> list[dict]:
     """Payments the user may see, summed per fund and budget year."""
     qs = access.scope(Payment.objects.all(), user, ASSISTANCE_VIEW)
-    return list(
+    rows = list(
         qs.values("fund__name", "fund__org__name", "budget_year")
         .annotate(total=Sum("amount"), n=Count("id"))
         .order_by("-budget_year", "fund__name")
     )
+    for r in rows:  # to the fen, like every other amount (SQLite's SUM drops the trailing zeros)
+        r["total"] = rules.money(r["total"])
+    return rows
 
 
 def payments_list(user) -> QuerySet[Payment]:
