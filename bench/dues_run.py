@@ -241,7 +241,7 @@ def measure(url: str, workers: int) -> dict:
     selectors.last_paid_month_by_member(ids)
     lapse_s = time.perf_counter() - t
     print(
-        f"arrears list (first 100, {len(arrears)} rows): {arrears_s * 1000:.0f} ms; ledger: {ledger_ms:.0f} ms; "
+        f"arrears before the batch (first {len(arrears)} of the largest union): {arrears_s * 1000:.0f} ms; ledger: {ledger_ms:.0f} ms; "
         f"last paid month of {len(ids):,} members: {lapse_s * 1000:.0f} ms"
     )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
