@@ -3,6 +3,8 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
+# The largest amount the amount columns hold (12 digits, 2 after the point).
+MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def money(value) -> Decimal | None:
@@ -16,7 +18,10 @@ def money(value) -> Decimal | None:
         raise ValueError(value) from None
     if not d.is_finite():
         raise ValueError(value)
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+    try:
+        return d.quantize(FEN, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise ValueError(value) from None
 
 
 def duplicate_names(names: list[str]) -> list[str]:

@@ -176,6 +176,8 @@ def _clean_claims(claims: list[dict]) -> list[dict]:
             raise ValidationError({"claims": [_("金额“%(v)s”不是有效的数字。") % {"v": raw}]}) from None
         if amount is not None and amount < 0:
             raise ValidationError({"claims": [_("请求金额不能为负数。")]})
+        if amount is not None and amount > rules.MAX_AMOUNT:
+            raise ValidationError({"claims": [_("请求金额“%(v)s”过大，请核对。") % {"v": raw}]})
         cleaned.append({"item": item, "amount": amount})
     return cleaned
 
@@ -417,6 +419,8 @@ def case_agree(
             continue
         if value is not None and value < 0:
             errors["agreed_amounts"] = [_("协议金额不能为负数。")]
+        elif value is not None and value > rules.MAX_AMOUNT:
+            errors["agreed_amounts"] = [_("协议金额“%(v)s”过大，请核对。") % {"v": raw}]
         amounts[int(claim_id)] = value
     if errors:
         raise ValidationError(errors)

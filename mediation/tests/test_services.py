@@ -50,6 +50,12 @@ def test_numbers_increase_per_org_and_year(world):
         ),
         ({"claims": [{"item": "工资", "amount": "-1"}]}, "claims", "请求金额不能为负数。"),
         ({"claims": [{"item": "工资", "amount": "abc"}]}, "claims", "金额“abc”不是有效的数字。"),
+        ({"claims": [{"item": "工资", "amount": "1e40"}]}, "claims", "金额“1e40”不是有效的数字。"),
+        (
+            {"claims": [{"item": "工资", "amount": "10000000000"}]},
+            "claims",
+            "请求金额“10000000000”过大，请核对。",
+        ),
         (
             {"parties": [{"side": "worker", "name": "张三"}, {"side": "employer", "name": "张 三"}]},
             "parties",
@@ -164,6 +170,16 @@ def test_agreement_and_holiday_performance_deadline(world):
                 agreed_amounts={claim.pk: "-3"},
             )
         assert e.value.message_dict["agreed_amounts"] == ["协议金额不能为负数。"]
+        with pytest.raises(ValidationError) as e:
+            services.case_agree(
+                actor=world.staff_a,
+                case=case,
+                closed_on=D("2026-02-24"),
+                agreement_terms="支付",
+                performance_due_on=D("2026-03-02"),
+                agreed_amounts={claim.pk: "12345678901"},
+            )
+        assert e.value.message_dict["agreed_amounts"] == ["协议金额“12345678901”过大，请核对。"]
         case.refresh_from_db()
         assert case.status == "open"
         services.case_agree(
