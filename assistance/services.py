@@ -47,11 +47,19 @@ def _d(value: date | None) -> date:
     return value
 
 
-def _amount(value, field: str, *, positive: bool = False) -> Decimal:
+# The largest amount the amount columns hold (12 digits, 2 after the point).
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def _amount(value, field: str, *, positive: bool = False, limit: Decimal = MAX_AMOUNT) -> Decimal:
     try:
         d = rules.money(Decimal(str(value if value not in (None, "") else "0")))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: [_("请输入正确的金额。")]}) from None
+    if not d.is_finite():  # "NaN" parses, and then refuses every comparison
+        raise ValidationError({field: [_("请输入正确的金额。")]})
+    if d > limit:
+        raise ValidationError({field: [_("金额超过上限 %(max)s 元，请核对。") % {"max": limit}]})
     if d < 0 or (positive and d == 0):
         raise ValidationError({field: [_("金额必须大于0。") if positive else _("金额不能为负数。")]})
     return d
@@ -121,7 +129,7 @@ def standard_for(org: Organization, year: int) -> LocalMinimumStandard | None:
 def standard_set(*, actor, org: Organization, year: int, monthly_amount) -> LocalMinimumStandard:
     if org.kind != OrgKind.FEDERATION:
         raise ValidationError({"org": [_("低保标准在总工会（地区）一级设置。")]})
-    amount = _amount(monthly_amount, "monthly_amount", positive=True)
+    amount = _amount(monthly_amount, "monthly_amount", positive=True, limit=Decimal("99999999.99"))
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": [_("请输入正确的年度。")]})
     with transaction.atomic():

@@ -350,6 +350,15 @@ def test_standard_set_only_at_federation(world):
     with pytest.raises(ValidationError) as e:
         services.standard_set(actor=world.fed_admin, org=world.fed, year=2026, monthly_amount="-3")
     assert e.value.message_dict == {"monthly_amount": ["金额必须大于0。"]}
+    for bad, message in (
+        ("NaN", "请输入正确的金额。"),
+        ("1e40", "请输入正确的金额。"),
+        ("100000000", "金额超过上限 99999999.99 元，请核对。"),
+    ):
+        with pytest.raises(ValidationError) as e:
+            services.standard_set(actor=world.fed_admin, org=world.fed, year=2026, monthly_amount=bad)
+        assert e.value.message_dict == {"monthly_amount": [message]}
+    assert not services.LocalMinimumStandard.objects.filter(org=world.fed).exists()
     s = services.standard_set(actor=world.fed_admin, org=world.fed, year=2026, monthly_amount="1080.5")
     assert s.monthly_amount == Decimal("1080.50")
     s = services.standard_set(actor=world.fed_admin, org=world.fed, year=2026, monthly_amount="1100")
