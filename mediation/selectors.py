@@ -1,10 +1,11 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Prefetch, Q, QuerySet, Value, When
 
 from accounts.models import Role, User
 from orgs import access
 from orgs.models import Organization, OrgKind
 
-from .models import Case, CaseStatus, Cause, Claim, Committee, Party, Session
+from .models import Case, CaseStatus, Cause, Claim, Committee, CommitteeMember, Party, Position, Session
 from .permissions import MEDIATION_CHANGE, MEDIATION_VIEW
 
 
@@ -83,8 +84,16 @@ def mediators_for(user) -> QuerySet[User]:
 
 
 def committees_for(user) -> QuerySet[Committee]:
+    """Committees with their members listed chair first, then vice-chairs, then members (workers'
+    representatives before the employer's within each)."""
+    rank = DbCase(
+        When(position=Position.CHAIR, then=Value(0)),
+        When(position=Position.VICE_CHAIR, then=Value(1)),
+        default=Value(2),
+    )
+    members = CommitteeMember.objects.annotate(rank=rank).order_by("rank", "-side", "id")
     return (
         access.scope(Committee.objects.all(), user, MEDIATION_VIEW)
         .select_related("org")
-        .prefetch_related("members")
+        .prefetch_related(Prefetch("members", queryset=members))
     )

@@ -120,3 +120,28 @@ def test_api_case_list_reads_only_the_requested_page(world, client, django_asser
     assert [c["id"] for c in data["items"]] == [c.pk for c in reversed(cases)][20:]
     assert {c["days_left"] for c in data["items"]} == {8}
     assert data["items"][0]["due_on"] == "2026-02-28"
+
+
+def test_committee_page_lists_chair_then_vice_chairs_then_members(
+    world, client, django_assert_max_num_queries
+):
+    c = services.committee_create(actor=world.chair_a, org=world.union_a, name="甲公司劳动争议调解委员会")
+    for name, side, position in [
+        ("委员甲", "employer", "member"),
+        ("副主任乙", "employer", "vice_chair"),
+        ("委员丙", "worker", "member"),
+        ("主任丁", "worker", "chair"),
+    ]:
+        services.committee_member_add(
+            actor=world.chair_a,
+            committee=c,
+            name=name,
+            side=side,
+            position=position,
+            is_union_member=side == "worker",
+        )
+    client.force_login(world.mediator_a)
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("mediation:committee")).content.decode()
+    order = [body.index(n) for n in ("主任丁", "副主任乙", "委员丙", "委员甲")]
+    assert order == sorted(order)
