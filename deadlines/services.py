@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
@@ -25,10 +24,6 @@ log = logging.getLogger(__name__)
 # directly on the deadline's organization, plus a per-module role.
 NOTIFY_ROLES = [Role.UNION_CHAIR, Role.UNION_STAFF, Role.FEDERATION_ADMIN]
 MODULE_ROLES = {"mediation": [Role.MEDIATION], "bargaining": [], "assistance": [], "appeals": []}
-
-
-def _setting(key: str, default):
-    return getattr(settings, "GONGHUI_DEADLINES_NOTIFY", {}).get(key, default)
 
 
 # ---------------------------------------------------------------- holiday table
