@@ -21,3 +21,17 @@ def test_daily_command_escalates_then_notifies(world):
     with calendar.frozen_today(dt.date(2026, 3, 20)):
         call_command("deadlines_daily", stdout=out)
     assert list(Notification.objects.values_list("user__username", "kind")) == [("fed_admin", "due_soon")]
+
+
+def test_daily_command_skips_modules_not_installed_but_not_broken_ones(world, monkeypatch):
+    import pytest
+
+    from deadlines.management.commands import deadlines_daily
+
+    monkeypatch.setattr(deadlines_daily, "DAILY_JOBS", ["nosuchapp.services:job"])
+    out = StringIO()
+    call_command("deadlines_daily", stdout=out)
+    assert out.getvalue() == "notify: {'deadlines': 0, 'notifications': 0}\n"
+    monkeypatch.setattr(deadlines_daily, "DAILY_JOBS", ["appeals.services:no_such_job"])
+    with pytest.raises(AttributeError):
+        call_command("deadlines_daily", stdout=StringIO())
