@@ -119,9 +119,12 @@ class PolicyForm(forms.Form):
 
     @staticmethod
     def initial_from(p: rules.Policy) -> dict:
+        def pct(rate: Decimal) -> str:
+            return f"{(rate * 100).normalize():f}"  # 0.6 → "60", never "6E+1"
+
         return {
-            "rate_pct": (p.rate * 100).normalize(),
+            "rate_pct": pct(p.rate),
             "base_step": p.base_step,
-            "levy_pct": (p.levy_rate * 100).normalize(),
-            "share_pct": (p.grassroots_share * 100).normalize(),
+            "levy_pct": pct(p.levy_rate),
+            "share_pct": pct(p.grassroots_share),
         }

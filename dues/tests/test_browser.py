@@ -107,3 +107,23 @@ def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new
     phone.goto(f"/dues/runs/{run.pk}/")
     expect(phone.get_by_role("row", name=re.compile("张三.*已缴清"))).to_be_visible()
     phone.screenshot(path=f"{SHOTS}/dues-phone.png", full_page=True)
+
+
+def test_federation_admin_sets_the_split_and_sees_every_union(live_world, page, login):
+    login(page, "fed_admin")
+    page.get_by_role("link", name="会费与经费").first.click()
+    expect(page.get_by_role("link", name="甲公司工会")).to_be_visible()
+    expect(page.get_by_role("link", name="乙公司工会")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-home.png", full_page=True)
+    page.get_by_role("button", name="会费与经费标准").click()
+    expect(page.get_by_label("会费比例（%）")).to_have_value("0.5")
+    page.get_by_label("基层工会留成（%）").fill("70")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存会费与经费标准")).to_be_visible()
+    expect(page.get_by_label("基层工会留成（%）")).to_have_value("70")
+    expect(page.get_by_label("工会经费拨缴比例（%）")).to_have_value("2")
+    page.screenshot(path=f"{SHOTS}/dues-policy.png", full_page=True)
+    page.goto(f"/dues/org/{live_world.union_a.pk}/")
+    expect(page.get_by_text("基层工会留成 70%、上解 30%")).to_be_visible()
+    # A federation admin sees the union's dues but does not run them.
+    expect(page.get_by_role("button", name="核定会费")).to_have_count(0)
