@@ -192,3 +192,23 @@ def test_export_neutralizes_formulas(world, client):
     body = client.get(reverse("appeals:export")).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert "甲会员" in body  # a named request shows its sender to the union
+
+
+def test_detail_and_own_pages_query_count(world, client, django_assert_max_num_queries):
+    appeals = [submit(world, anonymous=i % 2 == 0) for i in range(12)]
+    with calendar.frozen_today(D("2026-03-03")):
+        for a in appeals[:2]:
+            services.appeal_accept(actor=world.staff_a, appeal=a)
+            services.appeal_answer(actor=world.staff_a, appeal=a, answer="已与公司沟通，本月补发。")
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(10):
+        body = client.get(reverse("appeals:detail", args=[appeals[1].pk])).content.decode()
+    assert "<strong>受理</strong> · 甲干事" in body
+    assert "<strong>答复</strong> · 甲干事" in body
+    client.force_login(world.member_a)
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("appeals:mine")).content.decode()
+    assert body.count("三月份加班费未发放") == 12
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("appeals:my_detail", args=[appeals[0].pk])).content.decode()
+    assert "已与公司沟通，本月补发。" in body
