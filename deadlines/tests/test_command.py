@@ -1,6 +1,7 @@
 import datetime as dt
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from appeals.tests.helpers import submit
@@ -24,8 +25,6 @@ def test_daily_command_escalates_then_notifies(world):
 
 
 def test_daily_command_skips_modules_not_installed_but_not_broken_ones(world, monkeypatch):
-    import pytest
-
     from deadlines.management.commands import deadlines_daily
 
     monkeypatch.setattr(deadlines_daily, "DAILY_JOBS", ["nosuchapp.services:job"])
