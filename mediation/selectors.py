@@ -1,7 +1,7 @@
 from django.db.models import Case as DbCase
 from django.db.models import Count, Prefetch, Q, QuerySet, Value, When
 
-from accounts.models import Role, User
+from accounts.models import User
 from orgs import access
 from orgs.models import Organization, OrgKind
 
@@ -75,7 +75,7 @@ def mediators_for(user) -> QuerySet[User]:
     return (
         User.objects.filter(
             roles__org__in=orgs,
-            roles__role__in=[Role.MEDIATION, Role.UNION_CHAIR, Role.UNION_STAFF],
+            roles__role__in=MEDIATION_CHANGE.roles,  # the people who may work cases
             is_active=True,
         )
         .distinct()

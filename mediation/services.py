@@ -15,6 +15,7 @@ from audit.services import audit_record
 from core.validators import normalize_text
 from deadlines import calendar
 from deadlines.services import deadline_done, deadline_upsert
+from orgs import access
 from orgs.models import Organization
 
 from . import rules
@@ -31,6 +32,7 @@ from .models import (
     Session,
     Side,
 )
+from .permissions import MEDIATION_CHANGE
 
 # ---------------------------------------------------------------- committee
 
@@ -243,6 +245,8 @@ def case_create(
     oral_record = (oral_record or "").strip()
     if not summary:
         errors["summary"] = [_("请填写申请事项与理由。")]
+    if mediator is not None and not access.can(mediator, MEDIATION_CHANGE, org):
+        errors["mediator"] = [_("承办调解员应为本组织的调解员或工会工作人员。")]
     if application_form == ApplicationForm.ORAL and not oral_record:
         errors["oral_record"] = [_("口头申请应当场记录申请人基本情况、申请调解的争议事项、理由和时间。")]
     try:

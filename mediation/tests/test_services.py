@@ -259,3 +259,13 @@ def test_money_rule():
     with pytest.raises(ValueError, match="NaN"):
         rules.money("NaN")
     assert rules.duplicate_names(["张三", "李四", "张 三"]) == ["张三"]
+
+
+def test_mediator_must_work_for_the_receiving_organization(world):
+    with pytest.raises(ValidationError) as e:
+        make_case(world, mediator=world.staff_b)
+    assert e.value.message_dict == {"mediator": ["承办调解员应为本组织的调解员或工会工作人员。"]}
+    assert (Case.objects.count(), Deadline.objects.count()) == (0, 0)
+    case = make_case(world, mediator=world.mediator_a)
+    assert Deadline.objects.get().responsible == world.mediator_a
+    assert case.mediator == world.mediator_a
