@@ -22,6 +22,10 @@ class DeadlineOut(Schema):
     url: str
     done_at: datetime | None
 
+    @staticmethod
+    def resolve_days_left(obj) -> int:
+        return (obj.due_on - calendar.today()).days
+
 
 class NotificationOut(Schema):
     id: int
@@ -48,20 +52,8 @@ class DueOut(Schema):
 @router.get("/mine", response=list[DeadlineOut], operation_id="deadlines_mine", summary="My deadlines")
 @paginate(LimitOffsetPagination)
 def deadlines_mine(request, state: str = "open"):
-    today = calendar.today()
-    rows = selectors.deadlines_for_user(request.user, state=state)
-    return [
-        DeadlineOut(
-            id=d.pk,
-            org_id=d.org_id,
-            title=d.title,
-            due_on=d.due_on,
-            days_left=(d.due_on - today).days,
-            url=d.url,
-            done_at=d.done_at,
-        )
-        for d in rows
-    ]
+    """The queryset goes to the paginator as is: only the requested page is read."""
+    return selectors.deadlines_for_user(request.user, state=state)
 
 
 @router.get(

@@ -180,3 +180,17 @@ def test_calendar_day_entered_twice_at_once_is_refused_cleanly(world, monkeypatc
     assert e.value.message_dict == {"date": ["该日期已登记，请直接修改原记录。"]}
     assert list(CalendarDay.objects.filter(date=D("2030-01-01")).values_list("name", flat=True)) == ["元旦"]
     assert AuditEvent.objects.count() == events
+
+
+def test_api_mine_reads_only_the_requested_page(world, client, django_assert_max_num_queries):
+    for i in range(30):
+        deadline_upsert(org=world.union_a, source=("t", i), title=f"事项{i}", due_on=D("2026-03-10"), url="")
+    client.force_login(world.staff_a)
+    with cal.frozen_today(D("2026-03-07")), django_assert_max_num_queries(8) as queries:
+        data = client.get("/api/v1/deadlines/mine?limit=5&offset=25").json()
+    assert data["count"] == 30
+    assert [d["title"] for d in data["items"]] == [f"事项{i}" for i in range(25, 30)]
+    assert {d["days_left"] for d in data["items"]} == {3}
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "deadlines_deadline"' in q["sql"]]
+    assert len(reads) == 2  # COUNT(*) and the one page
+    assert "LIMIT 5 OFFSET 25" in reads[1]
