@@ -49,7 +49,7 @@ bench-quick: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy orgs/services.py orgs/selectors.py orgs/access.py accounts/services.py audit/services.py core/services.py core/crypto.py
+	$(VENV)/bin/mypy orgs/services.py orgs/selectors.py orgs/access.py accounts/services.py audit/services.py core/services.py core/crypto.py dues/services.py dues/selectors.py dues/rules.py
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -259,3 +259,38 @@ GONGHUI = {
     "DEMO_MODE": False,
 }
 _ = _  # gettext_lazy is imported for the LANGUAGES labels of later settings
+
+# Each module reads its own local/unconfirmed rules from these dicts; the values below are the
+# defaults the code uses when a key is absent (DOMAIN.md names the sources). Override per deployment.
+GONGHUI_DUES = {
+    "rate": "0.005",
+    "base_step": 10,
+    "levy_rate": "0.02",
+    "grassroots_share": "0.60",
+    "lapse_months": 6,
+}
+GONGHUI_CONGRESS = {
+    "seat_preset": "national",  # national (>= 5%, min 30) | shanghai | zhejiang | custom
+    "quorum": "2/3",
+    "manager_max": "1/5",
+    "presidium_front_min": "1/2",
+    "competitive": True,
+    "competitive_min_ratio": "0.05",
+    "default_rule": "all_majority",  # > 1/2 of ALL delegates
+    "document_days": 7,
+    "report_working_days": 7,
+    "assembly_threshold": 100,
+    "constituency_turnout": "2/3",
+    "credential_hours": 16,
+}
+GONGHUI_PROPOSALS = {"min_cosigners": 2, "collection_lead_days": 30, "reply_days": 30}
+GONGHUI_AFFAIRS = {"answer_days": 30}
+GONGHUI_BARGAINING = {"MIN_NEGOTIATORS": 3, "RENEWAL_MONTHS": 3}
+GONGHUI_ASSISTANCE = {
+    "NOTICE_WORKING_DAYS": 5,
+    "RECHECK_DAYS": 365,
+    "MEDICAL_SHARE": "0.8",
+    "MIGRANT_MIN_YEARS": 1,
+}
+# Deadline rules: name -> (days, "calendar" | "working" | "months"[, roll_forward]); see deadlines/calendar.py
+GONGHUI_DEADLINES: dict = {}
