@@ -562,6 +562,13 @@ def events_for_new_members(*, org_id: int, after_id: int, reason: str, actor_id,
         )
 
 
+def analyze_tables() -> None:
+    """Refresh the planner's statistics after a bulk load (the search plans depend on them)."""
+    with connection.cursor() as cur:
+        for t in (Member._meta.db_table, MemberEvent._meta.db_table):
+            cur.execute(f"ANALYZE {connection.ops.quote_name(t)}")
+
+
 def ids_by_hash(hashes: list[str], *, org_id: int, after_id: int) -> dict[str, int]:
     """Primary keys of freshly inserted members (one range query)."""
     wanted = set(hashes)

@@ -112,7 +112,7 @@ class Member(models.Model):
         ]
         indexes = [
             models.Index(fields=["org", "status"], name="member_org_status"),
-            models.Index(fields=["name_initials"], name="member_initials"),
+            models.Index(fields=["name_initials", "name_pinyin"], name="member_initials_pinyin"),
             models.Index(fields=["name_pinyin"], name="member_pinyin"),
             models.Index(fields=["name"], name="member_name"),
             models.Index(fields=["member_no"], name="member_member_no"),

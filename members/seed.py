@@ -286,6 +286,7 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
                     ["imported", MemberStatus.ACTIVE, "演示数据导入", now, before],
                 )
         member_count_refresh(*[u.pk for u in unions])
+    importing.analyze_tables()
     ctx.log.append(f"members: {written} generated members in {time.perf_counter() - t0:.1f}s")
     return written
 

@@ -88,25 +88,40 @@ def prefix_q(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
-def search_q(q: str) -> Q:
+VOWELS = set("aeiouv")
+
+
+def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
     """The search box: name, pinyin in full or initials (zs -> 张三), member number, last digits of
-    phone or ID number, or a whole phone/ID number (exact, through the blind index)."""
+    phone or ID number, or a whole phone/ID number (exact, through the blind index).
+
+    Returns the condition and, for name searches, the order that the matching index already
+    provides (so the first page comes straight off the index even when a surname matches tens of
+    thousands of members). Latin letters without a vowel are initials (zs, wjg: no pinyin syllable
+    starts with two consonants other than zh/ch/sh, which are initials too); with a vowel, a pinyin
+    prefix (zhangsan, li)."""
     q = normalize_text(q).replace(" ", "")
     if not q:
-        return Q()
+        return Q(), None
     upper = q.upper()
     if re.fullmatch(r"\d{17}[\dX]", upper):
-        return Q(id_number_hash=id_hash(upper))
+        return Q(id_number_hash=id_hash(upper)), None
     if re.fullmatch(r"1[3-9]\d{9}", q):
-        return Q(phone_hash=phone_hash(q)) | Q(member_no=q)
+        return Q(phone_hash=phone_hash(q)) | Q(member_no=q), None
     if re.fullmatch(r"\d{3}[\dX]", upper):
-        return Q(id_last4=upper) | Q(phone_last4=upper) | prefix_q("member_no", upper)
+        return Q(id_last4=upper) | Q(phone_last4=upper) | prefix_q("member_no", upper), None
     if re.fullmatch(r"\d+", q):
-        return prefix_q("member_no", q)
+        return prefix_q("member_no", q), ("member_no", "id")
     if re.fullmatch(r"[A-Za-z]+", q):
         low = q.lower()
-        return prefix_q("name_initials", low) | prefix_q("name_pinyin", low)
-    return prefix_q("name", q)
+        if VOWELS.isdisjoint(low):
+            return prefix_q("name_initials", low), ("name_initials", "name_pinyin", "id")
+        return prefix_q("name_pinyin", low), ("name_pinyin", "id")
+    return prefix_q("name", q), ("name", "id")
+
+
+def search_q(q: str) -> Q:
+    return search(q)[0]
 
 
 def members_scoped(user, perm=MEMBER_VIEW) -> QuerySet[Member]:
@@ -117,8 +132,10 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
     qs = members_scoped(user, perm)
     if f.org is not None:
         qs = qs.filter(org__path__gte=f.org.path, org__path__lt=f.org.subtree_upper)
+    order = None
     if f.q:
-        qs = qs.filter(search_q(f.q))
+        cond, order = search(f.q)
+        qs = qs.filter(cond)
     if f.status:
         qs = qs.filter(status=f.status)
     else:
@@ -130,6 +147,8 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
         qs = qs.filter(birth_date__gt=earliest, birth_date__lte=latest)
     if f.migrant:
         qs = qs.filter(is_migrant=f.migrant == "1")
+    if order is not None and f.sort == "name":
+        return qs.order_by(*order)
     return qs.order_by(*SORTS[f.sort])
 
 

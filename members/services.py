@@ -809,6 +809,8 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
         if progress_id:
             progress_fail(progress_id, message=_("导入失败，未导入任何数据。"))
         raise e
+    if counts["new"] + counts["updated"] >= 10_000:
+        importing.analyze_tables()
     if progress_id:
         from django.urls import reverse
 
