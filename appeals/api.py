@@ -72,12 +72,25 @@ def _out(a: Appeal, label: str) -> dict:
     }
 
 
+class _LabelledPages:
+    """Hands the paginator a queryset whose slices come back labelled: only the requested page is
+    read, and only that page's named submitters are looked up."""
+
+    def __init__(self, qs):
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        return [_out(a, a.submitter_label) for a in selectors.attach_submitters(self.qs[page])]
+
+
 @router.get("/", response=list[AppealOut], operation_id="appeals_list", summary="Requests the caller handles")
 @paginate(LimitOffsetPagination)
 def appeals_list(request, status: str = ""):
     access.require(request.user, APPEALS_HANDLE)
-    rows = selectors.attach_submitters(selectors.appeals_for_staff(request.user, status=status))
-    return [_out(a, a.submitter_label) for a in rows]
+    return _LabelledPages(selectors.appeals_for_staff(request.user, status=status))
 
 
 @router.get(

@@ -212,3 +212,19 @@ def test_detail_and_own_pages_query_count(world, client, django_assert_max_num_q
     with django_assert_max_num_queries(8):
         body = client.get(reverse("appeals:my_detail", args=[appeals[0].pk])).content.decode()
     assert "已与公司沟通，本月补发。" in body
+
+
+def test_api_list_reads_and_labels_only_the_requested_page(world, client, django_assert_max_num_queries):
+    appeals = [submit(world, anonymous=i % 2 == 0) for i in range(30)]
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(9) as queries:
+        data = client.get("/api/v1/appeals/?status=&limit=4&offset=26").json()
+    assert data["count"] == 30
+    expected = [a.pk for a in sorted(appeals, key=lambda a: -a.pk)][26:]
+    assert [a["id"] for a in data["items"]] == expected
+    assert [a["submitter"] for a in data["items"]] == [
+        "匿名职工" if a.anonymous else "甲会员" for a in sorted(appeals, key=lambda a: -a.pk)[26:]
+    ]
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "appeals_appeal"' in q["sql"]]
+    assert len(reads) == 2  # the one page and COUNT(*)
+    assert sum("LIMIT 4 OFFSET 26" in sql for sql in reads) == 1
