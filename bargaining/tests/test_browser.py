@@ -3,8 +3,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from deadlines import calendar
+from deadlines.holidays import install
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir())
@@ -17,6 +19,9 @@ def clock():
 
 
 def test_contract_from_written_request_to_in_effect(page, new_page, live_world, login, clock):
+    # The dates below count the 2026 National Day holiday; a transactional test run before this one
+    # flushes the holiday rows the migration installed.
+    install()
     clock(date(2026, 9, 1))
     login(page, "staff_a")
     page.get_by_role("link", name="集体协商").click()
@@ -26,7 +31,7 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     page.get_by_label("合同类型").select_option(label="工资专项集体合同")
     page.get_by_label("用人单位（或企业方代表组织）").fill("甲机械有限公司")
     page.get_by_role("button", name="登记要约").click()
-    assert page.get_by_text("已登记书面要约，对方应在2026-09-21前书面回应。").is_visible()
+    expect(page.get_by_text("已登记书面要约，对方应在2026-09-21前书面回应。")).to_be_visible()
     assert page.locator("#dates").get_by_text("还剩20天").is_visible()
 
     clock(date(2026, 9, 8))
@@ -48,21 +53,21 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
         if chief:
             form.get_by_label("首席代表").check()
         form.get_by_role("button", name="添加").click()
-        assert page.get_by_text(f"已添加协商代表 {name}。").is_visible()
+        expect(page.get_by_text(f"已添加协商代表 {name}。")).to_be_visible()
     # a duplicate on the other side is refused with a clear message
     page.locator("summary", has_text="添加协商代表").click()
     form = page.locator("form[action$='/negotiators/']")
     form.get_by_label("所属方").select_option("employer")
     form.get_by_label("姓名").fill("李代表")
     form.get_by_role("button", name="添加").click()
-    assert page.get_by_text("李代表 已是对方协商代表，同一人不得同时担任双方代表。").is_visible()
-    assert page.get_by_text("双方代表符合规定").is_visible()
+    expect(page.get_by_text("李代表 已是对方协商代表，同一人不得同时担任双方代表。")).to_be_visible()
+    expect(page.get_by_text("双方代表符合规定")).to_be_visible()
 
     page.get_by_role("button", name="登记书面回应，开始协商").click()
     assert page.locator("#status").inner_text() == "协商中"
     page.get_by_label("会议纪要").fill("双方就2027年工资增长幅度交换意见，职工方提出增长8%。")
     page.get_by_role("button", name="保存会议纪要").click()
-    assert page.get_by_text("已登记第1次协商会议。").is_visible()
+    expect(page.get_by_text("已登记第1次协商会议。")).to_be_visible()
     page.locator("summary", has_text="提交新的草案版本").click()
     page.get_by_label("合同文本").fill(
         "第一条 适用范围：甲机械有限公司全体职工。\n第二条 2027年职工工资平均增长6%。"
@@ -88,15 +93,15 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     page.get_by_label("到会人数").fill("39")
     page.get_by_label("同意人数").fill("35")
     page.get_by_role("button", name="登记职代会表决结果").click()
-    assert page.get_by_text("表决未通过：须三分之二以上代表到会且全体代表过半数同意。").is_visible()
+    expect(page.get_by_text("表决未通过：须三分之二以上代表到会且全体代表过半数同意。")).to_be_visible()
     page.get_by_label("职工代表总数").fill("60")
     page.get_by_label("到会人数").fill("52")
     page.get_by_label("同意人数").fill("48")
     page.get_by_role("button", name="登记职代会表决结果").click()
-    assert page.get_by_text("表决通过。").is_visible()
+    expect(page.get_by_text("表决通过。")).to_be_visible()
     page.get_by_label("合同期限（年数）").select_option("3")
     page.get_by_role("button", name="登记双方首席代表签字").click()
-    assert page.get_by_text("双方首席代表已签字，应在2026-09-28前报送劳动行政部门。").is_visible()
+    expect(page.get_by_text("双方首席代表已签字，应在2026-09-28前报送劳动行政部门。")).to_be_visible()
     assert (
         page.get_by_test_id("filing-due").inner_text() == "2026-09-28"
     )  # 25 September 2026 is 中秋节: rolled to Monday
@@ -107,17 +112,17 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     assert page.get_by_test_id("effective-on").inner_text() == "2026-10-03"
     review_due = page.get_by_test_id("review-due").inner_text()
     assert review_due == calendar.due_date("bargaining.review", date(2026, 9, 18)).isoformat()
-    assert page.get_by_text("审查期内。无异议的，合同自2026-10-03起生效。").is_visible()
+    expect(page.get_by_text("审查期内。无异议的，合同自2026-10-03起生效。")).to_be_visible()
 
     clock(date(2026, 10, 3))
     page.reload()
     page.get_by_role("button", name="确认合同生效").click()
-    assert page.get_by_text("集体合同已生效。").is_visible()
+    expect(page.get_by_text("集体合同已生效。")).to_be_visible()
     assert page.locator("#status").inner_text() == "已生效"
     assert page.get_by_text("2029-06-14 至 2029-09-14").is_visible()  # renewal window: 3 months before expiry
     page.screenshot(path=str(SHOTS / "bargaining-detail.png"), full_page=True)
     page.get_by_role("button", name="打印合同文本").click()
-    assert page.get_by_text("第三条 最低工资不低于当地标准的120%。").is_visible()
+    expect(page.get_by_text("第三条 最低工资不低于当地标准的120%。")).to_be_visible()
     page.screenshot(path=str(SHOTS / "bargaining-print.png"), full_page=True)
     phone = new_page(phone=True)
     login(phone, "chair_a")
