@@ -3,6 +3,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from deadlines import calendar
 
@@ -26,7 +27,7 @@ def test_household_classified_and_notice_honours_consent(new_page, live_world, l
     admin.get_by_label("地区（总工会）").select_option(label="测试街道总工会")
     admin.get_by_label("低保标准（元/人·月）").fill("1000")
     admin.get_by_role("button", name="保存").click()
-    assert admin.get_by_text("已保存低保标准。").is_visible()
+    expect(admin.get_by_text("已保存低保标准。")).to_be_visible()
 
     page = new_page()
     login(page, "staff_a")
@@ -44,7 +45,7 @@ def test_household_classified_and_notice_honours_consent(new_page, live_world, l
     page.get_by_label("银行账号（敏感信息）").fill("6222020200112233445")
     page.get_by_role("button", name="建立档案").click()
     # one person: (18 000 − 6 000) ÷ 12 = 1 000.00, not below the 低保 → relative hardship
-    assert page.get_by_text("已建立家庭档案，当前认定为：相对困难。").is_visible()
+    expect(page.get_by_text("已建立家庭档案，当前认定为：相对困难。")).to_be_visible()
     assert page.locator("#category").inner_text() == "相对困难"
     form = page.locator("form[action$='/members/']")
     form.get_by_label("姓名").fill("李秀英")
@@ -52,36 +53,36 @@ def test_household_classified_and_notice_honours_consent(new_page, live_world, l
     form.get_by_label("年可支配收入（元）").fill("6000")
     form.get_by_role("button", name="添加成员").click()
     # two people: (24 000 − 6 000) ÷ 12 ÷ 2 = 750.00 < 1 000 → deep hardship
-    assert page.get_by_text("已保存。当前认定为：深度困难。").is_visible()
+    expect(page.get_by_text("已保存。当前认定为：深度困难。")).to_be_visible()
     assert page.locator("#category").inner_text() == "深度困难"
     assert page.get_by_text("6222020200112233445").count() == 0
     page.get_by_role("button", name="显示银行账号").click()
     assert page.get_by_test_id("revealed").inner_text() == "6222020200112233445"
 
     page.get_by_role("button", name="基层审核通过").click()
-    assert page.get_by_text("审核通过，认定为深度困难。").is_visible()
+    expect(page.get_by_text("审核通过，认定为深度困难。")).to_be_visible()
     page.get_by_label("走访人").fill("甲干事、甲主席")
     page.get_by_label("走访情况").fill("家中两口人，丈夫患病需长期透析，情况属实。")
     page.get_by_role("button", name="登记入户走访").click()
     page.get_by_label("拟帮扶金额（元）").fill("3000")
     page.get_by_role("button", name="开始公示").click()
-    assert page.get_by_text("申请人尚未签署申请书和收入核查授权书。").is_visible()
+    expect(page.get_by_text("申请人尚未签署申请书和收入核查授权书。")).to_be_visible()
     consent = page.locator("form[action$='/consent/']")
     consent.get_by_label("同意公示（单独同意）").check()
     consent.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已登记申请书与授权书。").is_visible()
+    expect(page.get_by_text("已登记申请书与授权书。")).to_be_visible()
     page.get_by_label("拟帮扶金额（元）").fill("3000")
     page.get_by_role("button", name="开始公示").click()
-    assert page.get_by_text("已开始公示，公示期至2026-12-02。").is_visible()
+    expect(page.get_by_text("已开始公示，公示期至2026-12-02。")).to_be_visible()
     page.screenshot(path=str(SHOTS / "assistance-detail.png"), full_page=True)
 
     member = new_page(phone=True)
     login(member, "member_a")
     member.goto("/assistance/notice/")
     table = member.locator("#notice-table")
-    assert table.get_by_text("王**").is_visible()
-    assert table.get_by_text("深度困难").is_visible()
-    assert table.get_by_text("3000.00").is_visible()
+    expect(table.get_by_text("王**")).to_be_visible()
+    expect(table.get_by_text("深度困难")).to_be_visible()
+    expect(table.get_by_text("3000.00")).to_be_visible()
     body = table.inner_text()
     for secret in ("王建国", "甲机械", id_number(), "110105", "3445", "透析", "6000", "18000"):
         assert secret not in body

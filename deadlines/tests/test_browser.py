@@ -2,6 +2,7 @@ import datetime as dt
 import tempfile
 
 import pytest
+from playwright.sync_api import expect
 
 from deadlines import calendar
 from deadlines.holidays import install
@@ -33,8 +34,8 @@ def test_holiday_table_edit_and_my_deadlines(page, live_world, login, clock):
     login(page, "fed_admin")
     page.get_by_role("link", name="期限日历").click()
     assert page.get_by_role("heading", name="我的期限").is_visible()
-    assert page.get_by_text("甲公司集体合同报送期限").is_visible()
-    assert page.get_by_text("还剩 1 天").is_visible()
+    expect(page.get_by_text("甲公司集体合同报送期限")).to_be_visible()
+    expect(page.get_by_text("还剩 1 天")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/deadlines-mine.png", full_page=True)
 
     page.get_by_role("button", name="节假日与调休表").click()
@@ -44,12 +45,12 @@ def test_holiday_table_edit_and_my_deadlines(page, live_world, login, clock):
     page.get_by_label("日期").fill("2026-03-16")
     page.get_by_label("类型").select_option(label="调休上班日")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("调休上班日应为周六或周日；工作日本来就要上班。").is_visible()
+    expect(page.get_by_text("调休上班日应为周六或周日；工作日本来就要上班。")).to_be_visible()
     page.get_by_label("日期").fill("2026-03-10")
     page.get_by_label("类型").select_option(label="法定节假日（放假）")
     page.get_by_label("名称").fill("临时放假")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("已保存 2026-03-10。").is_visible()
+    expect(page.get_by_text("已保存 2026-03-10。")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/deadlines-calendar.png", full_page=True)
     assert calendar.is_working_day(D("2026-03-10")) is False
     assert calendar.due_date("mediation.case", D("2026-02-23")) == D("2026-03-11")

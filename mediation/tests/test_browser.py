@@ -2,6 +2,7 @@ import datetime as dt
 import tempfile
 
 import pytest
+from playwright.sync_api import expect
 
 from deadlines import calendar
 from deadlines.holidays import install
@@ -35,8 +36,8 @@ def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page,
     page.get_by_label("请求事项").fill("支付拖欠工资")
     page.get_by_label("请求金额（元）").fill("-6800")
     page.get_by_role("button", name="受理").click()
-    assert page.get_by_text("当事人重复：张三").is_visible()
-    assert page.get_by_text("请求金额不能为负数。").is_visible()
+    expect(page.get_by_text("当事人重复：张三")).to_be_visible()
+    expect(page.get_by_text("请求金额不能为负数。")).to_be_visible()
     assert page.get_by_text("口头申请应当场记录").first.is_visible()
     page.screenshot(path=f"{SHOTS}/mediation-form-errors.png", full_page=True)
 
@@ -44,7 +45,7 @@ def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page,
     page.get_by_label("请求金额（元）").fill("6800")
     page.get_by_label("口头申请笔录").fill("张三于 2 月 13 日到工会口头申请，称公司拖欠 12 月工资 6800 元。")
     page.get_by_role("button", name="受理").click()
-    assert page.get_by_text("已受理，案件编号 2026-001，调解期限至 2026-02-28。").is_visible()
+    expect(page.get_by_text("已受理，案件编号 2026-001，调解期限至 2026-02-28。")).to_be_visible()
     countdown = page.get_by_label("调解期限")
     assert "调解期限至 2026-02-28，还剩 15 天（今天是收到申请后第 0 天）" in countdown.inner_text()
     page.screenshot(path=f"{SHOTS}/mediation-case.png", full_page=True)
@@ -58,19 +59,19 @@ def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page,
     page.goto(case_url)
     assert "15 日调解期限已于 2026-02-28 届满，已超过 1 天" in page.get_by_label("调解期限").inner_text()
     page.get_by_role("link", name="劳动争议调解").first.click()
-    assert page.get_by_text("已超过 15 日调解期限 1 天").is_visible()
+    expect(page.get_by_text("已超过 15 日调解期限 1 天")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/mediation-list-overdue.png", full_page=True)
 
     # The deadline is on the mediator's own list, overdue.
     page.goto("/deadlines/?state=overdue")
-    assert page.get_by_text("调解案件 2026-001 的 15 日调解期限（劳动报酬）").is_visible()
-    assert page.get_by_text("逾期 1 天").is_visible()
+    expect(page.get_by_text("调解案件 2026-001 的 15 日调解期限（劳动报酬）")).to_be_visible()
+    expect(page.get_by_text("逾期 1 天")).to_be_visible()
 
     # No agreement: the arbitration limitation date is shown (2026-01-31 + 1 year = 2027-01-31, a Sunday).
     page.goto(case_url)
     page.get_by_text("未达成协议", exact=True).click()
     page.get_by_role("button", name="确认未达成协议").click()
-    assert page.get_by_text("仲裁时效一年，至 2027-02-01 届满").is_visible()
+    expect(page.get_by_text("仲裁时效一年，至 2027-02-01 届满")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/mediation-no-agreement.png", full_page=True)
 
 
@@ -96,7 +97,7 @@ def test_agreement_is_printable(page, live_world, login, clock):
     page.get_by_role("button", name="确认达成协议").click()
     page.get_by_role("button", name="打印调解协议书").click()
     assert page.get_by_role("heading", name="调解协议书").is_visible()
-    assert page.get_by_text("调解员（签名）：").is_visible()
+    expect(page.get_by_text("调解员（签名）：")).to_be_visible()
     page.emulate_media(media="print")
     page.screenshot(path=f"{SHOTS}/mediation-agreement-print.png", full_page=True)
     assert not page.locator(".sidebar").is_visible()
@@ -114,13 +115,13 @@ def test_committee_and_statistics(page, live_world, login, clock):
     page.get_by_role("button", name="调解委员会").click()
     page.get_by_label("委员会名称").first.fill("甲公司劳动争议调解委员会")
     page.get_by_role("button", name="成立").first.click()
-    assert page.get_by_text("已成立调解委员会。").is_visible()
+    expect(page.get_by_text("已成立调解委员会。")).to_be_visible()
     page.locator("summary", has_text="增加委员").click()
     page.get_by_label("姓名").fill("钱主任")
     page.get_by_label("代表方").select_option(label="职工代表")
     page.get_by_label("职务").select_option(label="主任")
     page.get_by_role("button", name="增加委员").click()
-    assert page.get_by_text("调解委员会主任应由工会成员担任，或由双方推举的人员担任").is_visible()
+    expect(page.get_by_text("调解委员会主任应由工会成员担任，或由双方推举的人员担任")).to_be_visible()
     page.locator("summary", has_text="增加委员").click()
     page.get_by_label("姓名").fill("钱主任")
     page.get_by_label("职务").select_option(label="主任")
