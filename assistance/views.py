@@ -157,10 +157,8 @@ def member_add_view(request, pk: int):
         request,
         pk,
         forms.MemberForm,
-        lambda h, d: (
-            services.member_add(actor=request.user, household=h, **d)
-            and selectors.household_get(request.user, h.pk, ASSISTANCE_CHANGE)
-        ),
+        # The new member's household is the locked, reclassified row the service saved.
+        lambda h, d: services.member_add(actor=request.user, household=h, **d).household,
         _category_msg,
     )
 

@@ -125,3 +125,17 @@ def test_detail_query_count(world, django_assert_max_num_queries):
     c.get(reverse("assistance:detail", args=[h.pk]))
     with django_assert_max_num_queries(20):
         assert c.get(reverse("assistance:detail", args=[h.pk])).status_code == 200
+
+
+def test_member_add_reports_the_new_category(world):
+    h = make_household(world)  # deep hardship: 500.00 per person per month against 1 000
+    c = client_for(world.staff_a)
+    with frozen_today(date(2026, 3, 3)):
+        r = c.post(
+            reverse("assistance:member_add", args=[h.pk]),
+            {"name": "王大伯", "relation": "parent", "annual_income": "60000"},
+            follow=True,
+        )
+    assert [str(m) for m in r.context["messages"]] == ["已保存。当前认定为：相对困难。"]
+    h.refresh_from_db()
+    assert (h.category, h.members.count()) == ("relative", 4)
