@@ -75,7 +75,10 @@ def M(route, url, **kw):
 
 CASES = [
     AuthzCase(
-        "members:events", lambda w: reverse("members:events") + f"?org={w.union_a.pk}", setup=_m, no_perm_status=403
+        "members:events",
+        lambda w: reverse("members:events") + f"?org={w.union_a.pk}",
+        setup=_m,
+        no_perm_status=403,
     ),
     AuthzCase(
         "members:list", lambda w: reverse("members:list"), setup=_m, other_org_check=_no_a, no_perm_status=403

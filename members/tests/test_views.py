@@ -164,3 +164,25 @@ def test_self_service_pages(world, registry, client):
     assert "已提交更正申请" in r.content.decode()
     client.force_login(world.staff_b)
     assert client.get(reverse("members:my_card")).status_code == 404
+
+
+def test_lapse_candidates_from_dues_data(world, registry, client, monkeypatch):
+    from datetime import date
+
+    from dues import selectors as dues_selectors
+
+    for m in registry:
+        Member.objects.filter(pk=m.pk).update(joined_on=date(2020, 1, 1))
+    paid = {registry[0].pk: date(2026, 1, 1), registry[1].pk: date(2026, 10, 1)}
+    monkeypatch.setattr(
+        dues_selectors, "last_paid_month_by_member", lambda ids: {i: paid[i] for i in ids if i in paid}
+    )
+    client.force_login(world.chair_a)
+    r = client.get(reverse("members:lapse"))
+    names = [m.name for m, _last in r.context["rows"]]
+    assert registry[0].name in names and registry[1].name not in names
+    assert len(names) == 5  # never paid: 4 more; a person decides each case
+    monkeypatch.setattr(dues_selectors, "last_paid_month_by_member", lambda ids: {})
+    r = client.get(reverse("members:lapse"))
+    assert r.context["dues_available"] is False
+    assert "会费模块暂无缴费记录" in r.content.decode()
