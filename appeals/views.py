@@ -170,7 +170,9 @@ def answer_view(request, pk: int):
 def export_view(request):
     """CSV of the requests the user handles. The submitter appears only for non-anonymous ones."""
     rows = selectors.attach_submitters(
-        selectors.appeals_for_staff(request.user, status=request.GET.get("status", ""))
+        selectors.appeals_for_staff(
+            request.user, status=request.GET.get("status", ""), category=request.GET.get("category", "")
+        )
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appeals.csv"'

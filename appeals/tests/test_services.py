@@ -228,3 +228,13 @@ def test_api_list_reads_and_labels_only_the_requested_page(world, client, django
     reads = [q["sql"] for q in queries.captured_queries if 'FROM "appeals_appeal"' in q["sql"]]
     assert len(reads) == 2  # the one page and COUNT(*)
     assert sum("LIMIT 4 OFFSET 26" in sql for sql in reads) == 1
+
+
+def test_export_follows_the_list_filters(world, client):
+    submit(world, category="wages", title="加班费未发")
+    submit(world, category="safety", title="防护罩损坏")
+    client.force_login(world.staff_a)
+    page = client.get(reverse("appeals:home") + "?status=open&category=safety").content.decode()
+    assert reverse("appeals:export") + "?status=open&amp;category=safety" in page
+    body = client.get(reverse("appeals:export") + "?status=open&category=safety").content.decode("utf-8-sig")
+    assert ("防护罩损坏" in body, "加班费未发" in body) == (True, False)
