@@ -356,3 +356,25 @@ def my_member(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Member.objects.filter(user=user).select_related("org").first()
+
+
+def my_dues(member: Member, limit: int = 24) -> list[dict] | None:
+    """The member's monthly dues lines from the dues app (month, kind, base, amount, paid), newest
+    first; None when the dues app is not there."""
+    try:
+        from dues.models import DuesLine
+    except ImportError:
+        return None
+    rows = []
+    for line in DuesLine.objects.filter(member=member).order_by("-month")[:limit]:
+        rows.append(
+            {
+                "month": line.month,
+                "kind": line.get_kind_display(),
+                "base": line.base,
+                "amount": line.amount,
+                "paid": line.paid,
+                "owed": line.amount - line.paid,
+            }
+        )
+    return rows

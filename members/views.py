@@ -554,7 +554,9 @@ def my_card_view(request):
 def my_history_view(request):
     member = _mine(request)
     return render(
-        request, "members/my_history.html", {"member": member, "events": selectors.member_timeline(member)}
+        request,
+        "members/my_history.html",
+        {"member": member, "events": selectors.member_timeline(member), "dues": selectors.my_dues(member)},
     )
 
 

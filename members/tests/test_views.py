@@ -157,7 +157,8 @@ def test_self_service_pages(world, registry, client):
     client.force_login(world.member_a)
     body = client.get(reverse("members:my_card")).content.decode()
     assert m.name in body and m.card_no in body and "<svg" in body
-    assert "会籍记录" in client.get(reverse("members:my_history")).content.decode()
+    body = client.get(reverse("members:my_history")).content.decode()
+    assert "我的会籍记录" in body and "我的会费" in body
     r = client.get(reverse("members:my_data_download"))
     assert r.json()["身份证号"] == person(1)["id_number"]
     r = client.post(reverse("members:my_data"), {"field": "post", "requested_value": "班组长"}, follow=True)
