@@ -23,6 +23,15 @@ TEXT = """第一章 总则
 
 
 def _team(c, actor, on, rng, workers_chief):
+    taken = {workers_chief}
+
+    def name() -> str:
+        """A demo name not yet on either side (one person cannot sit on both)."""
+        while (n := chinese_name(rng)) in taken:
+            pass
+        taken.add(n)
+        return n
+
     services.negotiator_add(
         actor=actor,
         consultation=c,
@@ -37,7 +46,7 @@ def _team(c, actor, on, rng, workers_chief):
             actor=actor,
             consultation=c,
             side="workers",
-            name=chinese_name(rng) + "（职工）",
+            name=name(),
             position="职工代表",
             appointed_on=on,
         )
@@ -45,7 +54,7 @@ def _team(c, actor, on, rng, workers_chief):
         actor=actor,
         consultation=c,
         side="employer",
-        name=chinese_name(rng) + "（企业）",
+        name=name(),
         position="总经理",
         appointed_on=on,
         is_chief=True,
@@ -55,7 +64,7 @@ def _team(c, actor, on, rng, workers_chief):
             actor=actor,
             consultation=c,
             side="employer",
-            name=chinese_name(rng) + "（企业）",
+            name=name(),
             position=pos,
             appointed_on=on,
         )

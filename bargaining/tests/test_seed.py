@@ -34,5 +34,10 @@ def test_seed_builds_demo_consultations(world):
         "requested",
         "requested",
     ]
+    # Plain, distinct names: the side and position columns already say who represents whom.
+    for c in Consultation.objects.prefetch_related("negotiators"):
+        names = [n.name for n in c.negotiators.all()]
+        assert len(names) == len(set(names))
+        assert not [n for n in names if "（" in n or "(" in n]
     regional = Consultation.objects.get(level="regional")
     assert regional.covered_orgs.count() == 3
