@@ -233,7 +233,7 @@ def appeal_escalate_overdue(*, actor=None, on: dt.date | None = None) -> dict[st
                 continue
             from_org = appeal.org
             to_org = Organization.objects.get(pk=parent_id)
-            late = (today - appeal.due_on).days
+            late = -calendar.days_left(appeal.due_on, today)
             appeal.org = to_org
             appeal.escalation_level += 1
             appeal.due_on = calendar.due_date("appeals.response", today)

@@ -28,8 +28,8 @@ FILTERS = [
 
 def _decorate(appeals, today):
     for a in appeals:
-        a.days_left = (a.due_on - today).days
-        a.is_overdue = a.is_open and a.days_left < 0
+        a.days_left = calendar.days_left(a.due_on, today)
+        a.is_overdue = a.is_open and calendar.is_overdue(a.due_on, today)
     return appeals
 
 

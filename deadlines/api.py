@@ -24,7 +24,7 @@ class DeadlineOut(Schema):
 
     @staticmethod
     def resolve_days_left(obj) -> int:
-        return (obj.due_on - calendar.today()).days
+        return calendar.days_left(obj.due_on)
 
 
 class NotificationOut(Schema):

@@ -198,7 +198,7 @@ def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
         for d in deadlines:
             overdue = d.due_on < today
             kind = NotificationKind.OVERDUE if overdue else NotificationKind.DUE_SOON
-            left = (d.due_on - today).days
+            left = calendar.days_left(d.due_on, today)
             if overdue:
                 text = _("已逾期 %(n)s 天：%(title)s（到期日 %(due)s）") % {
                     "n": -left,

@@ -27,7 +27,7 @@ def decorate(deadlines, *, window: int, today=None):
     """Attach days_left / overdue / badge to each row for the templates."""
     today = today or calendar.today()
     for d in deadlines:
-        d.days_left = (d.due_on - today).days
+        d.days_left = calendar.days_left(d.due_on, today)
         d.is_overdue = d.done_at is None and d.days_left < 0
         if d.done_at is not None:
             d.badge = "ok"

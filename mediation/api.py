@@ -67,7 +67,7 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_days_left(obj) -> int:
         due = obj["due_on"] if isinstance(obj, dict) else obj.due_on
-        return (due - calendar.today()).days
+        return calendar.days_left(due)
 
 
 class CaseDetailOut(CaseOut):

@@ -36,9 +36,9 @@ def countdown(case: Case, today=None) -> dict:
     today = today or calendar.today()
     return {
         "day": (today - case.received_on).days,
-        "left": (case.due_on - today).days,
-        "overdue": case.status == CaseStatus.OPEN and today > case.due_on,
-        "late_by": (today - case.due_on).days,
+        "left": calendar.days_left(case.due_on, today),
+        "overdue": case.status == CaseStatus.OPEN and calendar.is_overdue(case.due_on, today),
+        "late_by": -calendar.days_left(case.due_on, today),
     }
 
 
