@@ -88,3 +88,12 @@ def browser_login(page, username: str, password: str | None = None):
 @pytest.fixture
 def login():
     return browser_login
+
+
+# Property tests: no wall-clock deadlines or "too slow" health checks — CI machines are shared and
+# timings vary; correctness is what the properties assert.
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("gonghui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("gonghui")
