@@ -225,3 +225,13 @@ def test_database_refuses_a_second_row_for_the_same_id_number(world):
     clone.member_no = clone.card_no = ""
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
+
+
+def test_one_member_record_per_login(world):
+    from django.db import IntegrityError, transaction
+
+    a = make_member(world, i=12)
+    b = make_member(world, i=13)
+    Member.objects.filter(pk=a.pk).update(user=world.member_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Member.objects.filter(pk=b.pk).update(user=world.member_a)
