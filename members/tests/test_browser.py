@@ -122,7 +122,10 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SHOTS / "members-list.png"), full_page=True)
 
-    # 5. Export the list: ID numbers masked.
+    # 5. Export the list: ID numbers masked. (Reload first: the test server shares one SQLite
+    # connection between threads, so no search request may still be in flight.)
+    page.reload()
+    page.wait_for_load_state("networkidle")
     with page.expect_download() as dl:
         page.locator("#member-results").get_by_role("link", name="Excel").click()
     exported = sheet_rows(dl.value.path().read_bytes())
