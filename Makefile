@@ -41,9 +41,11 @@ test-browser: install browser-deps
 	$(PY) -m pytest -q -m browser
 
 bench: install
+	$(PY) -m pip install -q -e ".[dev,bench]"
 	$(PY) bench/run_all.py
 
 bench-quick: install
+	$(PY) -m pip install -q -e ".[dev,bench]"
 	$(PY) bench/run_all.py --quick
 
 lint: install

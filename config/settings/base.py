@@ -294,3 +294,4 @@ GONGHUI_ASSISTANCE = {
 }
 # Deadline rules: name -> (days, "calendar" | "working" | "months"[, roll_forward]); see deadlines/calendar.py
 GONGHUI_DEADLINES: dict = {}
+GONGHUI_MEMBERS = {"import_max_rows": 1_000_000}

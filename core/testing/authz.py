@@ -49,6 +49,7 @@ PUBLIC = {
     "accounts:login_otp": "second login step; works only with a pending login in the session",
     "accounts:logout": "ends the caller's own session",
     "accounts:invitation": "guarded by a one-time secret token",
+    "members:apply": "online membership application from a union's QR code; guarded by the union's secret token",
     "set_language": "Django's language switch",
     "healthz": "process health for the load balancer, no data",
     "api:openapi-json": "the API description, no data",

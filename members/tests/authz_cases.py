@@ -1,14 +1,8 @@
 from django.urls import reverse
 
-from core.testing.authz import PUBLIC, AuthzCase
+from core.testing.authz import AuthzCase
 from members.models import CorrectionRequest, Member, MemberImport
 from members.tests.factories import make_member, person
-
-# The online application form opened from a union's QR code needs no login; the link carries the
-# union's secret token (members.views.apply_token). Declared here until core/testing/authz.py lists it.
-PUBLIC.setdefault(
-    "members:apply", "online membership application from the union's QR code; guarded by a secret token"
-)
 
 
 def _m(w):
