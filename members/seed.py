@@ -144,7 +144,7 @@ def generate_people(
 ) -> Iterator[dict]:
     """`n` realistic people as template-field dicts (plaintext). Deterministic for a given rng.
     ID numbers never repeat for distinct sequence numbers: (birth day, 3-digit sequence) is a
-    bijection of the sequence number (7919 is prime to the span of birth days). Built a chunk at a
+    bijection of the sequence number (7919 is prime to the span of birth days; up to 8M people). Built a chunk at a
     time with random.choices (C loops) so a million people take seconds."""
     span = 44 * 365  # ages 18 to 62
     oldest = today - timedelta(days=62 * 365)
@@ -171,10 +171,12 @@ def generate_people(
         migr = [r < 0.7 for r in (rng.random() for _ in range(k))]
         for j in range(k):
             i = base + j
-            di = (i // 500 * 7919 + 1234) % span
+            # i -> (birth day, sequence) is a bijection: 7919 is prime to the span, so consecutive
+            # people get birth days spread over every age, and the sequence separates blocks of span.
+            di = (i * 7919 + 1234) % span
             birth = days[di]
             region = regions[j]
-            body = f"{region}{day_str[di]}{i % 500 * 2 + (1 if male[j] else 0):03d}"
+            body = f"{region}{day_str[di]}{i // span * 2 + (1 if male[j] else 0):03d}"
             joined = today - timedelta(days=joined_back[j])
             if joined < birth + timedelta(days=16 * 365):
                 joined = today - timedelta(days=joined_back[j] % 365 + 1)
