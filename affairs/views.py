@@ -5,18 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_error
 from orgs import access
 
 from . import clock, rules, selectors, services
 from .forms import AnswerForm, AskForm, ItemForm, RespondForm, SurveyForm
 from .models import AffairItem, Category, Question, Survey
 from .permissions import AFFAIRS_MANAGE, AFFAIRS_VIEW
-
-
-def _flash(request, error: ValidationError) -> None:
-    for msg in error.messages:
-        messages.error(request, msg)
 
 
 @access.permission_required(AFFAIRS_VIEW)
@@ -104,7 +99,7 @@ def ask_view(request, org_id: int):
         try:
             q = services.question_ask(org=org, item=item, body=form.cleaned_data["body"], actor=request.user)
         except ValidationError as e:
-            _flash(request, e)
+            flash_error(request, e)
         else:
             messages.success(
                 request, _("问题已提交，工会将在 %(d)s 前答复。") % {"d": q.due_on.strftime("%Y-%m-%d")}
@@ -152,7 +147,7 @@ def answer_view(request, pk: int):
         try:
             services.question_answer(question=q, answer=form.cleaned_data["answer"], actor=request.user)
         except ValidationError as e:
-            _flash(request, e)
+            flash_error(request, e)
         else:
             messages.success(request, _("已答复。"))
     else:
@@ -202,7 +197,7 @@ def survey_respond_view(request, pk: int):
         try:
             services.survey_respond(survey=survey, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _flash(request, e)
+            flash_error(request, e)
         else:
             messages.success(request, _("感谢您参加满意度调查。"))
     else:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_error, flash_form_errors
 from core.services import sensitive_reveal
 from deadlines import calendar
 from orgs import access
@@ -33,18 +33,6 @@ REVEALABLE = {
     "medical_costs": ("medical_cipher", gettext_lazy("当年突发医疗费用")),
     "per_capita": ("per_capita_cipher", gettext_lazy("家庭人均月收入")),
 }
-
-
-def _messages_from(request, error: ValidationError) -> None:
-    for m in error.messages:
-        messages.error(request, m)
-
-
-def _form_messages(request, form) -> None:
-    for field, errs in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errs:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 @access.permission_required(ASSISTANCE_VIEW)
@@ -135,12 +123,12 @@ def _act(request, pk: int, form_class, call, ok, perm=ASSISTANCE_CHANGE):
     h = selectors.household_get(request.user, pk, perm)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        _form_messages(request, form)
+        flash_form_errors(request, form)
         return redirect("assistance:detail", pk=h.pk)
     try:
         result = call(h, form.cleaned_data if form is not None else {})
     except ValidationError as e:
-        _messages_from(request, e)
+        flash_error(request, e)
     else:
         messages.success(request, ok(result) if callable(ok) else ok)
     return redirect("assistance:detail", pk=h.pk)
@@ -172,7 +160,7 @@ def member_remove_view(request, pk: int):
     try:
         services.member_remove(actor=request.user, member=m)
     except ValidationError as e:
-        _messages_from(request, e)
+        flash_error(request, e)
     else:
         messages.success(request, _("已移除家庭成员 %(name)s。") % {"name": m.name})
     return redirect("assistance:detail", pk=m.household_id)
@@ -298,12 +286,12 @@ def payment_add_view(request, pk: int):
     h = selectors.household_get(request.user, pk, ASSISTANCE_PAY)
     form = forms.PaymentForm(request.POST, funds=selectors.funds_for(request.user, ASSISTANCE_PAY))
     if not form.is_valid():
-        _form_messages(request, form)
+        flash_form_errors(request, form)
     else:
         try:
             services.payment_record(actor=request.user, household=h, **form.cleaned_data)
         except ValidationError as e:
-            _messages_from(request, e)
+            flash_error(request, e)
         else:
             messages.success(request, _("已登记发放。"))
     return redirect("assistance:detail", pk=h.pk)

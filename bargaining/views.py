@@ -6,24 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import flash_error, flash_form_errors
 from deadlines import calendar
 from orgs import access
 
 from . import forms, rules, selectors, services
 from .models import ContractKind, Status
 from .permissions import BARGAINING_CHANGE, BARGAINING_VIEW
-
-
-def _errors_to_messages(request, error: ValidationError) -> None:
-    for msg in error.messages:
-        messages.error(request, msg)
-
-
-def _form_errors_to_messages(request, form) -> None:
-    for field, errs in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errs:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 @access.permission_required(BARGAINING_VIEW)
@@ -129,12 +118,12 @@ def _act(request, pk: int, form_class, call, ok):
     c = selectors.consultation_get(request.user, pk, BARGAINING_CHANGE)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
-        _form_errors_to_messages(request, form)
+        flash_form_errors(request, form)
         return redirect("bargaining:detail", pk=c.pk)
     try:
         result = call(c, form.cleaned_data if form is not None else {})
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     else:
         text = ok(result) if callable(ok) else ok
         if text:
@@ -172,12 +161,12 @@ def negotiator_vacate_view(request, pk: int):
     n = selectors.negotiator_get(request.user, pk, BARGAINING_CHANGE)
     form = forms.VacateForm(request.POST)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        flash_form_errors(request, form)
     else:
         try:
             n = services.negotiator_vacate(actor=request.user, negotiator=n, **form.cleaned_data)
         except ValidationError as e:
-            _errors_to_messages(request, e)
+            flash_error(request, e)
         else:
             messages.success(
                 request, _("已登记出缺，应在%(d)s前补充代表。") % {"d": n.vacancy_due.isoformat()}
@@ -241,14 +230,14 @@ def vote_from_poll_view(request, pk: int):
     c = selectors.consultation_get(request.user, pk, BARGAINING_CHANGE)
     form = forms.PollVoteForm(request.POST, polls=services.congress_polls(c))
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        flash_form_errors(request, form)
         return redirect("bargaining:detail", pk=c.pk)
     try:
         passed = services.consultation_vote_from_poll(
             actor=request.user, consultation=c, poll_id=form.cleaned_data["poll"]
         )
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     else:
         messages.success(
             request,
@@ -314,12 +303,12 @@ def renew_view(request, pk: int):
     c = selectors.consultation_get(request.user, pk, BARGAINING_CHANGE)
     form = forms.RenewForm(request.POST)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        flash_form_errors(request, form)
         return redirect("bargaining:detail", pk=c.pk)
     try:
         new = services.consultation_renew(actor=request.user, consultation=c, **form.cleaned_data)
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
         return redirect("bargaining:detail", pk=c.pk)
     messages.success(
         request, _("已提出续签要求，对方应在%(d)s前书面回应。") % {"d": new.answer_due.isoformat()}

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_error
 from orgs import access
 from orgs.models import OrgKind
 
@@ -29,11 +29,6 @@ from .models import Delegate, DelegateStatus, Poll, PollKind, PollStatus, Sessio
 from .permissions import CONGRESS_MANAGE, CONGRESS_VIEW, CONGRESS_VOTE
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _errors_to_messages(request, e: ValidationError) -> None:
-    for m in e.messages:
-        messages.error(request, m)
 
 
 def _term(request, pk, perm=CONGRESS_VIEW) -> Term:
@@ -109,7 +104,7 @@ def constituency_election_view(request, pk: int):
         try:
             e = services.constituency_election_record(actor=request.user, **form.cleaned_data)
         except ValidationError as err:
-            _errors_to_messages(request, err)
+            flash_error(request, err)
         else:
             if e.valid and e.elected:
                 messages.success(request, _("选举有效，当选：%(n)s。") % {"n": "、".join(e.elected)})
@@ -134,7 +129,7 @@ def constituency_add_view(request, pk: int):
             c = services.constituency_add(actor=request.user, term=term, **form.cleaned_data)
             messages.success(request, _("已增设选区“%(n)s”。") % {"n": c.name})
         except ValidationError as e:
-            _errors_to_messages(request, e)
+            flash_error(request, e)
     else:
         messages.error(request, _("请填写选区名称和职工人数。"))
     return redirect("congress:term", pk=term.pk)
@@ -152,7 +147,7 @@ def delegate_add_view(request, pk: int):
                 request, _("已登记代表 %(n)s（代表证号 %(no)d）。") % {"n": d.name, "no": d.number}
             )
         except ValidationError as e:
-            _errors_to_messages(request, e)
+            flash_error(request, e)
     else:
         for errs in form.errors.values():
             for err in errs:
@@ -201,7 +196,7 @@ def session_create_view(request, pk: int):
         try:
             s = services.session_create(actor=request.user, term=term, **form.cleaned_data)
         except ValidationError as e:
-            _errors_to_messages(request, e)
+            flash_error(request, e)
         else:
             return redirect("congress:session", pk=s.pk)
     else:
@@ -241,7 +236,7 @@ def agenda_add_view(request, pk: int):
             raise ValidationError(_("请填写议题。"))
         services.agenda_add(actor=request.user, session=session, **form.cleaned_data)
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect("congress:session", pk=session.pk)
 
 
@@ -255,7 +250,7 @@ def document_add_view(request, pk: int):
             raise ValidationError(_("请填写文件名称。"))
         services.document_add(actor=request.user, session=session, **form.cleaned_data)
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect("congress:session", pk=session.pk)
 
 
@@ -276,7 +271,7 @@ def session_action_view(request, pk: int, action: str):
     try:
         fn(actor=request.user, session=session)
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect("congress:session", pk=session.pk)
 
 
@@ -292,7 +287,7 @@ def cards_view(request, pk: int):
             chosen = [access.get_for_user(Delegate.objects.all(), request.user, CONGRESS_MANAGE, pk=one)]
         cards = services.cards_issue(actor=request.user, session=session, delegates=chosen)
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
         return redirect("congress:session", pk=session.pk)
     rows = []
     for c in cards:
@@ -318,7 +313,7 @@ def checkin_view(request, token: str):
         try:
             a = services.checkin_by_token(token=token)
         except ValidationError as e:
-            _errors_to_messages(request, e)
+            flash_error(request, e)
             return render(request, "congress/checkin.html", {"attendance": a, "failed": True})
         auth_login(request, a.delegate.user, backend=BACKEND)
         messages.success(request, _("%(n)s，签到成功。") % {"n": a.delegate.name})
@@ -338,7 +333,7 @@ def checkin_manual_view(request, pk: int, delegate_pk: int):
         services.checkin_manual(actor=request.user, session=session, delegate=delegate)
         messages.success(request, _("%(n)s 已签到。") % {"n": delegate.name})
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect(reverse("congress:session", args=[session.pk]) + "#attendance")
 
 
@@ -366,7 +361,7 @@ def poll_create_view(request, pk: int):
         try:
             poll = services.poll_create(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as e:
-            _errors_to_messages(request, e)
+            flash_error(request, e)
         else:
             return redirect("congress:poll", pk=poll.pk)
     else:
@@ -420,7 +415,7 @@ def poll_action_view(request, pk: int, action: str):
     try:
         fn(actor=request.user, poll=poll)
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect("congress:poll", pk=poll.pk)
 
 
@@ -433,7 +428,7 @@ def paper_issue_view(request, pk: int, delegate_pk: int):
         services.paper_issue(actor=request.user, poll=poll, delegate=delegate)
         messages.success(request, _("已向 %(n)s 发放纸质选票。") % {"n": delegate.name})
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect("congress:poll", pk=poll.pk)
 
 
@@ -450,7 +445,7 @@ def paper_enter_view(request, pk: int):
         )
         messages.success(request, _("已录入一张纸质选票。"))
     except ValidationError as e:
-        _errors_to_messages(request, e)
+        flash_error(request, e)
     return redirect("congress:poll", pk=poll.pk)
 
 

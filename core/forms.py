@@ -10,3 +10,21 @@ def apply_errors(form, error: ValidationError) -> None:
                 form.add_error(target if field != NON_FIELD_ERRORS else None, e.messages)
     else:
         form.add_error(None, error.messages)
+
+
+def flash_error(request, error: ValidationError) -> None:
+    """Show a service's ValidationError as error messages on the next page."""
+    from django.contrib import messages
+
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def flash_form_errors(request, form) -> None:
+    """Show a bound form's errors as messages, each prefixed with its field's label."""
+    from django.contrib import messages
+
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for e in errs:
+            messages.error(request, f"{label}：{e}" if label else e)

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_error, flash_form_errors
 from members.models import Member
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -34,18 +34,6 @@ def _union(request, pk: int, perm=DUES_VIEW) -> Organization:
     return access.get_for_user(
         Organization.objects.filter(kind__in=RUN_ORG_KINDS), request.user, perm, org_field="", pk=pk
     )
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    for msg in error.messages:
-        messages.error(request, msg)
-
-
-def _form_errors(request, form) -> None:
-    for field, errs in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errs:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 @access.permission_required(DUES_VIEW)
@@ -80,12 +68,12 @@ def run_create_view(request, pk: int):
     org = _union(request, pk, DUES_MANAGE)
     form = RunForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect("dues:union", pk=org.pk)
     try:
         run = services.dues_run(org=org, month=form.cleaned_data["month"], actor=request.user)
     except ValidationError as e:
-        _flash_errors(request, e)
+        flash_error(request, e)
         return redirect("dues:union", pk=org.pk)
     messages.success(
         request,
@@ -140,14 +128,14 @@ def batch_view(request, pk: int):
                 run=run, paid_on=form.cleaned_data["paid_on"], actor=request.user
             )
         except ValidationError as e:
-            _flash_errors(request, e)
+            flash_error(request, e)
         else:
             messages.success(
                 request,
                 _("已登记工资代扣：%(n)d人，合计%(t)s元。") % {"n": batch.line_count, "t": batch.total},
             )
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("dues:run", pk=run.pk)
 
 
@@ -166,7 +154,7 @@ def pay_view(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as e:
-            _flash_errors(request, e)
+            flash_error(request, e)
         else:
             messages.success(
                 request,
@@ -176,7 +164,7 @@ def pay_view(request, pk: int):
             if request.POST.get("next") == "receipt":
                 return redirect("dues:receipt", pk=payment.pk)
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect("dues:run", pk=line.run_id)
 
 
@@ -234,11 +222,11 @@ def wage_set_view(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as e:
-            _flash_errors(request, e)
+            flash_error(request, e)
         else:
             messages.success(request, _("已保存%(name)s的工资基数。") % {"name": member.name})
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     back = request.POST.get("back", "")
     if back.startswith(_url("dues:wages", union.pk)) and url_has_allowed_host_and_scheme(
         back, allowed_hosts=None
@@ -299,7 +287,7 @@ def funds_assess_view(request, pk: int):
         try:
             fa = services.funds_assess(org=org, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _flash_errors(request, e)
+            flash_error(request, e)
         else:
             messages.success(
                 request,
@@ -307,7 +295,7 @@ def funds_assess_view(request, pk: int):
                 % {"m": f"{fa.month:%Y年%m月}", "p": fa.payroll_total, "l": fa.levy},
             )
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect(f"{_url('dues:union', org.pk)}#funds")
 
 
@@ -320,7 +308,7 @@ def funds_pay_view(request, pk: int):
         try:
             p = services.funds_payment_record(assessment=fa, actor=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _flash_errors(request, e)
+            flash_error(request, e)
         else:
             messages.success(
                 request,
@@ -328,7 +316,7 @@ def funds_pay_view(request, pk: int):
                 % {"a": p.amount, "k": p.kept, "r": p.remitted},
             )
     else:
-        _form_errors(request, form)
+        flash_form_errors(request, form)
     return redirect(f"{_url('dues:union', fa.org_id)}#funds")
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_error
 from orgs import access
 from orgs.models import OrgKind
 
@@ -24,11 +24,6 @@ from .forms import (
 )
 from .models import Cosign, Proposal, ProposalCall, ProposalStatus
 from .permissions import PROPOSALS_MANAGE, PROPOSALS_SUBMIT, PROPOSALS_VIEW
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    for msg in error.messages:
-        messages.error(request, msg)
 
 
 @access.permission_required(PROPOSALS_VIEW)
@@ -197,7 +192,7 @@ def _run(request, proposal: Proposal, form, action, success: str):
         try:
             action(**form.cleaned_data)
         except ValidationError as e:
-            _flash_errors(request, e)
+            flash_error(request, e)
         else:
             messages.success(request, success)
     return redirect("proposals:detail", pk=proposal.pk)
@@ -223,7 +218,7 @@ def cosign_respond_view(request, pk: int):
         else:
             messages.error(request, _("请选择确认或谢绝。"))
     except ValidationError as e:
-        _flash_errors(request, e)
+        flash_error(request, e)
     return redirect("proposals:detail", pk=cosign.proposal_id)
 
 
@@ -248,7 +243,7 @@ def withdraw_view(request, pk: int):
     try:
         services.proposal_withdraw(proposal=p, actor=request.user)
     except ValidationError as e:
-        _flash_errors(request, e)
+        flash_error(request, e)
     else:
         messages.success(request, _("提案已撤回。"))
     return redirect("proposals:detail", pk=p.pk)
@@ -280,7 +275,7 @@ def review_view(request, pk: int):
     try:
         action(form.cleaned_data["note"])
     except ValidationError as e:
-        _flash_errors(request, e)
+        flash_error(request, e)
     else:
         messages.success(request, success)
     return redirect("proposals:detail", pk=p.pk)
@@ -358,7 +353,7 @@ def archive_view(request, pk: int):
     try:
         services.proposal_archive(proposal=p, actor=request.user)
     except ValidationError as e:
-        _flash_errors(request, e)
+        flash_error(request, e)
     else:
         messages.success(request, _("提案已归档。"))
     return redirect("proposals:detail", pk=p.pk)
