@@ -1,6 +1,6 @@
 import pytest
 from django.db import connection, transaction
-from django.db.utils import InternalError
+from django.db.utils import DatabaseError
 
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for
@@ -25,9 +25,9 @@ def test_audit_event_cannot_be_changed_or_deleted(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
 def test_database_trigger_refuses_raw_update(world):
     event = audit_record(actor=world.staff_a, action="org.update", target=world.union_a, org=world.union_a)
-    with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
         c.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
-    with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
         c.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
 
 
