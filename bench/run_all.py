@@ -1,7 +1,7 @@
 """Run every benchmark in bench/ (each prints its figures and ends with one JSON line).
 
-    python bench/run_all.py           # full sizes (the issues' targets)
-    python bench/run_all.py --quick   # small sizes, a smoke run
+python bench/run_all.py           # full sizes (the issues' targets)
+python bench/run_all.py --quick   # small sizes, a smoke run
 """
 
 import json
@@ -17,7 +17,11 @@ ORDER = ["import_members.py", "member_search.py", "dues_run.py", "vote_burst.py"
 def main() -> int:
     quick = "--quick" in sys.argv[1:]
     scripts = [HERE / name for name in ORDER if (HERE / name).exists()]
-    scripts += sorted(p for p in HERE.glob("*.py") if p.name not in ORDER and p.name != "run_all.py" and not p.name.startswith("_"))
+    scripts += sorted(
+        p
+        for p in HERE.glob("*.py")
+        if p.name not in ORDER and p.name != "run_all.py" and not p.name.startswith("_")
+    )
     results, failed = [], []
     for script in scripts:
         print(f"\n=== {script.name} {'--quick' if quick else ''}", flush=True)
