@@ -1,10 +1,9 @@
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from ninja import Router, Schema
 from ninja.responses import Status
-
-from orgs import access
 
 from . import services
 from .models import ApiToken
@@ -65,8 +64,6 @@ def tokens_list(request):
 )
 def tokens_create(request, payload: TokenIn):
     if payload.days is not None and not 1 <= payload.days <= 730:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"days": ["有效期应在1到730天之间。"]})
     token, raw = services.api_token_create(actor=request.user, name=payload.name, days=payload.days)
     return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).dict(), token=raw))
@@ -78,10 +75,5 @@ def tokens_create(request, payload: TokenIn):
 def tokens_revoke(request, token_id: int):
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:
-        from django.http import Http404
-
         raise Http404
     return services.api_token_revoke(actor=request.user, token=token)
-
-
-_ = (access, PermissionDenied)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -101,6 +100,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (gh_{self.prefix}_…)"
-
-
-_ = settings  # AUTH_USER_MODEL is this module's User

@@ -1,6 +1,5 @@
 from importlib.util import find_spec
 
-from django.conf import settings
 from django.urls import include, path
 
 from core.views import healthz
@@ -32,5 +31,3 @@ for prefix, app in [
 ]:
     if find_spec(f"{app}.urls") is not None:
         urlpatterns.append(path(prefix, include(f"{app}.urls")))
-
-_ = settings

@@ -1,11 +1,9 @@
 from datetime import date
 
-from django.shortcuts import get_list_or_404  # noqa: F401  (kept for symmetry with pages)
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import access, selectors
-from .models import Organization
 from .permissions import ORG_VIEW
 
 router = Router(tags=["organizations"])
@@ -54,12 +52,8 @@ def orgs_list(request, q: str = "", kind: str = ""):
 @router.get("/{org_id}", response=OrgDetailOut, operation_id="orgs_get", summary="One organization")
 def orgs_get(request, org_id: int):
     org = access.get_org_for_user(request.user, ORG_VIEW, org_id)
-    org.warnings_list = list(org.warnings.all())
-    return OrgDetailOut(
-        **OrgOut.from_orm(org).dict(),
-        address=org.address,
-        warnings=[WarningOut(code=w.code, level=w.level, text=w.text) for w in org.warnings_list],
-    )
+    warnings = [WarningOut(code=w.code, level=w.level, text=w.text) for w in org.warnings.all()]
+    return OrgDetailOut(**OrgOut.from_orm(org).dict(), address=org.address, warnings=warnings)
 
 
 @router.get(
@@ -68,6 +62,3 @@ def orgs_get(request, org_id: int):
 def orgs_children(request, org_id: int):
     org = access.get_org_for_user(request.user, ORG_VIEW, org_id)
     return list(selectors.org_children(request.user, org))
-
-
-_ = Organization

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
@@ -258,7 +257,6 @@ GONGHUI = {
     "COMMITTEE_TERM_YEARS": (3, 5),
     "DEMO_MODE": False,
 }
-_ = _  # gettext_lazy is imported for the LANGUAGES labels of later settings
 
 # Each module reads its own local/unconfirmed rules from these dicts; the values below are the
 # defaults the code uses when a key is absent (DOMAIN.md names the sources). Override per deployment.
