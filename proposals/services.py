@@ -162,20 +162,27 @@ def _refuse(proposal: Proposal, verb: str) -> ValidationError:
     )
 
 
-def cosign_confirm(*, cosign: Cosign, actor) -> Cosign:
-    """The invited co-signer confirms. With enough confirmations the proposal goes to review."""
+def _cosign_answer(cosign: Cosign, actor, status: str) -> tuple[Proposal, Cosign]:
+    """Lock the proposal and the co-sign request, check both are still open, record the answer.
+    Call inside the caller's transaction."""
     if cosign.user_id != actor.pk:
         raise PermissionDenied
+    proposal = _lock(cosign.proposal)
+    cosign = Cosign.objects.select_for_update().get(pk=cosign.pk)
+    if proposal.status != S.COSIGNING:
+        raise _refuse(proposal, _("附议"))
+    if cosign.status != CosignStatus.PENDING:
+        raise ValidationError(_("您已对该提案作出答复（%(s)s）。") % {"s": cosign.get_status_display()})
+    cosign.status = status
+    cosign.responded_at = clock.now()
+    cosign.save(update_fields=["status", "responded_at"])
+    return proposal, cosign
+
+
+def cosign_confirm(*, cosign: Cosign, actor) -> Cosign:
+    """The invited co-signer confirms. With enough confirmations the proposal goes to review."""
     with transaction.atomic():
-        proposal = _lock(cosign.proposal)
-        cosign = Cosign.objects.select_for_update().get(pk=cosign.pk)
-        if proposal.status != S.COSIGNING:
-            raise _refuse(proposal, _("附议"))
-        if cosign.status != CosignStatus.PENDING:
-            raise ValidationError(_("您已对该提案作出答复（%(s)s）。") % {"s": cosign.get_status_display()})
-        cosign.status = CosignStatus.CONFIRMED
-        cosign.responded_at = clock.now()
-        cosign.save(update_fields=["status", "responded_at"])
+        proposal, cosign = _cosign_answer(cosign, actor, CosignStatus.CONFIRMED)
         _event(
             org=proposal.org,
             proposal=proposal,
@@ -205,18 +212,8 @@ def cosign_confirm(*, cosign: Cosign, actor) -> Cosign:
 
 
 def cosign_decline(*, cosign: Cosign, actor, note: str = "") -> Cosign:
-    if cosign.user_id != actor.pk:
-        raise PermissionDenied
     with transaction.atomic():
-        proposal = _lock(cosign.proposal)
-        cosign = Cosign.objects.select_for_update().get(pk=cosign.pk)
-        if proposal.status != S.COSIGNING:
-            raise _refuse(proposal, _("附议"))
-        if cosign.status != CosignStatus.PENDING:
-            raise ValidationError(_("您已对该提案作出答复（%(s)s）。") % {"s": cosign.get_status_display()})
-        cosign.status = CosignStatus.DECLINED
-        cosign.responded_at = clock.now()
-        cosign.save(update_fields=["status", "responded_at"])
+        proposal, cosign = _cosign_answer(cosign, actor, CosignStatus.DECLINED)
         _event(
             org=proposal.org,
             proposal=proposal,
