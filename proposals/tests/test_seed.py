@@ -1,6 +1,8 @@
 import random
 from datetime import date
 
+from django.utils import timezone
+
 from core.seed import SeedContext
 from proposals import seed
 from proposals.models import Proposal, ProposalEvent
@@ -57,4 +59,4 @@ def test_seed_builds_every_state(world):
     )
     # timestamps follow the story, not the moment the seed ran
     first = ProposalEvent.objects.filter(proposal__title="在二号厂区增设夜班职工休息室").first()
-    assert first.at.date() == date(2026, 10, 17)
+    assert timezone.localtime(first.at).date() == date(2026, 10, 17)
