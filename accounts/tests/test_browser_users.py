@@ -44,8 +44,8 @@ def test_federation_admin_adds_a_staff_user_who_cannot_see_the_sibling_union(new
     # The admin sees both actions in the audit trail.
     admin.get_by_role("link", name="审计日志").click()
     rows = admin.locator("#audit-table tbody tr")
-    assert rows.filter(has_text="邀请用户").filter(has_text="王小明").count() == 1
-    assert rows.filter(has_text="接受邀请并设置密码").count() == 1
+    expect(rows.filter(has_text="邀请用户").filter(has_text="王小明")).to_have_count(1)
+    expect(rows.filter(has_text="接受邀请并设置密码")).to_have_count(1)
     assert AuditEvent.objects.filter(action="user.invite", org=w.union_a).count() == 1
 
 
@@ -54,7 +54,7 @@ def test_staff_manages_roles_only_within_own_subtree(page, live_world, login):
     login(page, "chair_a")
     page.get_by_role("link", name="用户与角色").click()
     expect(page.get_by_role("link", name="甲会员")).to_be_visible()
-    assert page.get_by_text("乙干事").count() == 0
+    expect(page.get_by_text("乙干事")).to_have_count(0)
     page.get_by_role("link", name="甲会员").click()
     options = page.get_by_label("组织").locator("option").all_inner_texts()
     assert [o.strip() for o in options] == ["甲公司工会", "甲公司一车间分会"]

@@ -46,7 +46,7 @@ def test_household_classified_and_notice_honours_consent(new_page, live_world, l
     page.get_by_role("button", name="建立档案").click()
     # one person: (18 000 − 6 000) ÷ 12 = 1 000.00, not below the 低保 → relative hardship
     expect(page.get_by_text("已建立家庭档案，当前认定为：相对困难。")).to_be_visible()
-    assert page.locator("#category").inner_text() == "相对困难"
+    expect(page.locator("#category")).to_have_text("相对困难")
     form = page.locator("form[action$='/members/']")
     form.get_by_label("姓名").fill("李秀英")
     form.get_by_label("与申请人关系").select_option(label="配偶")
@@ -54,10 +54,10 @@ def test_household_classified_and_notice_honours_consent(new_page, live_world, l
     form.get_by_role("button", name="添加成员").click()
     # two people: (24 000 − 6 000) ÷ 12 ÷ 2 = 750.00 < 1 000 → deep hardship
     expect(page.get_by_text("已保存。当前认定为：深度困难。")).to_be_visible()
-    assert page.locator("#category").inner_text() == "深度困难"
-    assert page.get_by_text("6222020200112233445").count() == 0
+    expect(page.locator("#category")).to_have_text("深度困难")
+    expect(page.get_by_text("6222020200112233445")).to_have_count(0)
     page.get_by_role("button", name="显示银行账号").click()
-    assert page.get_by_test_id("revealed").inner_text() == "6222020200112233445"
+    expect(page.get_by_test_id("revealed")).to_have_text("6222020200112233445")
 
     page.get_by_role("button", name="基层审核通过").click()
     expect(page.get_by_text("审核通过，认定为深度困难。")).to_be_visible()

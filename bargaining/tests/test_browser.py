@@ -32,7 +32,7 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     page.get_by_label("用人单位（或企业方代表组织）").fill("甲机械有限公司")
     page.get_by_role("button", name="登记要约").click()
     expect(page.get_by_text("已登记书面要约，对方应在2026-09-21前书面回应。")).to_be_visible()
-    assert page.locator("#dates").get_by_text("还剩20天").is_visible()
+    expect(page.locator("#dates").get_by_text("还剩20天")).to_be_visible()
 
     clock(date(2026, 9, 8))
     page.reload()
@@ -64,7 +64,7 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     expect(page.get_by_text("双方代表符合规定")).to_be_visible()
 
     page.get_by_role("button", name="登记书面回应，开始协商").click()
-    assert page.locator("#status").inner_text() == "协商中"
+    expect(page.locator("#status")).to_have_text("协商中")
     page.get_by_label("会议纪要").fill("双方就2027年工资增长幅度交换意见，职工方提出增长8%。")
     page.get_by_role("button", name="保存会议纪要").click()
     expect(page.get_by_text("已登记第1次协商会议。")).to_be_visible()
@@ -80,12 +80,12 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     page.get_by_label("修改说明").fill("第二轮协商后修改")
     page.get_by_role("button", name="保存草案").click()
     page.get_by_role("button", name="比较草案版本").click()
-    assert page.locator("del", has_text="6").first.is_visible()
-    assert page.locator("ins", has_text="7").first.is_visible()
+    expect(page.locator("del", has_text="6").first).to_be_visible()
+    expect(page.locator("ins", has_text="7").first).to_be_visible()
     page.screenshot(path=str(SHOTS / "bargaining-diff.png"), full_page=True)
     page.go_back()
     page.get_by_role("button", name="草案提交职代会审议").click()
-    assert page.locator("#status").inner_text() == "草案待审议"
+    expect(page.locator("#status")).to_have_text("草案待审议")
 
     clock(date(2026, 9, 15))
     page.reload()
@@ -102,14 +102,13 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     page.get_by_label("合同期限（年数）").select_option("3")
     page.get_by_role("button", name="登记双方首席代表签字").click()
     expect(page.get_by_text("双方首席代表已签字，应在2026-09-28前报送劳动行政部门。")).to_be_visible()
-    assert (
-        page.get_by_test_id("filing-due").inner_text() == "2026-09-28"
-    )  # 25 September 2026 is 中秋节: rolled to Monday
+    # 25 September 2026 is 中秋节: rolled to Monday
+    expect(page.get_by_test_id("filing-due")).to_have_text("2026-09-28")
 
     clock(date(2026, 9, 18))
     page.reload()
     page.get_by_role("button", name="登记报送").click()
-    assert page.get_by_test_id("effective-on").inner_text() == "2026-10-03"
+    expect(page.get_by_test_id("effective-on")).to_have_text("2026-10-03")
     review_due = page.get_by_test_id("review-due").inner_text()
     assert review_due == calendar.due_date("bargaining.review", date(2026, 9, 18)).isoformat()
     expect(page.get_by_text("审查期内。无异议的，合同自2026-10-03起生效。")).to_be_visible()
@@ -118,8 +117,9 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     page.reload()
     page.get_by_role("button", name="确认合同生效").click()
     expect(page.get_by_text("集体合同已生效。")).to_be_visible()
-    assert page.locator("#status").inner_text() == "已生效"
-    assert page.get_by_text("2029-06-14 至 2029-09-14").is_visible()  # renewal window: 3 months before expiry
+    expect(page.locator("#status")).to_have_text("已生效")
+    # renewal window: 3 months before expiry
+    expect(page.get_by_text("2029-06-14 至 2029-09-14")).to_be_visible()
     page.screenshot(path=str(SHOTS / "bargaining-detail.png"), full_page=True)
     page.get_by_role("button", name="打印合同文本").click()
     expect(page.get_by_text("第三条 最低工资不低于当地标准的120%。")).to_be_visible()
@@ -127,5 +127,5 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     phone = new_page(phone=True)
     login(phone, "chair_a")
     phone.goto(page.url.replace("/print/", "/"))
-    assert phone.locator("#status").inner_text() == "已生效"
+    expect(phone.locator("#status")).to_have_text("已生效")
     phone.screenshot(path=str(SHOTS / "bargaining-detail-phone.png"), full_page=True)

@@ -33,14 +33,14 @@ def test_holiday_table_edit_and_my_deadlines(page, live_world, login, clock):
     notify_run()
     login(page, "fed_admin")
     page.get_by_role("link", name="期限日历").click()
-    assert page.get_by_role("heading", name="我的期限").is_visible()
+    expect(page.get_by_role("heading", name="我的期限")).to_be_visible()
     expect(page.get_by_text("甲公司集体合同报送期限")).to_be_visible()
     expect(page.get_by_text("还剩 1 天")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/deadlines-mine.png", full_page=True)
 
     page.get_by_role("button", name="节假日与调休表").click()
-    assert page.get_by_role("heading", name="2026 年节假日与调休表").is_visible()
-    assert page.get_by_role("row", name="2026-02-28").get_by_text("调休上班日").is_visible()
+    expect(page.get_by_role("heading", name="2026 年节假日与调休表")).to_be_visible()
+    expect(page.get_by_role("row", name="2026-02-28").get_by_text("调休上班日")).to_be_visible()
     # A make-up working day on a Monday makes no sense: refused with a clear message.
     page.get_by_label("日期").fill("2026-03-16")
     page.get_by_label("类型").select_option(label="调休上班日")
@@ -69,8 +69,8 @@ def test_staff_sees_notifications(page, live_world, login, clock):
     notify_run()
     login(page, "staff_a")
     page.goto("/deadlines/notifications/")
-    assert page.get_by_text(
-        "已逾期 2 天：调解案件 2026-003 的 15 日调解期限（到期日 2026-03-10）"
-    ).is_visible()
+    expect(
+        page.get_by_text("已逾期 2 天：调解案件 2026-003 的 15 日调解期限（到期日 2026-03-10）")
+    ).to_be_visible()
     page.get_by_role("button", name="查看").click()
-    assert page.get_by_role("heading", name="我的期限").is_visible()
+    expect(page.get_by_role("heading", name="我的期限")).to_be_visible()

@@ -38,7 +38,7 @@ def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page,
     page.get_by_role("button", name="受理").click()
     expect(page.get_by_text("当事人重复：张三")).to_be_visible()
     expect(page.get_by_text("请求金额不能为负数。")).to_be_visible()
-    assert page.get_by_text("口头申请应当场记录").first.is_visible()
+    expect(page.get_by_text("口头申请应当场记录").first).to_be_visible()
     page.screenshot(path=f"{SHOTS}/mediation-form-errors.png", full_page=True)
 
     page.get_by_label("用人单位名称").fill("甲公司")
@@ -47,17 +47,17 @@ def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page,
     page.get_by_role("button", name="受理").click()
     expect(page.get_by_text("已受理，案件编号 2026-001，调解期限至 2026-02-28。")).to_be_visible()
     countdown = page.get_by_label("调解期限")
-    assert "调解期限至 2026-02-28，还剩 15 天（今天是收到申请后第 0 天）" in countdown.inner_text()
+    expect(countdown).to_contain_text("调解期限至 2026-02-28，还剩 15 天（今天是收到申请后第 0 天）")
     page.screenshot(path=f"{SHOTS}/mediation-case.png", full_page=True)
     case_url = page.url
 
     clock(D("2026-02-28"))  # day 15, the make-up working Saturday
     page.goto(case_url)
-    assert "还剩 0 天（今天是收到申请后第 15 天）" in page.get_by_label("调解期限").inner_text()
+    expect(page.get_by_label("调解期限")).to_contain_text("还剩 0 天（今天是收到申请后第 15 天）")
 
     clock(D("2026-03-01"))  # day 16
     page.goto(case_url)
-    assert "15 日调解期限已于 2026-02-28 届满，已超过 1 天" in page.get_by_label("调解期限").inner_text()
+    expect(page.get_by_label("调解期限")).to_contain_text("15 日调解期限已于 2026-02-28 届满，已超过 1 天")
     page.get_by_role("link", name="劳动争议调解").first.click()
     expect(page.get_by_text("已超过 15 日调解期限 1 天")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/mediation-list-overdue.png", full_page=True)
@@ -87,20 +87,20 @@ def test_agreement_is_printable(page, live_world, login, clock):
     page.get_by_label("协议内容").fill("甲公司于 2026 年 3 月 2 日前支付张三 2025 年 12 月工资 6800 元。")
     page.get_by_label("履行期限").fill("2026-04-05")  # Qingming holiday
     page.get_by_role("button", name="确认达成协议").click()
-    assert page.get_by_text(
-        "履行期限 2026-04-05 是法定节假日或休息日，请改为工作日（如 2026-04-07）。"
-    ).is_visible()
+    expect(
+        page.get_by_text("履行期限 2026-04-05 是法定节假日或休息日，请改为工作日（如 2026-04-07）。")
+    ).to_be_visible()
     page.get_by_text("达成调解协议", exact=True).click()
     page.get_by_label("协议内容").fill("甲公司于 2026 年 3 月 2 日前支付张三 2025 年 12 月工资 6800 元。")
     page.get_by_label("履行期限").fill("2026-03-02")
     page.get_by_label("履行方式").fill("银行转账")
     page.get_by_role("button", name="确认达成协议").click()
     page.get_by_role("button", name="打印调解协议书").click()
-    assert page.get_by_role("heading", name="调解协议书").is_visible()
+    expect(page.get_by_role("heading", name="调解协议书")).to_be_visible()
     expect(page.get_by_text("调解员（签名）：")).to_be_visible()
     page.emulate_media(media="print")
     page.screenshot(path=f"{SHOTS}/mediation-agreement-print.png", full_page=True)
-    assert not page.locator(".sidebar").is_visible()
+    expect(page.locator(".sidebar")).to_be_hidden()
 
 
 def test_committee_and_statistics(page, live_world, login, clock):
@@ -127,8 +127,8 @@ def test_committee_and_statistics(page, live_world, login, clock):
     page.get_by_label("职务").select_option(label="主任")
     page.get_by_label("工会会员").check()
     page.get_by_role("button", name="增加委员").click()
-    assert page.get_by_role("cell", name="钱主任").is_visible()
+    expect(page.get_by_role("cell", name="钱主任")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/mediation-committee.png", full_page=True)
     page.goto("/mediation/stats/")
-    assert page.get_by_role("row", name="劳动报酬").get_by_role("cell").nth(1).inner_text() == "1"
+    expect(page.get_by_role("row", name="劳动报酬").get_by_role("cell").nth(1)).to_have_text("1")
     page.screenshot(path=f"{SHOTS}/mediation-stats.png", full_page=True)

@@ -18,7 +18,8 @@ def test_tree_expand_search_and_org_page(page, live_world, login):
     expect(page.get_by_text("找到 1 个组织")).to_be_visible()
     page.get_by_role("link", name="乙公司工会").click()
     expect(page.get_by_role("heading", name="乙公司工会")).to_be_visible()
-    assert page.get_by_text("会员 40 人（≥25 人），尚未建立工会委员会。").count() == 0  # not computed yet
+    warning = page.get_by_text("会员 40 人（≥25 人），尚未建立工会委员会。")
+    expect(warning).to_have_count(0)  # not computed yet
     page.get_by_role("button", name="重新检查本组织及下级").click()
     page.locator("[data-status=done]").wait_for()
     page.reload()
