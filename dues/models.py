@@ -5,6 +5,10 @@
   rounded dues base is kept in clear because the statement prints it).
 - DuesRun + DuesLine: the monthly statement of one union, one line per active or retained member.
 - DuesPayment (+ PayrollBatch): money received against statement lines.
+- DuesReversal (+ PayrollBatchReversal), FundsPaymentReversal: the red-ink correction (红字冲正) of a
+  mistaken payment. The payment itself is never edited or deleted; a reversal row records who undid
+  it, when and why, and the statement, arrears and ledger totals drop by its amount. One reversal
+  per payment and per batch, enforced by the database.
 - FundsAssessment + FundsPayment: the employer's payroll total, the 2% levy and what was paid,
   split between the grassroots union and the higher level.
 """
@@ -297,6 +301,84 @@ class DuesPayment(models.Model):
         """Receipt number: HF + year of payment + the payment's id (unique by construction)."""
         return f"HF{self.paid_on:%Y}{self.pk:08d}"
 
+    @property
+    def is_reversed(self) -> bool:
+        return hasattr(self, "reversal")
+
+
+def _reason_given(prefix: str = "") -> Q:
+    return ~Q(**{f"{prefix}reason": ""})
+
+
+class PayrollBatchReversal(models.Model):
+    """The reversal of a whole payroll deduction: every payment of the batch not already reversed on
+    its own gets a DuesReversal pointing here."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
+    )
+    batch = models.OneToOneField(
+        PayrollBatch, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("批次")
+    )
+    line_count = models.PositiveIntegerField(_("冲销笔数"))
+    total = models.DecimalField(_("冲销金额"), **MONEY)
+    reversed_on = models.DateField(_("冲销日期"))
+    reason = models.CharField(_("冲销原因"), max_length=200)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工资代扣批次冲销")
+        verbose_name_plural = _("工资代扣批次冲销")
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="dues_batchrev_total_nonneg"),
+            models.CheckConstraint(condition=_reason_given(), name="dues_batchrev_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} · -{self.total}"
+
+
+class DuesReversal(models.Model):
+    """红字冲正 of one dues payment: the amount is owed again on the payment's statement line."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
+    )
+    # One-to-one: a payment can be reversed once, whichever way (alone or with its batch).
+    payment = models.OneToOneField(
+        DuesPayment, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("会费缴纳")
+    )
+    batch_reversal = models.ForeignKey(
+        PayrollBatchReversal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        verbose_name=_("批次冲销"),
+    )
+    amount = models.DecimalField(_("冲销金额"), **MONEY)
+    reversed_on = models.DateField(_("冲销日期"))
+    reason = models.CharField(_("冲销原因"), max_length=200)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会费冲销")
+        verbose_name_plural = _("会费冲销")
+        ordering = ["-reversed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_reversal_amount_pos"),
+            models.CheckConstraint(condition=_reason_given(), name="dues_reversal_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} · -{self.amount}"
+
 
 class FundsAssessment(models.Model):
     """The employer's payroll total of one month and the union-funds levy on it (TUL art. 43)."""
@@ -378,3 +460,42 @@ class FundsPayment(models.Model):
     @property
     def receipt_no(self) -> str:
         return f"JF{self.paid_on:%Y}{self.pk:08d}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return hasattr(self, "reversal")
+
+
+class FundsPaymentReversal(models.Model):
+    """红字冲正 of one union-funds payment: the month's paid, kept and remitted figures drop by the
+    payment's own amounts."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
+    )
+    payment = models.OneToOneField(
+        FundsPayment, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("经费到账")
+    )
+    amount = models.DecimalField(_("冲销金额"), **MONEY)
+    kept = models.DecimalField(_("冲减基层留成"), **MONEY)
+    remitted = models.DecimalField(_("冲减上解上级"), **MONEY)
+    reversed_on = models.DateField(_("冲销日期"))
+    reason = models.CharField(_("冲销原因"), max_length=200)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工会经费冲销")
+        verbose_name_plural = _("工会经费冲销")
+        ordering = ["-reversed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, kept__gte=0, remitted__gte=0), name="dues_fundsrev_amounts"
+            ),
+            models.CheckConstraint(condition=_reason_given(), name="dues_fundsrev_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} · -{self.amount}"
