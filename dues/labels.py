@@ -10,4 +10,7 @@ ACTION_LABELS = {
     "dues.batch_record": _("登记工资代扣会费"),
     "dues.funds_assess": _("核定工会经费"),
     "dues.funds_payment_record": _("登记工会经费到账"),
+    "dues.payment_reverse": _("冲销会费缴纳"),
+    "dues.batch_reverse": _("冲销工资代扣批次"),
+    "dues.funds_payment_reverse": _("冲销工会经费到账"),
 }

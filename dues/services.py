@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,15 @@ from .models import (
     DuesLine,
     DuesPayment,
     DuesPolicy,
+    DuesReversal,
     DuesRun,
     FundsAssessment,
     FundsPayment,
+    FundsPaymentReversal,
     LineKind,
     PayMethod,
     PayrollBatch,
+    PayrollBatchReversal,
     WageBase,
     WageSource,
 )
@@ -591,3 +594,227 @@ def funds_payment_record(
             },
         )
     return payment
+
+
+# ---- reversals (红字冲正) ------------------------------------------------------------------------------
+#
+# A mistaken payment is never edited or deleted. Its reversal is a row of its own (amount, date,
+# reason, actor) and the running totals it had raised (line, run, assessment) drop by the same
+# amount, so statement, arrears, member pages and ledger add up without knowing about reversals.
+# The reversal tables hold one row per payment / batch (UNIQUE), so a second reversal fails in the
+# database even if two requests race past the check below.
+
+REASON_MAX = 200
+
+
+class AlreadyReversed(ValidationError):
+    """The payment or batch was reversed before; nothing was changed."""
+
+
+def _check_reason(reason) -> str:
+    text = str(reason or "").strip()
+    if not text:
+        raise ValidationError({"reason": [_("请填写冲销原因。")]})
+    if len(text) > REASON_MAX:
+        raise ValidationError({"reason": [_("冲销原因不能超过%(n)d个字。") % {"n": REASON_MAX}]})
+    return text
+
+
+def _check_reversed_on(reversed_on: date | None, paid_on: date) -> date:
+    reversed_on = reversed_on or _today()
+    if reversed_on > _today():
+        raise ValidationError({"reversed_on": [_("冲销日期不能晚于今天。")]})
+    if reversed_on < paid_on:
+        raise ValidationError(
+            {"reversed_on": [_("冲销日期不能早于原缴费日期%(d)s。") % {"d": f"{paid_on:%Y-%m-%d}"}]}
+        )
+    return reversed_on
+
+
+def _already(message: str, when: date, **params) -> AlreadyReversed:
+    return AlreadyReversed(message % {"d": f"{when:%Y-%m-%d}", **params}, code="already_reversed")
+
+
+def dues_payment_reverse(
+    *, payment: DuesPayment, reason: str, actor, reversed_on: date | None = None
+) -> DuesReversal:
+    """Reverse one dues payment (also one that came with a payroll batch): its amount is owed again
+    on the statement line."""
+    reason = _check_reason(reason)
+    reversed_on = _check_reversed_on(reversed_on, payment.paid_on)
+    with transaction.atomic():
+        # Lock order as for recording: the run, then the line.
+        run_id = DuesLine.objects.filter(pk=payment.line_id).values_list("run_id", flat=True).get()
+        run = DuesRun.objects.select_for_update().select_related("org").get(pk=run_id)
+        line = DuesLine.objects.select_for_update().select_related("member").get(pk=payment.line_id)
+        payment = DuesPayment.objects.get(pk=payment.pk)
+        done = DuesReversal.objects.filter(payment=payment).first()
+        if done is not None:
+            raise _already(
+                _("收据%(no)s的缴费已于%(d)s冲销，不能重复冲销。"), done.reversed_on, no=payment.receipt_no
+            )
+        try:
+            with transaction.atomic():
+                reversal = DuesReversal.objects.create(
+                    org_id=payment.org_id,
+                    payment=payment,
+                    amount=payment.amount,
+                    reversed_on=reversed_on,
+                    reason=reason,
+                    reversed_by=_user(actor),
+                )
+        except IntegrityError:
+            raise _already(
+                _("收据%(no)s的缴费已于%(d)s冲销，不能重复冲销。"), reversed_on, no=payment.receipt_no
+            ) from None
+        line.paid -= payment.amount
+        line.save(update_fields=["paid"])
+        run.paid_amount -= payment.amount
+        run.save(update_fields=["paid_amount", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="dues.payment_reverse",
+            target=payment,
+            org=run.org,
+            target_label=f"{line.member.name} {line.month:%Y-%m}",
+            details={
+                "receipt_no": payment.receipt_no,
+                "amount": str(payment.amount),
+                "month": line.month.isoformat(),
+                "reversed_on": reversed_on.isoformat(),
+                "reason": reason,
+                "batch_id": payment.batch_id,
+            },
+        )
+    return reversal
+
+
+def dues_batch_reverse(
+    *, batch: PayrollBatch, reason: str, actor, reversed_on: date | None = None
+) -> PayrollBatchReversal:
+    """Reverse a whole payroll deduction: every payment of the batch that was not reversed on its own
+    is reversed, and those members owe the month's dues again."""
+    reason = _check_reason(reason)
+    reversed_on = _check_reversed_on(reversed_on, batch.paid_on)
+    with transaction.atomic():
+        run = DuesRun.objects.select_for_update().select_related("org").get(pk=batch.run_id)
+        done = PayrollBatchReversal.objects.filter(batch_id=batch.pk).first()
+        if done is not None:
+            raise _already(_("该工资代扣批次已于%(d)s冲销，不能重复冲销。"), done.reversed_on)
+        agg = DuesPayment.objects.filter(batch_id=batch.pk, reversal__isnull=True).aggregate(
+            n=Count("pk"), total=Sum("amount")
+        )
+        if not agg["n"]:
+            raise ValidationError(_("该批次的每笔缴费都已单独冲销，没有可冲销的金额。"))
+        total = rules.fen(agg["total"])
+        try:
+            with transaction.atomic():
+                batch_reversal = PayrollBatchReversal.objects.create(
+                    org_id=batch.org_id,
+                    batch_id=batch.pk,
+                    line_count=agg["n"],
+                    total=total,
+                    reversed_on=reversed_on,
+                    reason=reason,
+                    reversed_by=_user(actor),
+                )
+        except IntegrityError:
+            raise _already(_("该工资代扣批次已于%(d)s冲销，不能重复冲销。"), reversed_on) from None
+        # One reversal per open payment of the batch, written by the database in one statement.
+        ops = connection.ops
+        with connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO dues_duesreversal (org_id, payment_id, batch_reversal_id, amount, reversed_on, "
+                "reason, reversed_by_id, created_at) "
+                "SELECT p.org_id, p.id, %s, p.amount, %s, %s, %s, %s FROM dues_duespayment p "
+                "WHERE p.batch_id = %s AND NOT EXISTS "
+                "(SELECT 1 FROM dues_duesreversal r WHERE r.payment_id = p.id)",
+                [
+                    batch_reversal.pk,
+                    ops.adapt_datefield_value(reversed_on),
+                    reason,
+                    getattr(_user(actor), "pk", None),
+                    ops.adapt_datetimefield_value(timezone.now()),
+                    batch.pk,
+                ],
+            )
+        # A batch pays each line at most once, so each line gives back exactly one amount.
+        reversed_amount = DuesReversal.objects.filter(
+            batch_reversal=batch_reversal, payment__line_id=OuterRef("pk")
+        ).values("amount")[:1]
+        DuesLine.objects.filter(
+            pk__in=DuesPayment.objects.filter(reversal__batch_reversal=batch_reversal).values("line_id")
+        ).update(paid=F("paid") - Subquery(reversed_amount))
+        run.paid_amount -= total
+        run.save(update_fields=["paid_amount", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="dues.batch_reverse",
+            target=batch,
+            org=run.org,
+            target_label=f"{run.org.name} {run.month:%Y-%m} {batch.paid_on:%Y-%m-%d}",
+            details={
+                "month": run.month.isoformat(),
+                "lines": agg["n"],
+                "total": str(total),
+                "reversed_on": reversed_on.isoformat(),
+                "reason": reason,
+            },
+        )
+    return batch_reversal
+
+
+def funds_payment_reverse(
+    *, payment: FundsPayment, reason: str, actor, reversed_on: date | None = None
+) -> FundsPaymentReversal:
+    """Reverse one union-funds payment: the month's paid, kept and remitted figures drop by exactly
+    the parts the payment had added."""
+    reason = _check_reason(reason)
+    reversed_on = _check_reversed_on(reversed_on, payment.paid_on)
+    with transaction.atomic():
+        fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=payment.assessment_id)
+        payment = FundsPayment.objects.get(pk=payment.pk)
+        done = FundsPaymentReversal.objects.filter(payment=payment).first()
+        if done is not None:
+            raise _already(
+                _("收据%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"),
+                done.reversed_on,
+                no=payment.receipt_no,
+            )
+        try:
+            with transaction.atomic():
+                reversal = FundsPaymentReversal.objects.create(
+                    org_id=payment.org_id,
+                    payment=payment,
+                    amount=payment.amount,
+                    kept=payment.kept,
+                    remitted=payment.remitted,
+                    reversed_on=reversed_on,
+                    reason=reason,
+                    reversed_by=_user(actor),
+                )
+        except IntegrityError:
+            raise _already(
+                _("收据%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"), reversed_on, no=payment.receipt_no
+            ) from None
+        fa.paid -= payment.amount
+        fa.kept -= payment.kept
+        fa.remitted -= payment.remitted
+        fa.save(update_fields=["paid", "kept", "remitted", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="dues.funds_payment_reverse",
+            target=payment,
+            org=fa.org,
+            target_label=f"{fa.org.name} {fa.month:%Y-%m}",
+            details={
+                "receipt_no": payment.receipt_no,
+                "amount": str(payment.amount),
+                "kept": str(payment.kept),
+                "remitted": str(payment.remitted),
+                "month": fa.month.isoformat(),
+                "reversed_on": reversed_on.isoformat(),
+                "reason": reason,
+            },
+        )
+    return reversal
