@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from members.models import Member, MemberStatus
 from orgs import access
@@ -19,6 +19,7 @@ from .models import (
     FundsAssessment,
     FundsPayment,
     LineKind,
+    PayrollBatch,
     WageBase,
 )
 from .permissions import DUES_VIEW
@@ -131,6 +132,24 @@ def run_lines(run: DuesRun, kind: str = "") -> QuerySet[DuesLine]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def with_payments(lines: QuerySet[DuesLine]) -> QuerySet[DuesLine]:
+    """Lines with their payments and each payment's reversal, if any (two queries for a page)."""
+    return lines.prefetch_related(
+        Prefetch(
+            "payments", queryset=DuesPayment.objects.select_related("reversal").order_by("paid_on", "id")
+        )
+    )
+
+
+def run_batches(run: DuesRun) -> QuerySet[PayrollBatch]:
+    """The payroll deductions recorded against a run, newest first, with their reversal if any."""
+    return (
+        PayrollBatch.objects.filter(run=run)
+        .select_related("recorded_by", "reversal", "reversal__reversed_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def run_kind_counts(run: DuesRun) -> dict[str, int]:
@@ -295,6 +314,15 @@ def funds_for(org: Organization) -> QuerySet[FundsAssessment]:
 
 def funds_payments(assessment: FundsAssessment) -> QuerySet[FundsPayment]:
     return FundsPayment.objects.filter(assessment=assessment).order_by("-paid_on", "-id")
+
+
+def ledger_payments(org: Organization, limit: int = 50) -> QuerySet[FundsPayment]:
+    """The latest funds payments of a union, each with its reversal if it was reversed."""
+    return (
+        FundsPayment.objects.filter(org=org)
+        .select_related("assessment", "reversal", "reversal__reversed_by")
+        .order_by("-paid_on", "-id")[:limit]
+    )
 
 
 def payments_for_line(line: DuesLine) -> QuerySet[DuesPayment]:

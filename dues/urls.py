@@ -18,6 +18,9 @@ urlpatterns = [
     path("lines/<int:pk>/pay/", views.pay_view, name="pay"),
     path("members/<int:pk>/wage/", views.wage_set_view, name="wage_set"),
     path("payments/<int:pk>/receipt/", views.receipt_view, name="receipt"),
+    path("payments/<int:pk>/reverse/", views.payment_reverse_view, name="payment_reverse"),
+    path("batches/<int:pk>/reverse/", views.batch_reverse_view, name="batch_reverse"),
     path("funds/<int:pk>/pay/", views.funds_pay_view, name="funds_pay"),
     path("funds/payments/<int:pk>/receipt/", views.funds_receipt_view, name="funds_receipt"),
+    path("funds/payments/<int:pk>/reverse/", views.funds_payment_reverse_view, name="funds_payment_reverse"),
 ]

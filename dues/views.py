@@ -24,7 +24,7 @@ from .forms import (
     last_month,
     this_month,
 )
-from .models import DuesLine, DuesPayment, DuesRun, FundsAssessment, FundsPayment, LineKind
+from .models import DuesLine, DuesPayment, DuesRun, FundsAssessment, FundsPayment, LineKind, PayrollBatch
 from .permissions import DUES_MANAGE, DUES_POLICY, DUES_VIEW
 
 RUN_ORG_KINDS = [OrgKind.UNION, OrgKind.FEDERATION]
@@ -99,7 +99,7 @@ def run_view(request, pk: int):
     printing = request.GET.get("print") == "1"
     page = None
     if not printing:
-        page = Paginator(lines.prefetch_related("payments"), 100).get_page(request.GET.get("page"))
+        page = Paginator(selectors.with_payments(lines), 100).get_page(request.GET.get("page"))
         lines = page.object_list
     ctx = {
         "run": run,
@@ -113,6 +113,7 @@ def run_view(request, pk: int):
         "may_manage": access.can(request.user, DUES_MANAGE, run.org),
         "batch_form": BatchForm(),
         "pay_form": PaymentForm(),
+        "batches": [] if printing else selectors.run_batches(run),
     }
     return render(request, "dues/run.html", ctx)
 
@@ -171,12 +172,68 @@ def pay_view(request, pk: int):
 @access.permission_required(DUES_VIEW)
 def receipt_view(request, pk: int):
     payment = access.get_for_user(
-        DuesPayment.objects.select_related("member", "org", "line", "recorded_by"),
+        DuesPayment.objects.select_related(
+            "member", "org", "line", "recorded_by", "reversal", "reversal__reversed_by"
+        ),
         request.user,
         DUES_VIEW,
         pk=pk,
     )
-    return render(request, "dues/receipt.html", {"payment": payment, "org": payment.org})
+    ctx = {
+        "payment": payment,
+        "org": payment.org,
+        "may_manage": access.can(request.user, DUES_MANAGE, payment.org),
+    }
+    return render(request, "dues/receipt.html", ctx)
+
+
+def _reversal_reason(request) -> str:
+    """The reversal form has one field; the service checks it (required, at most 200 characters) so
+    the page and the API give the same message."""
+    return request.POST.get("reason", "")
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def payment_reverse_view(request, pk: int):
+    payment = access.get_for_user(
+        DuesPayment.objects.select_related("member", "line"), request.user, DUES_MANAGE, pk=pk
+    )
+    try:
+        services.dues_payment_reverse(payment=payment, reason=_reversal_reason(request), actor=request.user)
+    except ValidationError as e:
+        flash_error(request, e)
+    else:
+        messages.success(
+            request,
+            _("已冲销%(name)s%(m)s会费%(a)s元（收据号%(no)s），该月会费恢复为未缴。")
+            % {
+                "name": payment.member.name,
+                "m": f"{payment.month:%Y年%m月}",
+                "a": payment.amount,
+                "no": payment.receipt_no,
+            },
+        )
+    if request.POST.get("next") == "receipt":
+        return redirect("dues:receipt", pk=payment.pk)
+    return redirect("dues:run", pk=payment.line.run_id)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def batch_reverse_view(request, pk: int):
+    batch = access.get_for_user(PayrollBatch.objects.all(), request.user, DUES_MANAGE, pk=pk)
+    try:
+        br = services.dues_batch_reverse(batch=batch, reason=_reversal_reason(request), actor=request.user)
+    except ValidationError as e:
+        flash_error(request, e)
+    else:
+        messages.success(
+            request,
+            _("已冲销%(d)s的工资代扣：%(n)d人，合计%(t)s元，这些会员的会费恢复为未缴。")
+            % {"d": f"{batch.paid_on:%Y-%m-%d}", "n": br.line_count, "t": br.total},
+        )
+    return redirect(f"{_url('dues:run', batch.run_id)}#batches")
 
 
 @access.permission_required(DUES_VIEW)
@@ -323,12 +380,40 @@ def funds_pay_view(request, pk: int):
 @access.permission_required(DUES_VIEW)
 def funds_receipt_view(request, pk: int):
     payment = access.get_for_user(
-        FundsPayment.objects.select_related("org", "assessment", "recorded_by"),
+        FundsPayment.objects.select_related(
+            "org", "assessment", "recorded_by", "reversal", "reversal__reversed_by"
+        ),
         request.user,
         DUES_VIEW,
         pk=pk,
     )
-    return render(request, "dues/funds_receipt.html", {"payment": payment, "org": payment.org})
+    ctx = {
+        "payment": payment,
+        "org": payment.org,
+        "may_manage": access.can(request.user, DUES_MANAGE, payment.org),
+    }
+    return render(request, "dues/funds_receipt.html", ctx)
+
+
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def funds_payment_reverse_view(request, pk: int):
+    payment = access.get_for_user(FundsPayment.objects.all(), request.user, DUES_MANAGE, pk=pk)
+    try:
+        rev = services.funds_payment_reverse(
+            payment=payment, reason=_reversal_reason(request), actor=request.user
+        )
+    except ValidationError as e:
+        flash_error(request, e)
+    else:
+        messages.success(
+            request,
+            _("已冲销经费到账%(a)s元（收据号%(no)s）：基层留成冲减%(k)s元，上解冲减%(r)s元。")
+            % {"a": rev.amount, "no": payment.receipt_no, "k": rev.kept, "r": rev.remitted},
+        )
+    if request.POST.get("next") == "receipt":
+        return redirect("dues:funds_receipt", pk=payment.pk)
+    return redirect(f"{_url('dues:ledger', payment.org_id)}#payments")
 
 
 @access.permission_required(DUES_VIEW)
@@ -336,12 +421,14 @@ def ledger_view(request, pk: int):
     org = _union(request, pk)
     year = request.GET.get("year", "")
     ledger = selectors.union_ledger(org, int(year) if year.isdigit() else None)
-    payments = (
-        FundsPayment.objects.filter(org=org).select_related("assessment").order_by("-paid_on", "-id")[:50]
-    )
-    return render(
-        request, "dues/ledger.html", {"org": org, "ledger": ledger, "year": year, "payments": payments}
-    )
+    ctx = {
+        "org": org,
+        "ledger": ledger,
+        "year": year,
+        "payments": selectors.ledger_payments(org),
+        "may_manage": access.can(request.user, DUES_MANAGE, org),
+    }
+    return render(request, "dues/ledger.html", ctx)
 
 
 @access.permission_required(DUES_POLICY)

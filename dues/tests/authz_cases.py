@@ -33,6 +33,15 @@ def dues_world(w):
     )
 
 
+def dues_batch_world(w):
+    """dues_world plus a payroll deduction for the member still owing."""
+    from dues import services
+
+    dues_world(w)
+    if not hasattr(w, "dues_batch"):
+        w.dues_batch = services.dues_batch_record(run=w.dues_run, actor=w.finance_a)
+
+
 MANAGE = {"allowed": "finance_a", "no_perm": "staff_a", "other_org": "chair_b", "setup": dues_world}
 VIEW = {"setup": dues_world}
 
@@ -107,6 +116,30 @@ CASES = [
         **MANAGE,
     ),
     AuthzCase(
+        "dues:payment_reverse",
+        lambda w: reverse("dues:payment_reverse", args=[w.dues_payment.pk]),
+        method="post",
+        data={"reason": "收错了人"},
+        ok_status=302,
+        **MANAGE,
+    ),
+    AuthzCase(
+        "dues:batch_reverse",
+        lambda w: reverse("dues:batch_reverse", args=[w.dues_batch.pk]),
+        method="post",
+        data={"reason": "工资表用错了月份"},
+        ok_status=302,
+        **{**MANAGE, "setup": dues_batch_world},
+    ),
+    AuthzCase(
+        "dues:funds_payment_reverse",
+        lambda w: reverse("dues:funds_payment_reverse", args=[w.dues_funds_payment.pk]),
+        method="post",
+        data={"reason": "银行退回"},
+        ok_status=302,
+        **MANAGE,
+    ),
+    AuthzCase(
         "dues:policy",
         lambda w: reverse("dues:policy", args=[w.fed.pk]),
         allowed="fed_admin",
@@ -128,6 +161,33 @@ CASES = [
     AuthzCase("dues_runs", lambda w: f"/api/v1/dues/orgs/{w.union_a.pk}/runs", api=True, **VIEW),
     AuthzCase("dues_run_get", lambda w: f"/api/v1/dues/runs/{w.dues_run.pk}", api=True, **VIEW),
     AuthzCase("dues_ledger", lambda w: f"/api/v1/dues/orgs/{w.union_a.pk}/ledger", api=True, **VIEW),
+    AuthzCase(
+        "dues_payment_reverse",
+        lambda w: f"/api/v1/dues/payments/{w.dues_payment.pk}/reversal",
+        api=True,
+        method="post",
+        data={"reason": "收错了人"},
+        ok_status=201,
+        **MANAGE,
+    ),
+    AuthzCase(
+        "dues_batch_reverse",
+        lambda w: f"/api/v1/dues/batches/{w.dues_batch.pk}/reversal",
+        api=True,
+        method="post",
+        data={"reason": "工资表用错了月份"},
+        ok_status=201,
+        **{**MANAGE, "setup": dues_batch_world},
+    ),
+    AuthzCase(
+        "dues_funds_payment_reverse",
+        lambda w: f"/api/v1/dues/funds/payments/{w.dues_funds_payment.pk}/reversal",
+        api=True,
+        method="post",
+        data={"reason": "银行退回"},
+        ok_status=201,
+        **MANAGE,
+    ),
 ]
 
 

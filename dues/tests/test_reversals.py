@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -272,3 +273,156 @@ def test_reversing_a_funds_payment(world):
     services.funds_payment_record(assessment=fa, amount="2000.01", actor=world.finance_a)
     fa.refresh_from_db()
     assert (fa.paid, fa.arrears, fa.kept + fa.remitted) == (D("2469.14"), D("0.00"), D("2469.14"))
+
+
+# ---- pages and API -------------------------------------------------------------------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_reverse_a_payment_from_the_statement_page(client, world, october):
+    c = october
+    pay = services.dues_payment_record(line=c.line_zhang, amount="10", actor=world.finance_a)
+    client.force_login(world.finance_a)
+    url = reverse("dues:payment_reverse", args=[pay.pk])
+    run_url = reverse("dues:run", args=[c.run.pk])
+    body = client.get(run_url).content.decode()
+    assert f'action="{url}"' in body
+    assert "确认冲销张三的这笔会费（10.00元）？" in body
+
+    before = state(c)
+    r = client.post(url, {"reason": "  "}, follow=True)
+    assert r.redirect_chain[-1][0] == run_url
+    assert "请填写冲销原因。" in messages_of(r)
+    assert state(c) == before
+
+    r = client.post(url, {"reason": "收款时看错了人"}, follow=True)
+    assert f"已冲销张三2026年10月会费10.00元（收据号{pay.receipt_no}），该月会费恢复为未缴。" in messages_of(
+        r
+    )
+    body = r.content.decode()
+    assert "已冲销" in body
+    assert f'action="{url}"' not in body  # no second 冲销 button
+    c.run.refresh_from_db()
+    assert c.run.paid_amount == D("0.00")
+
+    before = state(c)
+    r = client.post(url, {"reason": "再冲一次", "next": "receipt"}, follow=True)
+    assert r.redirect_chain[-1][0] == reverse("dues:receipt", args=[pay.pk])
+    assert any("不能重复冲销" in m for m in messages_of(r))
+    assert state(c) == before
+    receipt = r.content.decode()
+    assert "本收据已冲销作废" in receipt
+    assert "原因：收款时看错了人" in receipt
+
+
+def test_staff_sees_reversals_but_gets_no_button(client, world, october):
+    c = october
+    pay = services.dues_payment_record(line=c.line_zhang, actor=world.finance_a)
+    services.dues_batch_record(run=c.run, actor=world.finance_a)
+    client.force_login(world.staff_a)
+    body = client.get(reverse("dues:run", args=[c.run.pk])).content.decode()
+    assert "工资代扣批次" in body
+    assert "/reverse/" not in body
+    assert "/reverse/" not in client.get(reverse("dues:receipt", args=[pay.pk])).content.decode()
+
+
+def test_reverse_a_batch_and_a_funds_payment_from_their_pages(client, world, october):
+    c = october
+    batch = services.dues_batch_record(run=c.run, actor=world.finance_a)
+    fa = services.funds_assess(org=world.union_a, month=OCT, payroll_total="100000", actor=world.finance_a)
+    fp = services.funds_payment_record(assessment=fa, amount="500", actor=world.finance_a)
+    client.force_login(world.chair_a)
+
+    body = client.get(reverse("dues:run", args=[c.run.pk])).content.decode()
+    assert "确认冲销整批工资代扣（2人，47.80元）？" in body
+    r = client.post(
+        reverse("dues:batch_reverse", args=[batch.pk]), {"reason": "工资表用错了月份"}, follow=True
+    )
+    assert "已冲销" in r.content.decode()
+    assert any("工资代扣：2人，合计47.80元，这些会员的会费恢复为未缴。" in m for m in messages_of(r))
+    assert arrears(world.union_a) == {"张三": D("22.80"), "李四": D("25.00")}
+
+    ledger_url = reverse("dues:ledger", args=[world.union_a.pk])
+    assert reverse("dues:funds_payment_reverse", args=[fp.pk]) in client.get(ledger_url).content.decode()
+    r = client.post(reverse("dues:funds_payment_reverse", args=[fp.pk]), {"reason": ""}, follow=True)
+    assert "请填写冲销原因。" in messages_of(r)
+    assert FundsAssessment.objects.get(pk=fa.pk).paid == D("500.00")
+    r = client.post(reverse("dues:funds_payment_reverse", args=[fp.pk]), {"reason": "银行退回"}, follow=True)
+    assert r.redirect_chain[-1][0] == ledger_url + "#payments"
+    assert (
+        f"已冲销经费到账500.00元（收据号{fp.receipt_no}）：基层留成冲减300.00元，上解冲减200.00元。"
+        in messages_of(r)
+    )
+    body = r.content.decode()
+    assert "红字冲销" in body
+    assert "-300.00" in body
+    assert FundsAssessment.objects.get(pk=fa.pk).paid == D("0.00")
+    receipt = client.get(reverse("dues:funds_receipt", args=[fp.pk])).content.decode()
+    assert "本收据已冲销作废" in receipt
+
+
+def test_statement_page_queries_stay_bounded_with_reversals(
+    client, world, october, django_assert_max_num_queries
+):
+    c = october
+    for line in (c.line_zhang, c.line_li):
+        p = services.dues_payment_record(line=line, amount="1", actor=world.finance_a)
+        services.dues_payment_reverse(payment=p, reason="错收", actor=world.finance_a)
+    services.dues_batch_record(run=c.run, actor=world.finance_a)
+    client.force_login(world.finance_a)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("dues:run", args=[c.run.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("dues:ledger", args=[world.union_a.pk])).status_code == 200
+
+
+def test_api_reversals(client, world, october):
+    c = october
+    pay = services.dues_payment_record(line=c.line_zhang, amount="10", actor=world.finance_a)
+    batch = services.dues_batch_record(run=c.run, actor=world.finance_a)
+    fa = services.funds_assess(org=world.union_a, month=OCT, payroll_total="100000", actor=world.finance_a)
+    fp = services.funds_payment_record(assessment=fa, amount="500", actor=world.finance_a)
+    client.force_login(world.finance_a)
+
+    def post(url, data):
+        return client.post(url, data, content_type="application/json")
+
+    before = state(c)
+    r = post(f"/api/v1/dues/payments/{pay.pk}/reversal", {"reason": " "})
+    assert (r.status_code, r.json()) == (422, {"detail": {"reason": ["请填写冲销原因。"]}})
+    assert state(c) == before
+
+    r = post(f"/api/v1/dues/payments/{pay.pk}/reversal", {"reason": "收错了人"})
+    assert r.status_code == 201
+    out = r.json()
+    assert (out["payment_id"], out["receipt_no"], out["amount"], out["reason"]) == (
+        pay.pk,
+        pay.receipt_no,
+        "10.00",
+        "收错了人",
+    )
+    assert (out["run"]["paid_amount"], out["run"]["arrears"]) == ("37.80", "10.00")
+    r = post(f"/api/v1/dues/payments/{pay.pk}/reversal", {"reason": "再冲"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "already_reversed"
+
+    r = post(f"/api/v1/dues/batches/{batch.pk}/reversal", {"reason": "整批错了"})
+    assert r.status_code == 201
+    assert (r.json()["line_count"], r.json()["total"], r.json()["run"]["paid_amount"]) == (2, "37.80", "0.00")
+    assert post(f"/api/v1/dues/batches/{batch.pk}/reversal", {"reason": "再冲"}).status_code == 409
+
+    r = post(
+        f"/api/v1/dues/funds/payments/{fp.pk}/reversal", {"reason": "银行退回", "reversed_on": "2099-01-01"}
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"] == {"reversed_on": ["冲销日期不能晚于今天。"]}
+    r = post(f"/api/v1/dues/funds/payments/{fp.pk}/reversal", {"reason": "银行退回"})
+    assert r.status_code == 201
+    assert (r.json()["kept"], r.json()["remitted"], r.json()["assessment"]["paid"]) == (
+        "300.00",
+        "200.00",
+        "0.00",
+    )
