@@ -66,33 +66,28 @@ class ErrorOut(Schema):
 )
 def ballot_cast(request, poll_id: int, payload: BallotIn):
     cred = request.auth
-    if isinstance(cred, DelegateCredential):
-        # the credential grants exactly this: the named delegate votes in the named session
-        poll = (
-            Poll.objects.select_related("org", "session")
-            .filter(pk=poll_id, session_id=cred.session_id)
-            .first()
-        )
-        delegate = (
-            Delegate.objects.select_related("user")
-            .filter(pk=cred.delegate_id, status=DelegateStatus.ACTIVE, user__is_active=True)
-            .first()
-        )
-        if poll is None or delegate is None or delegate.term_id != poll.session.term_id:
-            raise Http404
-        actor = delegate.user
-    else:
-        poll = access.get_for_user(
-            Poll.objects.select_related("org", "session"), request.user, CONGRESS_VOTE, pk=poll_id
-        )
-        delegate = Delegate.objects.filter(
-            user=request.user, term_id=poll.session.term_id, status=DelegateStatus.ACTIVE
-        ).first()
-        if delegate is None:
-            raise PermissionDenied
-        actor = request.user
     try:
-        services.ballot_cast(actor=actor, poll=poll, delegate=delegate, choices=payload.choices)
+        if isinstance(cred, DelegateCredential):
+            # the credential grants exactly this: the named delegate votes in the named session
+            try:
+                services.ballot_cast_credential(
+                    poll_id=poll_id,
+                    delegate_id=cred.delegate_id,
+                    session_id=cred.session_id,
+                    choices=payload.choices,
+                )
+            except services.BallotTargetNotFound:
+                raise Http404 from None
+        else:
+            poll = access.get_for_user(
+                Poll.objects.select_related("org", "session"), request.user, CONGRESS_VOTE, pk=poll_id
+            )
+            delegate = Delegate.objects.filter(
+                user=request.user, term_id=poll.session.term_id, status=DelegateStatus.ACTIVE
+            ).first()
+            if delegate is None:
+                raise PermissionDenied
+            services.ballot_cast(actor=request.user, poll=poll, delegate=delegate, choices=payload.choices)
     except services.AlreadyVoted as e:
         return Status(409, {"status": "already_voted", "detail": e.messages[0]})
     except ValidationError as e:

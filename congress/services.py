@@ -807,29 +807,33 @@ _option_keys_cache: dict[int, frozenset[str]] = {}
 MOTION_KEYS = frozenset({rules.YES, rules.NO, rules.ABSTAIN})
 
 
-def _option_keys(p: Poll) -> frozenset[str]:
+def _option_keys(poll_id: int, kind: str) -> frozenset[str]:
     """The option keys of a poll. Options never change after the poll is created, so they are
     cached per process (motions need no query at all)."""
-    if p.kind == PollKind.MOTION:
+    if kind == PollKind.MOTION:
         return MOTION_KEYS
-    keys = _option_keys_cache.get(p.pk)
+    keys = _option_keys_cache.get(poll_id)
     if keys is None:
-        keys = frozenset(Option.objects.filter(poll_id=p.pk).values_list("key", flat=True))
+        keys = frozenset(Option.objects.filter(poll_id=poll_id).values_list("key", flat=True))
         if len(_option_keys_cache) > 1000:
             _option_keys_cache.clear()
-        _option_keys_cache[p.pk] = keys
+        _option_keys_cache[poll_id] = keys
     return keys
 
 
 def _validate_choices(p: Poll, choices: list[str]) -> list[str]:
-    keys = _option_keys(p)
+    return _checked_choices(p.pk, p.kind, p.seats, choices)
+
+
+def _checked_choices(poll_id: int, kind: str, seats: int, choices: list[str]) -> list[str]:
+    keys = _option_keys(poll_id, kind)
     choices = [str(c) for c in choices]
     if len(set(choices)) != len(choices) or not set(choices) <= keys:
         raise ValidationError(_("选票内容无效。"), code="invalid_choice")
-    if p.kind == PollKind.MOTION and len(choices) != 1:
+    if kind == PollKind.MOTION and len(choices) != 1:
         raise ValidationError(_("请选择赞成、反对或弃权中的一项。"), code="invalid_choice")
-    if p.kind == PollKind.ELECTION and len(choices) > p.seats:
-        raise ValidationError(_("最多选 %(n)d 名候选人。") % {"n": p.seats}, code="invalid_choice")
+    if kind == PollKind.ELECTION and len(choices) > seats:
+        raise ValidationError(_("最多选 %(n)d 名候选人。") % {"n": seats}, code="invalid_choice")
     return choices
 
 
@@ -941,6 +945,115 @@ def _cast_orm(poll: Poll, delegate: Delegate, choices: list[str]) -> None:
         source=Via.ELECTRONIC,
         delegate=None if poll.secret else delegate,
     )
+
+
+class BallotTargetNotFound(Exception):
+    """The credential's delegate or the poll does not exist, or is not in the credential's session."""
+
+
+_poll_meta_cache: dict[int, tuple[int, str, int]] = {}  # poll id -> (session id, kind, seats)
+
+
+def _poll_meta(poll_id: int) -> tuple[int, str, int] | None:
+    """A poll's session, kind and seats: fixed when the poll is created (there is no poll edit),
+    so cached per process; one small query the first time. The cast statement re-checks them, so
+    a stale entry (a database reset under a running process) can only send a ballot down the slow
+    path, never store a wrong one."""
+    meta = _poll_meta_cache.get(poll_id)
+    if meta is None:
+        row = Poll.objects.filter(pk=poll_id).values_list("session_id", "kind", "seats").first()
+        if row is None:
+            return None
+        if len(_poll_meta_cache) > 1000:
+            _poll_meta_cache.clear()
+        meta = _poll_meta_cache[poll_id] = row
+    return meta
+
+
+_CAST_ONE_STATEMENT_SQL = """
+WITH ctx AS (
+    SELECT p.id AS poll_id, p.org_id, p.secret, p.title, d.id AS delegate_id, d.number,
+           u.id AS user_id, COALESCE(NULLIF(u.full_name, ''), u.username) AS actor_label
+    FROM congress_poll p
+    JOIN congress_session s ON s.id = p.session_id
+    JOIN congress_delegate d ON d.id = %(delegate)s AND d.term_id = s.term_id AND d.status = 'active'
+    JOIN accounts_user u ON u.id = d.user_id AND u.is_active
+    WHERE p.id = %(poll)s AND p.session_id = %(session)s AND p.status = 'open'
+      AND p.kind = %(kind)s AND p.seats = %(seats)s
+      AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(%(choices)s::jsonb) AS c(k)
+                      WHERE p.kind = 'election'
+                        AND c.k NOT IN (SELECT o.key FROM congress_option o WHERE o.poll_id = p.id))
+      AND EXISTS (SELECT 1 FROM congress_attendance a WHERE a.session_id = p.session_id
+                  AND a.delegate_id = d.id AND a.checked_in_at IS NOT NULL)
+    FOR SHARE OF p
+), took_part AS (
+    INSERT INTO congress_participation (org_id, poll_id, delegate_id, via)
+    SELECT org_id, poll_id, delegate_id, 'electronic' FROM ctx
+    ON CONFLICT (poll_id, delegate_id) DO NOTHING
+    RETURNING poll_id
+), ballot AS (
+    INSERT INTO congress_ballot (id, org_id, poll_id, choices, source, delegate_id)
+    SELECT %(id)s, ctx.org_id, ctx.poll_id, %(choices)s::jsonb, 'electronic',
+           CASE WHEN ctx.secret THEN NULL ELSE ctx.delegate_id END
+    FROM ctx JOIN took_part ON took_part.poll_id = ctx.poll_id
+    RETURNING poll_id
+)
+{audit_insert}
+SELECT ctx.user_id, ctx.actor_label, 'congress.ballot_cast', 'congress.poll', ctx.poll_id::text,
+       left(ctx.title, 200), ctx.org_id, now(), %(ip)s,
+       CASE WHEN ctx.secret THEN jsonb_build_object('delegate', ctx.number, 'via', 'electronic')
+            ELSE jsonb_build_object('delegate', ctx.number, 'via', 'electronic', 'choices', %(choices)s::jsonb)
+       END
+FROM ctx JOIN ballot ON ballot.poll_id = ctx.poll_id
+RETURNING 1
+"""
+
+
+def ballot_cast_credential(*, poll_id: int, delegate_id: int, session_id: int, choices: list[str]) -> None:
+    """The ballot of a delegate identified by the signed check-in credential (delegate + session).
+
+    Fast path (PostgreSQL): one SQL statement, hence one round trip and one atomic transaction. It
+    checks that the delegate is active in the session's term and checked in, that the poll is open
+    (under a shared lock on the poll, as ballot_cast) and that the choices are among its options;
+    it records the participation (the unique constraint refuses a repeat), the ballot and the audit
+    event. When it stores nothing (or on SQLite), the slow path loads poll and delegate afresh and
+    runs ballot_cast, which stores the ballot or says why not. Raises BallotTargetNotFound,
+    ValidationError or AlreadyVoted."""
+    meta = _poll_meta(poll_id)
+    if meta is not None and meta[0] == session_id and connection.vendor == "postgresql":
+        import json
+
+        from audit.context import current_ip
+        from audit.services import audit_insert_sql
+
+        checked = _checked_choices(poll_id, meta[1], meta[2], choices)
+        with connection.cursor() as cur:
+            cur.execute(
+                _CAST_ONE_STATEMENT_SQL.replace("{audit_insert}", audit_insert_sql()),
+                {
+                    "poll": poll_id,
+                    "delegate": delegate_id,
+                    "session": session_id,
+                    "kind": meta[1],
+                    "seats": meta[2],
+                    "id": uuid.uuid4(),
+                    "choices": json.dumps(checked),
+                    "ip": current_ip.get(),
+                },
+            )
+            if cur.fetchone() is not None:
+                return
+    _poll_meta_cache.pop(poll_id, None)
+    _option_keys_cache.pop(poll_id, None)
+    poll = Poll.objects.select_related("org", "session").filter(pk=poll_id, session_id=session_id).first()
+    delegate = (
+        Delegate.objects.select_related("user")
+        .filter(pk=delegate_id, status=DelegateStatus.ACTIVE, user__is_active=True)
+        .first()
+    )
+    if poll is None or delegate is None or delegate.term_id != poll.session.term_id:
+        raise BallotTargetNotFound
+    ballot_cast(actor=delegate.user, poll=poll, delegate=delegate, choices=choices)
 
 
 def ballot_cast(*, actor, poll: Poll, choices: list[str], delegate: Delegate | None = None) -> None:

@@ -1,6 +1,8 @@
 from datetime import date
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from congress import services
@@ -145,3 +147,89 @@ def test_check_in_credential_votes_without_a_login_session(world):
     )
     assert r.status_code == 404
     assert Ballot.objects.filter(poll=poll).count() == 1
+
+
+def test_credential_ballot_is_one_checked_write_with_its_audit_event(world):
+    """The credential path (one SQL statement on PostgreSQL) stores exactly what the login path
+    stores, and refuses exactly what it refuses."""
+    from audit.models import AuditEvent
+
+    term, cons, dels = make_term(world, employees=600)
+    s = services.session_create(actor=world.staff_a, term=term, title="一届一次", held_on=date(2026, 3, 20))
+    cards = services.cards_issue(actor=world.staff_a, session=s)
+    services.session_open(actor=world.staff_a, session=s)
+    phone = Client()
+    creds = [
+        phone.post(reverse("congress:checkin", args=[c.token]))["X-Delegate-Credential"] for c in cards[:3]
+    ]
+    for c in cards[3:21]:
+        services.checkin_by_token(token=c.token)
+    bare = Client()
+
+    def cast(poll, cred, choices):
+        return bare.post(
+            f"/api/v1/congress/polls/{poll.pk}/ballot",
+            {"choices": choices},
+            content_type="application/json",
+            headers={"X-Delegate-Credential": cred},
+        )
+
+    def voter(poll):
+        return Participation.objects.get(poll=poll).delegate
+
+    secret = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="工资协议")
+    r = cast(secret, creds[0], ["yes"])  # still a draft
+    assert (r.status_code, r.json()["code"]) == (422, "not_open")
+    services.poll_open(actor=world.staff_a, poll=secret)
+    assert cast(secret, creds[0], ["yes"]).status_code == 201
+    b = Ballot.objects.get(poll=secret)
+    assert (b.choices, b.delegate_id, b.source) == (["yes"], None, "electronic")
+    ev = AuditEvent.objects.get(action="congress.ballot_cast", target_id=str(secret.pk))
+    d0 = voter(secret)
+    assert (ev.actor_id, ev.org_id, ev.target_type, ev.target_label) == (
+        d0.user_id,
+        world.union_a.pk,
+        "congress.poll",
+        "工资协议",
+    )
+    assert ev.details == {"delegate": d0.number, "via": "electronic"}
+    services.poll_close(actor=world.staff_a, poll=secret)
+    r = cast(secret, creds[1], ["yes"])  # closed
+    assert (r.status_code, r.json()["code"]) == (422, "not_open")
+
+    named = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="食堂", secret=False)
+    services.poll_open(actor=world.staff_a, poll=named)
+    assert cast(named, creds[1], ["no"]).status_code == 201
+    b = Ballot.objects.get(poll=named)
+    d1 = voter(named)
+    assert (b.choices, b.delegate_id) == (["no"], d1.pk)
+    ev = AuditEvent.objects.get(action="congress.ballot_cast", target_id=str(named.pk))
+    assert ev.details == {"delegate": d1.number, "via": "electronic", "choices": ["no"]}
+    services.poll_close(actor=world.staff_a, poll=named)
+
+    election = services.poll_create(
+        actor=world.staff_a, session=s, kind="election", title="补选", seats=1, candidates=["甲", "乙"]
+    )
+    services.poll_open(actor=world.staff_a, poll=election)
+    r = cast(election, creds[2], ["x"])
+    assert (r.status_code, r.json()["code"]) == (422, "invalid_choice")
+    keys = sorted(election.options.values_list("key", flat=True))
+    r = cast(election, creds[2], keys)  # two names for one seat
+    assert (r.status_code, r.json()["detail"]) == (422, "最多选 1 名候选人。")
+    with CaptureQueriesContext(connection) as q:
+        assert cast(election, creds[2], keys[:1]).status_code == 201
+    if connection.vendor == "postgresql":
+        assert len(q.captured_queries) == 1  # the whole ballot, with its audit event, is one statement
+    assert cast(election, creds[2], keys[1:]).status_code == 409
+
+    # a deactivated user's credential no longer votes
+    user = voter(election).user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    services.poll_close(actor=world.staff_a, poll=election)
+    late = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="补充事项")
+    services.poll_open(actor=world.staff_a, poll=late)
+    assert cast(late, creds[2], ["yes"]).status_code == 404
+    assert Ballot.objects.filter(poll__session=s).count() == 3
+    assert Participation.objects.filter(poll__session=s).count() == 3
+    assert AuditEvent.objects.filter(action="congress.ballot_cast").count() == 3
