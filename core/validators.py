@@ -4,6 +4,7 @@ with a message in the user's language."""
 import re
 import unicodedata
 from datetime import date
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -19,19 +20,30 @@ ID_CHECK = "10X98765432"
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
+# Already-normal text: printable ASCII and CJK unified ideographs (which NFKC leaves as they are),
+# single inner spaces, nothing to strip. normalize_text returns such text unchanged, without work.
+_PLAIN = re.compile(r"[!-~\u4e00-\u9fff]+(?: [!-~\u4e00-\u9fff]+)*")
+_SPACES = re.compile(r"\s+")
+_CODE_JUNK = re.compile(r"[\s\-]")
+# An ID number as it usually arrives: 18 ASCII characters, nothing to normalize.
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9Xx]")
+_ID_DIGIT_OFFSET = ord("0") * sum(ID_WEIGHTS)
+
 
 def normalize_text(value: str | None) -> str:
     """Full-width to half-width (NFKC), strip, collapse inner whitespace runs to one space."""
     if value is None:
         return ""
+    if type(value) is str and _PLAIN.fullmatch(value):
+        return value
     value = unicodedata.normalize("NFKC", str(value))
     value = value.replace("\u3000", " ").replace("\u200b", "")
-    return re.sub(r"\s+", " ", value).strip()
+    return _SPACES.sub(" ", value).strip()
 
 
 def normalize_code(value: str | None) -> str:
     """Identifiers: NFKC, upper case, no whitespace or dashes at all."""
-    return re.sub(r"[\s\-]", "", normalize_text(value)).upper()
+    return _CODE_JUNK.sub("", normalize_text(value)).upper()
 
 
 def uscc_check_char(first17: str) -> str:
@@ -61,12 +73,18 @@ def id_check_char(first17: str) -> str:
 
 def parse_id_number(value: str, *, today: date | None = None, min_age: int = 16, max_age: int = 100):
     """Validate an 18-digit resident ID number; return (normalized, birth_date, sex) with sex 'M'/'F'."""
-    code = normalize_code(value)
-    if len(code) != 18:
-        raise ValidationError(_("身份证号应为18位，当前为%(n)d位。") % {"n": len(code)}, code="id_length")
-    if not ID_RE.match(code):
-        raise ValidationError(_("身份证号前17位应为数字，最后一位为数字或X。"), code="id_chars")
-    if id_check_char(code[:17]) != code[17]:
+    if type(value) is str and _PLAIN_ID.fullmatch(value):
+        # Already normal (the usual case): the same checks without normalizing first.
+        code = value if value[17] != "x" else value.upper()
+        check = ID_CHECK[(sum(map(mul, code.encode()[:17], ID_WEIGHTS)) - _ID_DIGIT_OFFSET) % 11]
+    else:
+        code = normalize_code(value)
+        if len(code) != 18:
+            raise ValidationError(_("身份证号应为18位，当前为%(n)d位。") % {"n": len(code)}, code="id_length")
+        if not ID_RE.match(code):
+            raise ValidationError(_("身份证号前17位应为数字，最后一位为数字或X。"), code="id_chars")
+        check = id_check_char(code[:17])
+    if check != code[17]:
         raise ValidationError(_("身份证号校验位不正确，请核对。"), code="id_check")
     try:
         birth = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
@@ -85,7 +103,10 @@ def parse_id_number(value: str, *, today: date | None = None, min_age: int = 16,
 
 
 def validate_mobile(value: str) -> str:
-    code = normalize_code(value)
+    if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit():
+        code = value  # already normal
+    else:
+        code = normalize_code(value)
     if code.startswith("+86"):
         code = code[3:]
     elif code.startswith("86") and len(code) == 13:

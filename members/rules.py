@@ -205,12 +205,17 @@ TEXT_LIMITS = {
 }
 
 
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def parse_date(value) -> date | None:
     """A date from a spreadsheet cell: a date, an ISO/Chinese text date, or None. Raises ValueError."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         return value if type(value) is date else value.date()
+    if type(value) is str and (m := _ISO_DATE.fullmatch(value)):
+        return date(int(m[1]), int(m[2]), int(m[3]))
     text = normalize_text(str(value))
     if not text:
         return None
@@ -225,18 +230,27 @@ def parse_date(value) -> date | None:
     raise ValueError(text)
 
 
-# Text made only of printable ASCII and CJK unified ideographs, single inner spaces, nothing to
-# strip: normalize_text (NFKC, whitespace folding) returns it unchanged, so skip the work.
-_PLAIN = re.compile(r"[!-~\u4e00-\u9fff]+(?: [!-~\u4e00-\u9fff]+)*")
+# Normalized text by raw text. Most columns of a member list repeat a few values (ethnicity,
+# education, employer, department...), so remembering them saves normalizing each again. Bounded.
+_NORM_CACHE: dict[str, str] = {}
+_NORM_CACHE_MAX = 50_000
 
 
 def norm(value) -> str:
-    """core.validators.normalize_text with a fast path for already-normal text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and _PLAIN.fullmatch(value):
-        return value
-    return normalize_text(value)
+    """core.validators.normalize_text, remembered for text seen before."""
+    if type(value) is str:
+        out = _NORM_CACHE.get(value)
+        if out is None:
+            out = normalize_text(value)
+            if len(_NORM_CACHE) >= _NORM_CACHE_MAX:
+                _NORM_CACHE.clear()
+            _NORM_CACHE[value] = out
+        return out
+    return "" if value is None else normalize_text(value)
+
+
+_TEXT_FIELDS = tuple((k, n) for k, n in TEXT_LIMITS.items() if k != "name")
+_SEX_CODES = {"男": "M", "女": "F"}
 
 
 def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
@@ -244,7 +258,8 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     errors maps a field name to one Chinese message. `id_number` and `phone` stay plaintext here."""
     errors: dict[str, str] = {}
     out: dict = {}
-    name = norm(raw.get("name")).replace(" ", "") if raw.get("name") is not None else ""
+    get = raw.get
+    name = norm(get("name")).replace(" ", "")
     if not name:
         errors["name"] = _("姓名不能为空。")
     elif len(name) > TEXT_LIMITS["name"]:
@@ -252,7 +267,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     out["name"] = name
     out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")
 
-    id_raw = raw.get("id_number")
+    id_raw = get("id_number")
     if id_raw is None or norm(str(id_raw)) == "":
         errors["id_number"] = _("身份证号不能为空。")
     else:
@@ -263,7 +278,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
         else:
             out["id_number"], out["birth_date"], out["sex"] = code, birth, sex
 
-    phone = raw.get("phone")
+    phone = get("phone")
     if phone is not None and norm(str(phone)) != "":
         try:
             out["phone"] = validate_mobile(str(phone))
@@ -272,26 +287,28 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     else:
         out["phone"] = ""
 
-    for key, limit in TEXT_LIMITS.items():
-        if key == "name" or key not in raw:
+    for key, limit in _TEXT_FIELDS:
+        if key not in raw:
             continue
-        value = norm(raw.get(key))
+        value = norm(raw[key])
         if len(value) > limit:
             errors[key] = _("内容过长（最多%(n)d个字）。") % {"n": limit}
         out[key] = value
 
     if "education" in raw:
-        value = norm(raw.get("education"))
-        if value and value not in _education_map():
+        value = norm(raw["education"])
+        choice = _education_map().get(value, "") if value else ""
+        if value and not choice:
             errors["education"] = _("学历“%(v)s”无法识别。") % {"v": value}
-        out["education"] = _education_map().get(value, "") if value else ""
+        out["education"] = choice
     if "political_status" in raw:
-        value = norm(raw.get("political_status"))
-        if value and value not in _political_map():
+        value = norm(raw["political_status"])
+        choice = _political_map().get(value, "") if value else ""
+        if value and not choice:
             errors["political_status"] = _("政治面貌“%(v)s”无法识别。") % {"v": value}
-        out["political_status"] = _political_map().get(value, "") if value else ""
+        out["political_status"] = choice
     if "is_migrant" in raw:
-        value = raw.get("is_migrant")
+        value = raw["is_migrant"]
         if isinstance(value, bool):
             out["is_migrant"] = value
         else:
@@ -304,7 +321,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
                 errors["is_migrant"] = _("是否农民工请填写“是”或“否”。")
     if "joined_on" in raw:
         try:
-            joined = parse_date(raw.get("joined_on"))
+            joined = parse_date(raw["joined_on"])
         except (ValueError, TypeError):
             errors["joined_on"] = _("入会日期格式不正确，请写成 2024-03-01。")
         else:
@@ -313,9 +330,9 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
             elif joined and "birth_date" in out and joined < out["birth_date"]:
                 errors["joined_on"] = _("入会日期早于出生日期。")
             out["joined_on"] = joined
-    if raw.get("sex") and "sex" in out:
-        given = norm(str(raw["sex"]))
-        if given in ("男", "女") and {"男": "M", "女": "F"}[given] != out["sex"]:
+    if get("sex") and "sex" in out:
+        given = _SEX_CODES.get(norm(str(raw["sex"])))
+        if given is not None and given != out["sex"]:
             errors["sex"] = _("性别与身份证号不一致。")
     return out, errors
 

@@ -1,7 +1,11 @@
+import re
+import unicodedata
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.validators import (
     id_check_char,
@@ -100,3 +104,69 @@ def test_masks():
 def test_normalize_text_collapses_whitespace_and_full_width():
     assert normalize_text("　张　三 ") == "张 三"
     assert normalize_text("ＡＢＣ１２３") == "ABC123"
+
+
+# ---- fast paths give exactly what the general path gives ---------------------------------------
+
+
+def _normalize_text_reference(value):
+    value = unicodedata.normalize("NFKC", str(value))
+    value = value.replace("\u3000", " ").replace("\u200b", "")
+    return re.sub(r"\s+", " ", value).strip()
+
+
+TEXTISH = st.text(
+    alphabet=st.sampled_from(
+        list("张三李 　\t\u200bＡａ1１-·.,x") + ["\u00a0", "\u2003", "ｘ", "㈱", "\u4e00", "\u9fff"]
+    )
+)
+
+
+@given(TEXTISH)
+def test_normalize_text_matches_the_general_path(value):
+    assert normalize_text(value) == _normalize_text_reference(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["张三", "张 三", "张  三", " 张三", "张三 ", "ABC-123", "ﾃｽﾄ", "a\u200bb", "杭州\u3000滨江", "１２"],
+)
+def test_normalize_text_plain_and_not_plain(value):
+    assert normalize_text(value) == _normalize_text_reference(value)
+
+
+def _id_outcome(value):
+    try:
+        return parse_id_number(value, today=TODAY)
+    except ValidationError as e:
+        return e.messages
+
+
+@given(st.text(alphabet="0123456789Xx", min_size=17, max_size=19))
+def test_plain_id_numbers_take_the_same_decisions(value):
+    # A leading full-width space forces the general (normalizing) path.
+    assert _id_outcome(value) == _id_outcome("\u3000" + value)
+
+
+@pytest.mark.parametrize("body", ["11010519491231002", "44030419900101001", "51010419720517622"])
+def test_plain_id_number_check_digits(body):
+    good = body + id_check_char(body)
+    assert parse_id_number(good, today=TODAY)[0] == good
+    assert parse_id_number(good.lower(), today=TODAY)[0] == good
+    for wrong in "0123456789X":
+        if wrong != good[-1]:
+            with pytest.raises(ValidationError, match="校验位"):
+                parse_id_number(body + wrong, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "value", ["13800138000", "12800138000", "23800138000", "8613800138000", "1380013800"]
+)
+def test_plain_mobile_same_as_general_path(value):
+    def outcome(v):
+        try:
+            return validate_mobile(v)
+        except ValidationError as e:
+            return e.messages
+
+    assert outcome(value) == outcome(" " + value)
