@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dues import services
-from dues.models import DuesRun
+from dues.models import DuesLine, DuesPayment, DuesRun, FundsAssessment
 from members.models import MemberStatus
 
 from .factories import make_member
@@ -107,6 +107,90 @@ def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new
     phone.goto(f"/dues/runs/{run.pk}/")
     expect(phone.get_by_role("row", name=re.compile("张三.*已缴清"))).to_be_visible()
     phone.screenshot(path=f"{SHOTS}/dues-phone.png", full_page=True)
+
+
+def test_finance_reverses_a_payment_a_payroll_batch_and_a_funds_payment(live_world, page, login):
+    """A payment recorded for the wrong person, a payroll batch from the wrong sheet and money the bank
+    sent back are each reversed (冲销) with a reason; nothing is deleted and the totals follow."""
+    w = live_world
+    zhang = make_member(w.union_a, "张三", member_no="A001")
+    li = make_member(w.union_a, "李四", member_no="A002")
+    services.wage_set(member=zhang, month=date(2026, 1, 1), wage="4567.89", actor=w.finance_a)
+    services.wage_set(member=li, month=date(2026, 1, 1), wage="5001", actor=w.finance_a)
+    month = timezone.localdate().replace(day=1)
+    run = services.dues_run(org=w.union_a, month=month, actor=w.finance_a)
+    pay = services.dues_payment_record(
+        line=DuesLine.objects.get(run=run, member=zhang), amount="10", actor=w.finance_a
+    )
+    fa = services.funds_assess(org=w.union_a, month=month, payroll_total="100000", actor=w.finance_a)
+    fpay = services.funds_payment_record(assessment=fa, amount="500", actor=w.finance_a)
+
+    login(page, "finance_a")
+    # 1. The 10 yuan were 李四's, not 张三's: reverse it from the receipt.
+    page.goto(f"/dues/payments/{pay.pk}/receipt/")
+    page.get_by_text("冲销", exact=True).click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="确认冲销").click()
+    expect(page.get_by_text("请填写冲销原因。")).to_be_visible()  # nothing was reversed
+    assert not DuesPayment.objects.get(pk=pay.pk).is_reversed
+    page.get_by_text("冲销", exact=True).click()
+    page.get_by_label(f"{pay.receipt_no}冲销原因").fill("收款时登记错了人")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="确认冲销").click()
+    expect(page.get_by_text(re.compile(r"已冲销张三\d{4}年\d{2}月会费10.00元"))).to_be_visible()
+    expect(page.get_by_text("本收据已冲销作废")).to_be_visible()
+    expect(page.get_by_text(re.compile("原因：收款时登记错了人"))).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-reversal-receipt.png", full_page=True)
+
+    # 2. The payroll deduction, then its reversal on the statement.
+    page.get_by_role("button", name="返回会费明细").click()
+    expect(page.get_by_role("row", name=re.compile("张三.*22.80.*0.00.*收据 10.00.*已冲销"))).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="登记工资代扣（2人）").click()
+    expect(page.get_by_text("已登记工资代扣：2人，合计47.80元。")).to_be_visible()
+    batches = page.locator("#batches")
+    batches.get_by_text("冲销", exact=True).click()
+    batches.get_by_role("textbox").fill("用错了上个月的工资表")
+    page.screenshot(path=f"{SHOTS}/dues-reversal-form.png", full_page=True)
+    page.once("dialog", lambda d: d.accept())
+    batches.get_by_role("button", name="确认冲销").click()
+    expect(
+        page.get_by_text(re.compile("的工资代扣：2人，合计47.80元，这些会员的会费恢复为未缴。"))
+    ).to_be_visible()
+    expect(page.locator("#batches").get_by_text("用错了上个月的工资表")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("李四.*25.00.*0.00"))).to_be_visible()
+    expect(page.locator("#batches").get_by_role("button", name="确认冲销")).to_have_count(0)
+    page.screenshot(path=f"{SHOTS}/dues-reversal-statement.png", full_page=True)
+    run.refresh_from_db()
+    assert (str(run.paid_amount), str(run.arrears)) == ("0.00", "47.80")
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_role("button", name="欠缴名单").click()
+    expect(page.get_by_role("row", name=re.compile("张三.*22.80"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("李四.*25.00"))).to_be_visible()
+
+    # 3. The bank sent the union funds back: reverse the payment on the ledger.
+    page.get_by_role("link", name="甲公司工会").click()
+    page.get_by_role("button", name="经费台账").click()
+    row = page.get_by_role("row", name=re.compile(fpay.receipt_no))
+    row.get_by_text("冲销", exact=True).click()
+    page.get_by_label(f"{fpay.receipt_no}冲销原因").fill("银行退票")
+    page.once("dialog", lambda d: d.accept())
+    row.get_by_role("button", name="确认冲销").click()
+    expect(
+        page.get_by_text(
+            f"已冲销经费到账500.00元（收据号{fpay.receipt_no}）：基层留成冲减300.00元，上解冲减200.00元。"
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_role("row", name=re.compile("红字冲销.*-500.00.*-300.00.*-200.00.*银行退票"))
+    ).to_be_visible()
+    expect(
+        page.get_by_role(
+            "row", name=re.compile("合计.*47.80.*0.00.*47.80.*100,?000.00.*2,?000.00.*0.00.*2,?000.00")
+        )
+    ).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/dues-reversal-ledger.png", full_page=True)
+    assert FundsAssessment.objects.get(pk=fa.pk).paid == 0
 
 
 def test_federation_admin_sets_the_split_and_sees_every_union(live_world, page, login):
