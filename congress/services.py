@@ -712,7 +712,13 @@ def _shuffle_ballots(p: Poll) -> None:
     so their physical order and transaction ids say nothing about who voted when."""
     rows = list(Ballot.objects.filter(poll=p).values_list("choices", "source"))
     _sysrand.shuffle(rows)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:  # overwrite the deleted rows' bytes in the file
+            cur.execute("PRAGMA secure_delete = ON")
     Ballot.objects.filter(poll=p).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA secure_delete = OFF")
     Ballot.objects.bulk_create(
         [Ballot(id=uuid.uuid4(), org_id=p.org_id, poll=p, choices=c, source=s) for c, s in rows],
         batch_size=500,
@@ -726,6 +732,9 @@ def poll_close(*, actor, poll: Poll) -> Poll:
             raise ValidationError(_("只有正在投票的事项可以截止。"))
         if p.secret:
             _shuffle_ballots(p)
+            from .tasks import ballots_vacuum
+
+            transaction.on_commit(ballots_vacuum.enqueue)
         p.status = PollStatus.CLOSED
         p.closed_at = timezone.now()
         t = compute_tally(p)

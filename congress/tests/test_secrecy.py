@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.apps import apps
 from django.db import connection, models
 
@@ -30,7 +31,9 @@ def _secret_election(world):
     return term, dels[:25], poll, votes
 
 
-def test_secret_ballots_have_no_delegate_no_time_and_are_rekeyed_at_close(world):
+def test_secret_ballots_have_no_delegate_no_time_and_are_rekeyed_at_close(
+    world, django_capture_on_commit_callbacks
+):
     term, voters, poll, votes = _secret_election(world)
     for model in (Ballot, Participation):
         kinds = {type(f) for f in model._meta.get_fields() if getattr(f, "concrete", False)}
@@ -38,7 +41,9 @@ def test_secret_ballots_have_no_delegate_no_time_and_are_rekeyed_at_close(world)
     assert {f.name for f in Participation._meta.concrete_fields} == {"id", "org", "poll", "delegate", "via"}
     assert Ballot.objects.filter(poll=poll, delegate__isnull=False).count() == 0
     before = set(Ballot.objects.filter(poll=poll).values_list("id", flat=True))
-    services.poll_close(actor=world.staff_a, poll=poll)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.poll_close(actor=world.staff_a, poll=poll)
+    assert [c.__self__.name for c in callbacks] == ["ballots_vacuum"]  # the old row versions go
     after = list(Ballot.objects.filter(poll=poll).values_list("id", "choices"))
     assert len(after) == 25
     assert before.isdisjoint({pk for pk, _c in after})
@@ -91,3 +96,10 @@ def test_no_table_joins_a_delegate_to_a_choice(world):
     cast = AuditEvent.objects.filter(action="congress.ballot_cast")
     assert cast.count() == 25
     assert all(set(e.details) == {"delegate", "via"} for e in cast)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ballots_vacuum_runs_outside_a_transaction():
+    from congress.tasks import ballots_vacuum
+
+    assert ballots_vacuum.call() == "done"
