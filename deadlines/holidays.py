@@ -1,8 +1,9 @@
 """Public holidays and make-up working days (国务院办公厅关于部分节假日安排的通知).
 
 The table ``CalendarDay`` is editable by staff (``deadlines:calendar``); this module only holds the
-initial rows.  2026 follows 国办发明电〔2025〕7号 as recalled when the module was written and is
-marked ``confirmed``; for 2027 only the statutory holiday days themselves (全国年节及纪念日放假办法,
+initial rows.  2026 is the State Council General Office's notice of 4 November 2025 (国务院办公厅关于
+2026年部分节假日安排的通知, published by Xinhua the same day), checked line by line against its
+published text, and marked ``confirmed``; for 2027 only the statutory holiday days themselves (全国年节及纪念日放假办法,
 2024 revision) are entered, marked unconfirmed — add the bridge days and make-up working days from
 the State Council notice once it is published.
 """
