@@ -98,6 +98,186 @@ def _check_xlsx_xml(data: bytes) -> None:
         raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件（.xlsx）。")) from None
 
 
+# ---- large xlsx files: calamine one slice of rows at a time ---------------------------------------
+#
+# calamine loads a whole sheet into memory (about 1.5 GB at peak for a million rows of the template).
+# A sheet larger than this is read in slices instead: its XML is streamed out of the zip and every
+# slice of whole <row> elements is wrapped into a small xlsx of its own (the same workbook, styles
+# and shared strings) that calamine reads as usual, so cell types, dates and text come out exactly
+# as for a small file while memory stays bounded.
+SLICE_SHEET_BYTES = 256 << 20  # uncompressed sheet XML above which the sheet is read in slices
+SLICE_BYTES = 48 << 20  # sheet XML per slice (about 55,000 template rows)
+_ROW_NUM = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b[^>]*>")
+# Parts a slice's workbook needs besides its sheet (calamine reads no others for a sheet's cells).
+_SKIP_PARTS = (
+    "xl/worksheets/",
+    "xl/media/",
+    "xl/drawings/",
+    "xl/charts/",
+    "xl/embeddings/",
+    "xl/printerSettings/",
+)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _first_sheet_path(zf: zipfile.ZipFile) -> str | None:
+    """The part name of the workbook's first sheet (what calamine's index 0 reads)."""
+    import posixpath
+    import xml.etree.ElementTree as ET  # noqa: S405 - the zip's own small workbook parts
+
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))  # noqa: S314
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    except (KeyError, ET.ParseError):
+        return None
+    sheet = book.find("m:sheets/m:sheet", ns)
+    if sheet is None:
+        return None
+    rid = sheet.get(f"{{{ns['r']}}}id")
+    for rel in rels.findall("p:Relationship", ns):
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            return path if path in zf.namelist() else None
+    return None
+
+
+class _SlicedSheet:
+    """The first sheet of a large xlsx, scanned once (formulas, merged cells, row count) and then
+    read a slice at a time through calamine."""
+
+    def __init__(self, zf: zipfile.ZipFile, path: str):
+        self.zf, self.path = zf, path
+        head = b""
+        tail = b""
+        first_row = last_row = None
+        prefix = None
+        ns = b""
+        with zf.open(path) as fh:
+            carry = b""
+            while chunk := fh.read(8 << 20):
+                buf = carry + chunk
+                if prefix is None:
+                    head += chunk
+                    m = _SHEET_DATA.search(head)
+                    if m:
+                        prefix = head[: m.end()]
+                        ns = m.group(1) or b""
+                        if m := _ROW_NUM.search(head, m.end()):
+                            first_row = int(m.group(1))
+                # Plain substring searches (memchr speed) for <f>, <f ...>, <f/>: a regex over
+                # every "<" of a gigabyte of XML would take many seconds.
+                f = b"<" + ns + b"f"
+                if (f + b">") in buf or (f + b" ") in buf or (f + b"/") in buf:
+                    raise ImportFileError(_("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"))
+                i = buf.rfind(b"<" + ns + b"row ")
+                if i >= 0 and (m := _ROW_NUM.match(buf, i)):
+                    last_row = int(m.group(1))
+                end = buf.rfind(b"</" + ns + b"sheetData>")
+                if end >= 0:
+                    tail = buf[end:]
+                elif tail:
+                    tail += chunk
+                carry = buf[-64:]
+        self.ns = ns
+        if prefix is None:
+            raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件，或已损坏、加密。"))
+        self.prefix = _DIMENSION.sub(b"", prefix)
+        self.height = 0 if first_row is None or last_row is None else last_row - first_row + 1
+        self.merged = [
+            (
+                (int(r0) - 1, _col_index(c0)),
+                (int(r1 or r0) - 1, _col_index(c1 or c0)),
+            )
+            for c0, r0, c1, r1 in _MERGE_REF.findall(tail)
+        ]
+        others = [n for n in zf.namelist() if n != path and not n.startswith(_SKIP_PARTS)]
+        self.others = {n: zf.read(n) for n in others}
+
+    def _slices(self) -> Iterator[bytes]:
+        close = b"</" + self.ns + b"row>"
+        end_data = b"</" + self.ns + b"sheetData>"
+        with self.zf.open(self.path) as fh:
+            buf = bytearray()
+            started = False
+            while chunk := fh.read(8 << 20):
+                buf += chunk
+                if not started:
+                    m = _SHEET_DATA.search(buf)
+                    if m is None:
+                        continue
+                    del buf[: m.end()]
+                    started = True
+                if len(buf) >= SLICE_BYTES:
+                    cut = buf.rfind(close)
+                    if cut >= 0:
+                        cut += len(close)
+                        yield bytes(buf[:cut])
+                        del buf[:cut]
+            stop = buf.find(end_data)
+            if stop >= 0:
+                del buf[stop:]
+            if buf.strip():
+                yield bytes(buf)
+
+    def _workbook(self, rows_xml: bytes):
+        from python_calamine import CalamineWorkbook
+
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+            for name, content in self.others.items():
+                z.writestr(name, content)
+            z.writestr(
+                self.path,
+                self.prefix + rows_xml + b"</" + self.ns + b"sheetData></" + self.ns + b"worksheet>",
+            )
+        out.seek(0)
+        return CalamineWorkbook.from_filelike(out).get_sheet_by_index(0)
+
+    def iter_rows(self) -> Iterator[list]:
+        """Rows from the sheet's first row (0) on, like calamine's own iter_rows, every cell at its
+        sheet column (nothing left out at the left)."""
+        at = 0  # the next sheet row (0-based) to yield
+        for rows_xml in self._slices():
+            sheet = self._workbook(rows_xml)
+            (r0, c0), _end = sheet.start, sheet.end
+            if r0 is None:
+                continue
+            while at < r0:
+                yield []
+                at += 1
+            pad = [""] * c0
+            for row in sheet.to_python(skip_empty_area=True):
+                yield pad + row if c0 else row
+                at += 1
+            del sheet
+
+
+def _large_sheet(data: bytes) -> "_SlicedSheet | None":
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None  # the ordinary path refuses it with its message
+    path = _first_sheet_path(zf)
+    if path is None or zf.getinfo(path).file_size <= SLICE_SHEET_BYTES:
+        return None
+    return _SlicedSheet(zf, path)
+
+
 def _nonempty(row) -> bool:
     return any(c not in (None, "") for c in row)
 
@@ -122,6 +302,10 @@ def read_table(data: bytes, filename: str) -> Table:
             raise ImportFileError(_("无法读取该CSV文件，请用UTF-8或GBK编码保存。"))
         height = text.count("\n") + 1
         it = iter(csv.reader(io.StringIO(text)))
+    elif name.endswith((".xlsx", ".xlsm")) and (sliced := _large_sheet(data)) is not None:
+        height = sliced.height
+        merged = sliced.merged
+        it = iter(sliced.iter_rows())
     elif name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         if name.endswith((".xlsx", ".xlsm")):
             _check_xlsx_xml(data)
