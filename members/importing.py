@@ -487,38 +487,42 @@ def _row_reader(mapping: dict[str, int]):
     return raw_of
 
 
-def check_rows(table: Table, *, org, today: date, writer=None, keep_kinds: int = 200) -> CheckResult:
-    """Validate every row and classify it against the registry (upsert by ID number), a chunk of
-    rows at a time. With a `writer` (BatchWriter) each clean chunk is written as soon as it is
-    checked; the caller's transaction makes the whole import all or nothing, and writing stops at
-    the first error (checking goes on, to report every bad row)."""
+def _checked_chunks(
+    table: Table, *, today: date, chunk: int = CHUNK, encrypt: bool = False
+) -> Iterator[tuple[list[tuple[int, dict]], list[RowError], int]]:
+    """Validate every row (no database): yields (clean rows, row errors, rows so far) about every
+    `chunk` clean rows. With `encrypt`, each clean row also carries its ciphertexts."""
     mapping = map_headers(table.headers)
     max_rows = conf("import_max_rows", 1_000_000)
-    res = CheckResult()
     label = FIELD_LABELS
     seen_ids: dict[str, int] = {}
     seen_nos: dict[str, int] = {}
     id_col = mapping["id_number"]
     raw_of = _row_reader(mapping)
     batch: list[tuple[int, dict]] = []
+    errs: list[RowError] = []
     blind = crypto.blind_index
+    enc = crypto.encrypt
     clean = rules.clean_member
+    total = 0
     rownum = table.first_row - 1
     for row in table.rows:
         rownum += 1
         idv = row[id_col] if id_col < len(row) else None
         if (idv is None or idv == "") and not _nonempty(row):
             continue
-        res.total += 1
-        if res.total > max_rows:
+        total += 1
+        if total > max_rows:
             raise ImportFileError(
                 _("文件超过一次最多导入%(max)d行的限制，请拆分后分批导入。") % {"max": max_rows}
             )
         if isinstance(idv, float) and idv > 1e15:
-            res.error(
-                rownum,
-                label["id_number"],
-                _("身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。"),
+            errs.append(
+                RowError(
+                    rownum,
+                    label["id_number"],
+                    _("身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。"),
+                )
             )
             continue
         raw = raw_of(row)
@@ -539,19 +543,118 @@ def check_rows(table: Table, *, org, today: date, writer=None, keep_kinds: int =
                 errors.setdefault("member_no", _("与第%(n)d行的会员编号重复。") % {"n": first})
         if errors:
             for key, msg in errors.items():
-                res.error(rownum, label.get(key, key), msg)
+                errs.append(RowError(rownum, label.get(key, key), msg))
             continue
         cleaned["id_hash"] = blind(idn, "member.id_number")
         phone = cleaned["phone"]
         cleaned["phone_hash"] = blind(phone, "member.phone") if phone else ""
+        if encrypt:
+            cleaned["id_enc"] = enc(idn)
+            cleaned["phone_enc"] = enc(phone) if phone else ""
         batch.append((rownum, cleaned))
-        if len(batch) >= CHUNK:
+        if len(batch) >= chunk:
+            yield batch, errs, total
+            batch, errs = [], []
+    if batch or errs or total == 0:
+        yield batch, errs, total
+
+
+def _absorb(chunks, res: CheckResult, *, org, writer, keep_kinds: int) -> CheckResult:
+    for batch, errs, total in chunks:
+        res.total = total
+        for e in errs:
+            res.error(e.row, e.column, e.reason)
+        if batch:
             _classify(batch, res, org=org, writer=writer, keep_kinds=keep_kinds)
-            batch = []
-    if batch:
-        _classify(batch, res, org=org, writer=writer, keep_kinds=keep_kinds)
     res.errors.sort(key=lambda e: e.row)
     return res
+
+
+def check_rows(table: Table, *, org, today: date, writer=None, keep_kinds: int = 200) -> CheckResult:
+    """Validate every row and classify it against the registry (upsert by ID number), a chunk of
+    rows at a time. With a `writer` (BatchWriter) each clean chunk is written as soon as it is
+    checked; the caller's transaction makes the whole import all or nothing, and writing stops at
+    the first error (checking goes on, to report every bad row)."""
+    return _absorb(
+        _checked_chunks(table, today=today), CheckResult(), org=org, writer=writer, keep_kinds=keep_kinds
+    )
+
+
+# ---- checking in a second process --------------------------------------------------------------------
+#
+# Reading, validating, hashing and encrypting are pure CPU work; looking up and writing wait for the
+# database. For a large file a forked child process does the first part, a chunk ahead, while this
+# process does the second, so both cores work. Only where forking is safe: a single-threaded process
+# (the background task worker, a management command) on a system that forks. The child never uses
+# the parent's database connection and ends with os._exit (multiprocessing), touching nothing.
+FORK_MIN_BYTES = 2 << 20  # uploads from about 25,000 template rows
+FORK_CHUNK = 10000
+
+
+def _can_fork(data: bytes) -> bool:
+    import multiprocessing
+    import os
+    import threading
+
+    return (
+        conf("import_second_process", True)
+        and len(data) >= FORK_MIN_BYTES
+        and (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+    )
+
+
+def _child_check(data: bytes, filename: str, today: date, conn) -> None:
+    import pickle
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)  # the worker's shutdown handlers are the parent's
+    try:
+        table = read_table(data, filename)
+        for item in _checked_chunks(table, today=today, chunk=FORK_CHUNK, encrypt=True):
+            conn.send_bytes(pickle.dumps(("chunk", item), protocol=pickle.HIGHEST_PROTOCOL))
+        conn.send_bytes(pickle.dumps(("end", None)))
+    except ImportFileError as e:
+        conn.send_bytes(pickle.dumps(("file_error", str(e))))
+    except BrokenPipeError:
+        pass  # the parent stopped reading (it failed); nothing to tell
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which fails the import
+        conn.send_bytes(pickle.dumps(("crash", f"{type(e).__name__}: {e}")))
+    finally:
+        conn.close()
+
+
+def _chunks_from_child(data: bytes, filename: str, today: date):
+    import multiprocessing
+    import pickle
+
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child_check, args=(data, filename, today, send), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, item = pickle.loads(recv.recv_bytes())  # noqa: S301 - our own child's data
+            except EOFError:
+                raise RuntimeError("the import's checking process ended unexpectedly") from None
+            if kind == "end":
+                return
+            if kind == "file_error":
+                raise ImportFileError(item)
+            if kind == "crash":
+                raise RuntimeError(f"the import's checking process failed: {item}")
+            yield item
+    finally:
+        recv.close()
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
 
 
 def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, keep_kinds: int) -> None:
@@ -685,7 +788,7 @@ def member_tuple(
         c["name"],
         c["name_pinyin"],
         c["name_initials"],
-        crypto.encrypt(idn),
+        c.get("id_enc") or crypto.encrypt(idn),
         id_hash or c.get("id_hash") or crypto.blind_index(idn, "member.id_number"),
         mask_id_number(idn),
         idn[-4:],
@@ -694,7 +797,7 @@ def member_tuple(
         c.get("ethnicity", ""),
         c.get("education", ""),
         c.get("political_status", ""),
-        crypto.encrypt(phone) if phone else "",
+        (c.get("phone_enc") or crypto.encrypt(phone)) if phone else "",
         c.get("phone_hash")
         if c.get("phone_hash") is not None
         else (crypto.blind_index(phone, "member.phone") if phone else ""),
@@ -842,7 +945,7 @@ class BatchWriter:
                     setattr(m, k, c.get(k, "") if k != "joined_on" else c.get(k))
                 m.name_pinyin, m.name_initials = c["name_pinyin"], c["name_initials"]
                 phone = c.get("phone") or ""
-                m.phone_enc = crypto.encrypt(phone) if phone else ""
+                m.phone_enc = (c.get("phone_enc") or crypto.encrypt(phone)) if phone else ""
                 m.phone_hash = c["phone_hash"]
                 m.phone_masked = mask_mobile(phone) if phone else ""
                 m.phone_last4 = phone[-4:] if phone else ""
@@ -893,7 +996,12 @@ def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_f
     from django.core.exceptions import ValidationError
 
     writer = BatchWriter(org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress)
-    result = check_rows(read_table(data, filename), org=org, today=today, writer=writer)
+    if _can_fork(data):
+        result = _absorb(
+            _chunks_from_child(data, filename, today), CheckResult(), org=org, writer=writer, keep_kinds=0
+        )
+    else:
+        result = check_rows(read_table(data, filename), org=org, today=today, writer=writer)
     if result.error_rows:
         raise ValidationError(
             _("导入前复核发现%(n)d行错误（名册在预览后有变化），未导入任何数据。")

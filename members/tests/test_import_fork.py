@@ -1,0 +1,67 @@
+"""A large import is checked in a forked second process while this one writes: the outcome must be
+exactly the in-process one."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from core import crypto
+from members import importing, services
+from members.models import EventKind, Member, MemberEvent
+from members.tests.factories import person
+from members.tests.test_import_export import row, xlsx
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def fork_always(monkeypatch):
+    monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(importing, "FORK_CHUNK", 3)  # several chunks even for a small file
+
+
+def apply(world, data, name="m.xlsx"):
+    org = world.union_a
+    return importing.apply_file(
+        data,
+        name,
+        org=org,
+        actor=world.staff_a,
+        today=TODAY,
+        numbers_for=lambda k: services.next_member_numbers(org, k),
+    )
+
+
+def test_forked_check_writes_the_same_members(world, fork_always):
+    data = xlsx([row(i) for i in range(1, 9)])
+    assert importing._can_fork(data)
+    counts = apply(world, data)
+    assert counts == {"new": 8, "updated": 0, "unchanged": 0}
+    assert Member.objects.filter(org=world.union_a).count() == 8
+    assert MemberEvent.objects.filter(kind=EventKind.IMPORTED).count() == 8
+    m = Member.objects.get(id_last4=person(3)["id_number"][-4:])
+    assert crypto.decrypt(m.id_number_enc) == person(3)["id_number"]
+    assert crypto.decrypt(m.phone_enc) == person(3)["phone"]
+    assert m.id_number_hash == crypto.blind_index(person(3)["id_number"], "member.id_number")
+    again = apply(world, xlsx([row(1, phone="13912345678"), *[row(i) for i in range(2, 9)]]))
+    assert again == {"new": 0, "updated": 1, "unchanged": 7}
+    m = Member.objects.get(id_last4=person(1)["id_number"][-4:])
+    assert crypto.decrypt(m.phone_enc) == "13912345678"
+
+
+def test_forked_check_refuses_bad_rows_and_bad_files(world, fork_always):
+    rows = [row(i) for i in range(1, 9)]
+    rows[5] = row(6, id="110105194912310021")
+    with pytest.raises(ValidationError, match="1行错误"):
+        apply(world, xlsx(rows))
+    with pytest.raises(importing.ImportFileError, match="公式"):
+        apply(world, xlsx([row(1)], formula=True))
+    with pytest.raises(importing.ImportFileError, match="不是有效的Excel文件"):
+        apply(world, b"PK\x03\x04 not really a zip")
+
+
+def test_no_fork_for_small_files_or_when_turned_off(settings):
+    assert not importing._can_fork(b"x" * 1000)
+    settings.GONGHUI_MEMBERS = {"import_second_process": False}
+    assert not importing._can_fork(b"x" * importing.FORK_MIN_BYTES)
