@@ -131,6 +131,12 @@ def database_config(url: str) -> dict:
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
+        # Django's cursors bind parameters on the client and never prepare; this only lets the few
+        # hot paths that ask for it (the delegate's ballot) keep a prepared statement on their
+        # persistent connection. Behind a transaction-pooling PgBouncer older than 1.21, set
+        # DB_PREPARED_STATEMENTS=0 (the hot paths then run unprepared).
+        if os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
+            config.setdefault("OPTIONS", {})["prepare_threshold"] = 5
     return config
 
 
