@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -990,18 +991,43 @@ class BatchWriter:
             self.progress(len(new) + len(updates))
 
 
+@contextmanager
+def _foreign_keys_checked_per_statement():
+    """On PostgreSQL the members' and events' foreign keys (DEFERRABLE INITIALLY DEFERRED, as Django
+    makes them) are checked at the end of each bulk statement instead of all at the commit: the same
+    checks, but done while the other process is still checking rows rather than after it. Back to
+    deferred afterwards. Must run inside the import's transaction."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        yield
+        return
+    names = []
+    with connection.cursor() as cur:
+        for model in (Member, MemberEvent):
+            table = model._meta.db_table
+            for name, info in connection.introspection.get_constraints(cur, table).items():
+                if info["foreign_key"]:
+                    names.append(connection.ops.quote_name(name))
+        cur.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"SET CONSTRAINTS {', '.join(names)} DEFERRED")
+
+
 def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_for, progress=None) -> dict:
     """Read, check and write one file in a single pass. Call inside a transaction (org row locked):
     any bad row raises ValidationError after all rows were checked, and the transaction rolls back."""
     from django.core.exceptions import ValidationError
 
     writer = BatchWriter(org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress)
-    if _can_fork(data):
-        result = _absorb(
-            _chunks_from_child(data, filename, today), CheckResult(), org=org, writer=writer, keep_kinds=0
-        )
-    else:
-        result = check_rows(read_table(data, filename), org=org, today=today, writer=writer)
+    with _foreign_keys_checked_per_statement():
+        if _can_fork(data):
+            result = _absorb(
+                _chunks_from_child(data, filename, today), CheckResult(), org=org, writer=writer, keep_kinds=0
+            )
+        else:
+            result = check_rows(read_table(data, filename), org=org, today=today, writer=writer)
     if result.error_rows:
         raise ValidationError(
             _("导入前复核发现%(n)d行错误（名册在预览后有变化），未导入任何数据。")

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 
 from core import crypto
 from members import importing, services
@@ -65,3 +66,24 @@ def test_no_fork_for_small_files_or_when_turned_off(settings):
     assert not importing._can_fork(b"x" * 1000)
     settings.GONGHUI_MEMBERS = {"import_second_process": False}
     assert not importing._can_fork(b"x" * importing.FORK_MIN_BYTES)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SET CONSTRAINTS is PostgreSQL's")
+def test_foreign_keys_are_deferred_again_after_the_import(world):
+    assert apply(world, xlsx([row(1)])) == {"new": 1, "updated": 0, "unchanged": 0}
+    cols = ", ".join(connection.ops.quote_name(c) for c in importing.EVENT_COLUMNS)
+    inserted = []
+
+    def orphan_event_then_check_now():
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO members_memberevent ({cols}) "  # noqa: S608
+                "VALUES (987654321, %s, 'imported', '', 'active', NULL, NULL, '2026-01-01', '', NULL, now())",
+                [world.union_a.pk],
+            )
+            inserted.append(True)  # a missing member is not refused here: the check waits for the commit
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    with pytest.raises(IntegrityError, match="member_id"):
+        orphan_event_then_check_now()
+    assert inserted == [True]
