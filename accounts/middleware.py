@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,3 +28,23 @@ class TwoFactorRequiredMiddleware:
         ):
             return redirect(reverse("accounts:two_factor") + "?required=1")
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Idle expiry (SESSION_COOKIE_AGE, 30 minutes) without a session write on every request: a
+    logged-in user's session is saved, and so its expiry pushed forward, at most once a minute.
+    Must come after the session and authentication middleware."""
+
+    TOUCH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("_seen", 0) >= self.TOUCH_SECONDS:
+                request.session["_seen"] = now
+        return response

@@ -1,3 +1,7 @@
+import time
+from datetime import timedelta
+
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -72,9 +76,30 @@ def test_two_factor_setup_and_requirement(world, client, settings):
     assert AuditEvent.objects.filter(action="user.2fa_enable").count() == 1
 
 
-def test_session_expires_after_inactivity(settings):
-    assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_session_expires_after_30_idle_minutes_and_is_saved_at_most_once_a_minute(world, client):
+    from unittest import mock
+
+    from django.contrib.sessions.models import Session
+
+    assert client.get("/").status_code == 302  # anonymous: no session row is made
+    assert Session.objects.count() == 0
+    t0 = time.time()
+    with mock.patch("accounts.middleware.time.time", return_value=t0):
+        _login(client, "staff_a", PASSWORD)
+        assert client.get("/orgs/").status_code == 200
+    row = Session.objects.get()
+    first = row.expire_date
+    with mock.patch("accounts.middleware.time.time", return_value=t0 + 30):
+        assert client.get("/orgs/").status_code == 200
+    assert Session.objects.get().expire_date == first  # not written again within the minute
+    with mock.patch("accounts.middleware.time.time", return_value=t0 + 61):
+        assert client.get("/orgs/").status_code == 200
+    assert Session.objects.get().expire_date > first  # pushed forward
+    later = Session.objects.get().expire_date
+    assert 1790 <= (later - timezone.now()).total_seconds() <= 1800
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes on
+    r = client.get("/orgs/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
 
 
 def test_invitation_page_sets_password(world, client):
