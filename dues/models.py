@@ -310,24 +310,33 @@ def _reason_given(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}reason": ""})
 
 
-class PayrollBatchReversal(models.Model):
-    """The reversal of a whole payroll deduction: every payment of the batch not already reversed on
-    its own gets a DuesReversal pointing here."""
+class ReversalRecord(models.Model):
+    """What every reversal (红字冲正) records besides its amounts: when, why and by whom. The original
+    payment is never edited or deleted."""
 
     org = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
     )
-    batch = models.OneToOneField(
-        PayrollBatch, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("批次")
-    )
-    line_count = models.PositiveIntegerField(_("冲销笔数"))
-    total = models.DecimalField(_("冲销金额"), **MONEY)
     reversed_on = models.DateField(_("冲销日期"))
     reason = models.CharField(_("冲销原因"), max_length=200)
     reversed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class PayrollBatchReversal(ReversalRecord):
+    """The reversal of a whole payroll deduction: every payment of the batch not already reversed on
+    its own gets a DuesReversal pointing here."""
+
+    batch = models.OneToOneField(
+        PayrollBatch, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("批次")
+    )
+    line_count = models.PositiveIntegerField(_("冲销笔数"))
+    total = models.DecimalField(_("冲销金额"), **MONEY)
 
     class Meta:
         verbose_name = _("工资代扣批次冲销")
@@ -341,12 +350,9 @@ class PayrollBatchReversal(models.Model):
         return f"{self.batch} · -{self.total}"
 
 
-class DuesReversal(models.Model):
+class DuesReversal(ReversalRecord):
     """红字冲正 of one dues payment: the amount is owed again on the payment's statement line."""
 
-    org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
-    )
     # One-to-one: a payment can be reversed once, whichever way (alone or with its batch).
     payment = models.OneToOneField(
         DuesPayment, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("会费缴纳")
@@ -360,12 +366,6 @@ class DuesReversal(models.Model):
         verbose_name=_("批次冲销"),
     )
     amount = models.DecimalField(_("冲销金额"), **MONEY)
-    reversed_on = models.DateField(_("冲销日期"))
-    reason = models.CharField(_("冲销原因"), max_length=200)
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("会费冲销")
@@ -466,25 +466,16 @@ class FundsPayment(models.Model):
         return hasattr(self, "reversal")
 
 
-class FundsPaymentReversal(models.Model):
+class FundsPaymentReversal(ReversalRecord):
     """红字冲正 of one union-funds payment: the month's paid, kept and remitted figures drop by the
     payment's own amounts."""
 
-    org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
-    )
     payment = models.OneToOneField(
         FundsPayment, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("经费到账")
     )
     amount = models.DecimalField(_("冲销金额"), **MONEY)
     kept = models.DecimalField(_("冲减基层留成"), **MONEY)
     remitted = models.DecimalField(_("冲减上解上级"), **MONEY)
-    reversed_on = models.DateField(_("冲销日期"))
-    reason = models.CharField(_("冲销原因"), max_length=200)
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("工会经费冲销")
