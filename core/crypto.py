@@ -9,8 +9,9 @@ Ciphertext formats (`decrypt` reads both):
   with the ``a2:`` prefix as associated data. Written by `encrypt` since the import speed-up
   (about 6× cheaper than Fernet per value). The 256-bit AES key is derived from each configured
   key with HKDF-SHA256 (info ``gonghui field encryption a2``), so the keys themselves and their
-  format are unchanged. Nonces are random (96 bits, `os.urandom`); one key is good for far more
-  than 2**32 values before rotation would be needed.
+  format are unchanged. Nonces are random (96 bits, `os.urandom`); NIST SP 800-38D allows 2**32
+  encryptions per key with random nonces, far above what a federation's registry writes (millions
+  of values, each rewritten on rotation), and `rotate_field_key` starts a fresh key anyway.
 - Fernet tokens (AES-128-CBC + HMAC-SHA256, ``gAAAA…``): everything written before. Still read;
   `rotate_field_key` rewrites them in the ``a2:`` format.
 
