@@ -592,6 +592,21 @@ FORK_MIN_BYTES = 2 << 20  # uploads from about 25,000 template rows
 FORK_CHUNK = 10000
 
 
+def _os_threads() -> int:
+    """Threads of this process as the OS counts them (libraries may start threads that Python's
+    `threading` does not list); Python's count where /proc is missing."""
+    import threading
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return threading.active_count()
+
+
 def _can_fork(data: bytes) -> bool:
     import multiprocessing
     import os
@@ -603,7 +618,7 @@ def _can_fork(data: bytes) -> bool:
         and (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.current_thread() is threading.main_thread()
-        and threading.active_count() == 1
+        and _os_threads() == 1
     )
 
 

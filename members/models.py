@@ -150,11 +150,17 @@ class MemberEvent(models.Model):
     """One dated entry of a member's timeline. `org` is the union the event belongs to; a transfer
     writes one event into each union so the history is kept in both."""
 
+    # Every FK lookup is served by one of the composite or partial indexes in Meta: an import writes
+    # one event per member, and each index less is a write less.
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="events", verbose_name=_("会员")
+        Member, on_delete=models.PROTECT, related_name="events", verbose_name=_("会员"), db_index=False
     )
     org = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织")
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("组织"),
+        db_index=False,
     )
     kind = models.CharField(_("事项"), max_length=24, choices=EventKind.choices)
     from_status = models.CharField(_("原状态"), max_length=12, choices=MemberStatus.choices, blank=True)
@@ -166,6 +172,7 @@ class MemberEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("转出工会"),
+        db_index=False,
     )
     to_org = models.ForeignKey(
         "orgs.Organization",
@@ -174,6 +181,7 @@ class MemberEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("转入工会"),
+        db_index=False,
     )
     on = models.DateField(_("日期"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
@@ -190,6 +198,11 @@ class MemberEvent(models.Model):
             models.Index(fields=["member", "on"], name="member_event_member_on"),
             models.Index(fields=["org", "on"], name="member_event_org_on"),
             models.Index(fields=["kind", "on"], name="member_event_kind_on"),
+            # only transfers name the other union
+            models.Index(
+                fields=["from_org"], name="member_event_from_org", condition=Q(from_org__isnull=False)
+            ),
+            models.Index(fields=["to_org"], name="member_event_to_org", condition=Q(to_org__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,8 @@ TODAY = date(2026, 11, 25)
 def fork_always(monkeypatch):
     monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
     monkeypatch.setattr(importing, "FORK_CHUNK", 3)  # several chunks even for a small file
+    # pytest-xdist runs an I/O thread beside the tests; the child touches nothing it could hold
+    monkeypatch.setattr(importing, "_os_threads", lambda: 1)
 
 
 def apply(world, data, name="m.xlsx"):
@@ -62,7 +64,8 @@ def test_forked_check_refuses_bad_rows_and_bad_files(world, fork_always):
         apply(world, b"PK\x03\x04 not really a zip")
 
 
-def test_no_fork_for_small_files_or_when_turned_off(settings):
+def test_no_fork_for_small_files_or_when_turned_off(settings, monkeypatch):
+    assert importing._os_threads() >= 1
     assert not importing._can_fork(b"x" * 1000)
     settings.GONGHUI_MEMBERS = {"import_second_process": False}
     assert not importing._can_fork(b"x" * importing.FORK_MIN_BYTES)
@@ -87,3 +90,9 @@ def test_foreign_keys_are_deferred_again_after_the_import(world):
     with pytest.raises(IntegrityError, match="member_id"):
         orphan_event_then_check_now()
     assert inserted == [True]
+
+
+def test_no_fork_in_a_process_with_other_threads(monkeypatch):
+    monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(importing, "_os_threads", lambda: 3)  # e.g. a web server's worker threads
+    assert not importing._can_fork(b"x")
