@@ -635,6 +635,19 @@ def _already(message: str, when: date, **params) -> AlreadyReversed:
     return AlreadyReversed(message % {"d": f"{when:%Y-%m-%d}", **params}, code="already_reversed")
 
 
+def _reverse_once(model, key: dict, fields: dict, message: str, **params):
+    """Create the one reversal row of `key` (a payment or a batch), or raise AlreadyReversed saying
+    when it was reversed. The unique constraint decides between concurrent reversals."""
+    done = model.objects.filter(**key).first()
+    if done is None:
+        try:
+            with transaction.atomic():
+                return model.objects.create(**key, **fields)
+        except IntegrityError:
+            done = model.objects.filter(**key).first()  # the other reversal committed first
+    raise _already(message, done.reversed_on if done else fields["reversed_on"], **params)
+
+
 def dues_payment_reverse(
     *, payment: DuesPayment, reason: str, actor, reversed_on: date | None = None
 ) -> DuesReversal:
@@ -648,25 +661,19 @@ def dues_payment_reverse(
         run = DuesRun.objects.select_for_update().select_related("org").get(pk=run_id)
         line = DuesLine.objects.select_for_update().select_related("member").get(pk=payment.line_id)
         payment = DuesPayment.objects.get(pk=payment.pk)
-        done = DuesReversal.objects.filter(payment=payment).first()
-        if done is not None:
-            raise _already(
-                _("收据%(no)s的缴费已于%(d)s冲销，不能重复冲销。"), done.reversed_on, no=payment.receipt_no
-            )
-        try:
-            with transaction.atomic():
-                reversal = DuesReversal.objects.create(
-                    org_id=payment.org_id,
-                    payment=payment,
-                    amount=payment.amount,
-                    reversed_on=reversed_on,
-                    reason=reason,
-                    reversed_by=_user(actor),
-                )
-        except IntegrityError:
-            raise _already(
-                _("收据%(no)s的缴费已于%(d)s冲销，不能重复冲销。"), reversed_on, no=payment.receipt_no
-            ) from None
+        reversal = _reverse_once(
+            DuesReversal,
+            {"payment": payment},
+            {
+                "org_id": payment.org_id,
+                "amount": payment.amount,
+                "reversed_on": reversed_on,
+                "reason": reason,
+                "reversed_by": _user(actor),
+            },
+            _("收据%(no)s的缴费已于%(d)s冲销，不能重复冲销。"),
+            no=payment.receipt_no,
+        )
         line.paid -= payment.amount
         line.save(update_fields=["paid"])
         run.paid_amount -= payment.amount
@@ -698,28 +705,29 @@ def dues_batch_reverse(
     reversed_on = _check_reversed_on(reversed_on, batch.paid_on)
     with transaction.atomic():
         run = DuesRun.objects.select_for_update().select_related("org").get(pk=batch.run_id)
+        already = _("该工资代扣批次已于%(d)s冲销，不能重复冲销。")
         done = PayrollBatchReversal.objects.filter(batch_id=batch.pk).first()
-        if done is not None:
-            raise _already(_("该工资代扣批次已于%(d)s冲销，不能重复冲销。"), done.reversed_on)
+        if done is not None:  # said before the "nothing left" check: it is the better answer
+            raise _already(already, done.reversed_on)
         agg = DuesPayment.objects.filter(batch_id=batch.pk, reversal__isnull=True).aggregate(
             n=Count("pk"), total=Sum("amount")
         )
         if not agg["n"]:
             raise ValidationError(_("该批次的每笔缴费都已单独冲销，没有可冲销的金额。"))
         total = rules.fen(agg["total"])
-        try:
-            with transaction.atomic():
-                batch_reversal = PayrollBatchReversal.objects.create(
-                    org_id=batch.org_id,
-                    batch_id=batch.pk,
-                    line_count=agg["n"],
-                    total=total,
-                    reversed_on=reversed_on,
-                    reason=reason,
-                    reversed_by=_user(actor),
-                )
-        except IntegrityError:
-            raise _already(_("该工资代扣批次已于%(d)s冲销，不能重复冲销。"), reversed_on) from None
+        batch_reversal = _reverse_once(
+            PayrollBatchReversal,
+            {"batch_id": batch.pk},
+            {
+                "org_id": batch.org_id,
+                "line_count": agg["n"],
+                "total": total,
+                "reversed_on": reversed_on,
+                "reason": reason,
+                "reversed_by": _user(actor),
+            },
+            already,
+        )
         # One reversal per open payment of the batch, written by the database in one statement.
         ops = connection.ops
         with connection.cursor() as cur:
@@ -774,29 +782,21 @@ def funds_payment_reverse(
     with transaction.atomic():
         fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=payment.assessment_id)
         payment = FundsPayment.objects.get(pk=payment.pk)
-        done = FundsPaymentReversal.objects.filter(payment=payment).first()
-        if done is not None:
-            raise _already(
-                _("收据%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"),
-                done.reversed_on,
-                no=payment.receipt_no,
-            )
-        try:
-            with transaction.atomic():
-                reversal = FundsPaymentReversal.objects.create(
-                    org_id=payment.org_id,
-                    payment=payment,
-                    amount=payment.amount,
-                    kept=payment.kept,
-                    remitted=payment.remitted,
-                    reversed_on=reversed_on,
-                    reason=reason,
-                    reversed_by=_user(actor),
-                )
-        except IntegrityError:
-            raise _already(
-                _("收据%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"), reversed_on, no=payment.receipt_no
-            ) from None
+        reversal = _reverse_once(
+            FundsPaymentReversal,
+            {"payment": payment},
+            {
+                "org_id": payment.org_id,
+                "amount": payment.amount,
+                "kept": payment.kept,
+                "remitted": payment.remitted,
+                "reversed_on": reversed_on,
+                "reason": reason,
+                "reversed_by": _user(actor),
+            },
+            _("收据%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"),
+            no=payment.receipt_no,
+        )
         fa.paid -= payment.amount
         fa.kept -= payment.kept
         fa.remitted -= payment.remitted
