@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import member_count
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = "postgres://postgres@127.0.0.1:5432"
 
@@ -59,25 +61,6 @@ def pg_recreate(url: str) -> None:
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def member_count(url: str) -> int:
-    """Members already in the benchmark database (-1 if it does not exist or is not migrated)."""
-    try:
-        if url.startswith("sqlite"):
-            import sqlite3
-
-            path = url.split("sqlite:///", 1)[1]
-            if not Path(path).exists():
-                return -1
-            with sqlite3.connect(path) as c:
-                return c.execute("SELECT COUNT(*) FROM members_member").fetchone()[0]
-        import psycopg
-
-        with psycopg.connect(url) as conn:
-            return conn.execute("SELECT COUNT(*) FROM members_member").fetchone()[0]
-    except Exception:  # noqa: BLE001 - missing database or tables
-        return -1
 
 
 def prepare(url: str, n: int) -> None:

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import member_count
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = "postgres://postgres@127.0.0.1:5432"
 
@@ -34,24 +36,6 @@ def database_url(args) -> str:
         return f"sqlite:///{ROOT / 'var' / f'bench_members_{args.members}.sqlite3'}"
     suffix = "" if args.members == 1_000_000 else f"_{args.members}"
     return f"{PG_BASE}/gh_bench_members{suffix}"
-
-
-def member_count(url: str) -> int:
-    try:
-        if url.startswith("sqlite"):
-            import sqlite3
-
-            path = url.split("sqlite:///", 1)[1]
-            if not Path(path).exists():
-                return -1
-            with sqlite3.connect(path) as c:
-                return c.execute("SELECT COUNT(*) FROM members_member").fetchone()[0]
-        import psycopg
-
-        with psycopg.connect(url) as conn:
-            return conn.execute("SELECT COUNT(*) FROM members_member").fetchone()[0]
-    except Exception:  # noqa: BLE001 - missing database or tables
-        return -1
 
 
 def prepare(url: str, n: int) -> None:
