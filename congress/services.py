@@ -897,48 +897,6 @@ def _refuse(poll: Poll, delegate: Delegate) -> None:
     raise AlreadyVoted
 
 
-_CAST_SQL = """
-WITH ok AS (
-    SELECT p.id FROM congress_poll p
-    WHERE p.id = %(poll)s AND p.status = 'open'
-      AND EXISTS (SELECT 1 FROM congress_attendance a WHERE a.session_id = p.session_id
-                  AND a.delegate_id = %(delegate)s AND a.checked_in_at IS NOT NULL)
-    FOR SHARE OF p
-), took_part AS (
-    INSERT INTO congress_participation (org_id, poll_id, delegate_id, via)
-    SELECT %(org)s, ok.id, %(delegate)s, 'electronic' FROM ok
-    ON CONFLICT (poll_id, delegate_id) DO NOTHING
-    RETURNING poll_id
-)
-INSERT INTO congress_ballot (id, org_id, poll_id, choices, source, delegate_id)
-SELECT %(id)s, %(org)s, took_part.poll_id, %(choices)s::jsonb, 'electronic', %(named)s FROM took_part
-RETURNING 1
-"""
-
-
-def _cast_pg(poll: Poll, delegate: Delegate, choices: list[str]) -> None:
-    """PostgreSQL: check open + present under a shared lock on the poll (a closing FOR UPDATE waits
-    for ballots in flight, later ballots see it closed), record the participation (the unique
-    constraint refuses a second) and the ballot: one statement, one round trip."""
-    import json
-
-    with connection.cursor() as cur:
-        cur.execute(
-            _CAST_SQL,
-            {
-                "poll": poll.pk,
-                "delegate": delegate.pk,
-                "org": poll.org_id,
-                "id": uuid.uuid4(),
-                "choices": json.dumps(choices),
-                "named": None if poll.secret else delegate.pk,
-            },
-        )
-        stored = cur.fetchone() is not None
-    if not stored:
-        _refuse(poll, delegate)
-
-
 def _cast_orm(poll: Poll, delegate: Delegate, choices: list[str]) -> None:
     status, present = _status_and_presence(poll, delegate)
     if status != PollStatus.OPEN:
@@ -1039,6 +997,36 @@ def _cast_sql() -> str:
     return _CAST_ONE_STATEMENT_SQL.replace("{audit_insert}", audit_insert_sql())
 
 
+def _cast_statement(
+    *, poll_id: int, delegate_id: int, session_id: int, kind: str, seats: int, choices: list[str]
+) -> bool:
+    """PostgreSQL: cast one electronic ballot with _CAST_ONE_STATEMENT_SQL, prepared on the
+    connection (Django's own cursors bind on the client and never prepare, so PostgreSQL would plan
+    it for every ballot: 2.4 ms of database CPU per ballot instead of 0.5 ms). True if stored."""
+    import json
+
+    from audit.context import current_ip
+
+    connection.ensure_connection()
+    raw = _prepared_cursor_class()(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cur:
+        cur.execute(
+            _cast_sql(),
+            {
+                "poll": poll_id,
+                "delegate": delegate_id,
+                "session": session_id,
+                "kind": kind,
+                "seats": seats,
+                "id": uuid.uuid4(),
+                "choices": json.dumps(choices),
+                "ip": current_ip.get(),
+            },
+        )
+        return cur.fetchone() is not None
+
+
 def ballot_cast_credential(*, poll_id: int, delegate_id: int, session_id: int, choices: list[str]) -> None:
     """The ballot of a delegate identified by the signed check-in credential (delegate + session).
 
@@ -1051,33 +1039,16 @@ def ballot_cast_credential(*, poll_id: int, delegate_id: int, session_id: int, c
     ValidationError or AlreadyVoted."""
     meta = _poll_meta(poll_id)
     if meta is not None and meta[0] == session_id and connection.vendor == "postgresql":
-        import json
-
-        from audit.context import current_ip
-
         checked = _checked_choices(poll_id, meta[1], meta[2], choices)
-        connection.ensure_connection()
-        # A prepared statement on the connection (Django's own cursors bind on the client and never
-        # prepare), so PostgreSQL plans this statement once per connection instead of per ballot:
-        # measured 0.5 ms of database CPU per ballot instead of 2.4 ms.
-        raw = _prepared_cursor_class()(connection.connection)
-        wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-        with wrap(raw) as cur:
-            cur.execute(
-                _cast_sql(),
-                {
-                    "poll": poll_id,
-                    "delegate": delegate_id,
-                    "session": session_id,
-                    "kind": meta[1],
-                    "seats": meta[2],
-                    "id": uuid.uuid4(),
-                    "choices": json.dumps(checked),
-                    "ip": current_ip.get(),
-                },
-            )
-            if cur.fetchone() is not None:
-                return
+        if _cast_statement(
+            poll_id=poll_id,
+            delegate_id=delegate_id,
+            session_id=session_id,
+            kind=meta[1],
+            seats=meta[2],
+            choices=checked,
+        ):
+            return
     _poll_meta_cache.pop(poll_id, None)
     _option_keys_cache.pop(poll_id, None)
     poll = Poll.objects.select_related("org", "session").filter(pk=poll_id, session_id=session_id).first()
@@ -1105,11 +1076,21 @@ def ballot_cast(*, actor, poll: Poll, choices: list[str], delegate: Delegate | N
         or delegate.status != DelegateStatus.ACTIVE
     ):
         raise ValidationError(_("您不是本届在任代表，不能投票。"), code="not_delegate")
+    if connection.vendor == "postgresql":
+        # one statement: participation, ballot and audit event (the actor is the delegate's user)
+        stored = _cast_statement(
+            poll_id=poll.pk,
+            delegate_id=delegate.pk,
+            session_id=poll.session_id,
+            kind=poll.kind,
+            seats=poll.seats,
+            choices=choices,
+        )
+        if not stored:
+            _refuse(poll, delegate)
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            _cast_pg(poll, delegate, choices)
-        else:
-            _cast_orm(poll, delegate, choices)
+        _cast_orm(poll, delegate, choices)
         details = {"delegate": delegate.number, "via": "electronic"}
         if not poll.secret:
             details["choices"] = choices
