@@ -1159,8 +1159,3 @@ def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dic
             }
         )
     return out
-
-
-def iter_chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

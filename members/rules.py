@@ -138,14 +138,6 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
-def age_band(birth: date, today: date) -> str:
-    age = age_on(birth, today)
-    for key, lo, hi in AGE_BANDS:
-        if lo <= age < hi:
-            return key
-    return "55+"
-
-
 # ---- choices by label -----------------------------------------------------------------------------
 
 
