@@ -107,7 +107,12 @@ def _check_xlsx_xml(data: bytes) -> None:
 # and shared strings) that calamine reads as usual, so cell types, dates and text come out exactly
 # as for a small file while memory stays bounded.
 SLICE_SHEET_BYTES = 256 << 20  # uncompressed sheet XML above which the sheet is read in slices
-SLICE_BYTES = 48 << 20  # sheet XML per slice (about 55,000 template rows)
+SLICE_BYTES = 48 << 20  # the most sheet XML per slice (about 55,000 template rows)
+# Slices are smaller where they can be: calamine reads them as fast, and the first rows come sooner.
+# Each slice's workbook carries the shared strings, which calamine parses again for every slice, so
+# slices grow with them.
+SLICE_MIN_BYTES = 4 << 20
+FIRST_SLICE_BYTES = 1 << 20
 _ROW_NUM = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
@@ -158,17 +163,35 @@ def _first_sheet_path(zf: zipfile.ZipFile) -> str | None:
 
 
 class _SlicedSheet:
-    """The first sheet of a large xlsx, scanned once (formulas, merged cells, row count) and then
-    read a slice at a time through calamine."""
+    """The first sheet of an xlsx read a slice at a time through calamine.
 
-    def __init__(self, zf: zipfile.ZipFile, path: str):
+    Scanned first (`scan=True`): formulas, merged cells and the row count are known before any row
+    is read, as the upload's check needs. Streamed (`scan=False`): rows come from the first slice
+    on; formulas are refused slice by slice, and the merged cells (stored after the rows) and the
+    row count are known only at the end, so the caller must be able to undo what it did with the
+    rows (the import's transaction)."""
+
+    def __init__(self, zf: zipfile.ZipFile, path: str, *, scan: bool = True):
         self.zf, self.path = zf, path
+        others = [n for n in zf.namelist() if n != path and not n.startswith(_SKIP_PARTS)]
+        self.others = {n: zf.read(n) for n in others}
+        strings = sum(len(v) for n, v in self.others.items() if "sharedStrings" in n)
+        self.slice_bytes = min(SLICE_BYTES, max(SLICE_MIN_BYTES, 8 * strings))
+        self.scanned = scan
+        self.prefix: bytes | None = None
+        self.ns = b""
+        self.height: int | None = None
+        self.merged: list = []
+        if scan:
+            self._scan()
+
+    def _scan(self) -> None:
         head = b""
         tail = b""
         first_row = last_row = None
         prefix = None
         ns = b""
-        with zf.open(path) as fh:
+        with self.zf.open(self.path) as fh:
             carry = b""
             while chunk := fh.read(8 << 20):
                 buf = carry + chunk
@@ -182,9 +205,7 @@ class _SlicedSheet:
                             first_row = int(m.group(1))
                 # Plain substring searches (memchr speed) for <f>, <f ...>, <f/>: a regex over
                 # every "<" of a gigabyte of XML would take many seconds.
-                f = b"<" + ns + b"f"
-                if (f + b">") in buf or (f + b" ") in buf or (f + b"/") in buf:
-                    raise ImportFileError(_("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"))
+                self._refuse_formulas(buf, ns)
                 i = buf.rfind(b"<" + ns + b"row ")
                 if i >= 0 and (m := _ROW_NUM.match(buf, i)):
                     last_row = int(m.group(1))
@@ -199,41 +220,67 @@ class _SlicedSheet:
             raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件，或已损坏、加密。"))
         self.prefix = _DIMENSION.sub(b"", prefix)
         self.height = 0 if first_row is None or last_row is None else last_row - first_row + 1
-        self.merged = [
+        self.merged = self._merged_cells(tail)
+
+    @staticmethod
+    def _refuse_formulas(xml, ns: bytes) -> None:
+        f = b"<" + ns + b"f"
+        if (f + b">") in xml or (f + b" ") in xml or (f + b"/") in xml:
+            raise ImportFileError(_("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"))
+
+    @staticmethod
+    def _merged_cells(tail: bytes) -> list:
+        return [
             (
                 (int(r0) - 1, _col_index(c0)),
                 (int(r1 or r0) - 1, _col_index(c1 or c0)),
             )
             for c0, r0, c1, r1 in _MERGE_REF.findall(tail)
         ]
-        others = [n for n in zf.namelist() if n != path and not n.startswith(_SKIP_PARTS)]
-        self.others = {n: zf.read(n) for n in others}
 
     def _slices(self) -> Iterator[bytes]:
-        close = b"</" + self.ns + b"row>"
-        end_data = b"</" + self.ns + b"sheetData>"
         with self.zf.open(self.path) as fh:
             buf = bytearray()
             started = False
-            while chunk := fh.read(8 << 20):
+            size = FIRST_SLICE_BYTES if not self.scanned else self.slice_bytes
+            while chunk := fh.read(1 << 20):
                 buf += chunk
                 if not started:
                     m = _SHEET_DATA.search(buf)
                     if m is None:
                         continue
+                    if self.prefix is None:
+                        self.ns = m.group(1) or b""
+                        self.prefix = _DIMENSION.sub(b"", bytes(buf[: m.end()]))
                     del buf[: m.end()]
                     started = True
-                if len(buf) >= SLICE_BYTES:
-                    cut = buf.rfind(close)
-                    if cut >= 0:
-                        cut += len(close)
-                        yield bytes(buf[:cut])
-                        del buf[:cut]
+                    close = b"</" + self.ns + b"row>"
+                    end_data = b"</" + self.ns + b"sheetData>"
+                while len(buf) >= size:
+                    cut = buf.rfind(close, 0, size)
+                    if cut < 0:
+                        cut = buf.find(close, size)  # a row longer than a slice
+                        if cut < 0:
+                            break
+                    cut += len(close)
+                    rows_xml = bytes(buf[:cut])
+                    del buf[:cut]
+                    if not self.scanned:
+                        self._refuse_formulas(rows_xml, self.ns)
+                    yield rows_xml
+                    size = self.slice_bytes
+            if not started:
+                raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件，或已损坏、加密。"))
             stop = buf.find(end_data)
             if stop >= 0:
+                if not self.scanned:
+                    self.merged = self._merged_cells(bytes(buf[stop:]))
                 del buf[stop:]
             if buf.strip():
-                yield bytes(buf)
+                rows_xml = bytes(buf)
+                if not self.scanned:
+                    self._refuse_formulas(rows_xml, self.ns)
+                yield rows_xml
 
     def _workbook(self, rows_xml: bytes):
         from python_calamine import CalamineWorkbook
@@ -268,13 +315,19 @@ class _SlicedSheet:
             del sheet
 
 
-def _large_sheet(data: bytes) -> "_SlicedSheet | None":
+def _large_sheet(data: bytes, *, stream: bool = False) -> "_SlicedSheet | None":
+    """The first sheet to read in slices: a large one, or when streaming any but a small one."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         return None  # the ordinary path refuses it with its message
     path = _first_sheet_path(zf)
-    if path is None or zf.getinfo(path).file_size <= SLICE_SHEET_BYTES:
+    if path is None:
+        return None
+    size = zf.getinfo(path).file_size
+    if stream and size > 2 * FIRST_SLICE_BYTES:
+        return _SlicedSheet(zf, path, scan=False)
+    if size <= SLICE_SHEET_BYTES:
         return None
     return _SlicedSheet(zf, path)
 
@@ -283,14 +336,25 @@ def _nonempty(row) -> bool:
     return any(c not in (None, "") for c in row)
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def _refuse_merged_header(merged, header_idx: int) -> None:
+    for (r0, _c0), (r1, _c1) in merged:
+        if r0 <= header_idx <= r1:
+            raise ImportFileError(_("表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。"))
+
+
+def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
     """Open the first sheet (or the CSV) of an upload and find its header row. Data rows are read
-    lazily (one pass; call again to read again). Raises ImportFileError for bad files."""
+    lazily (one pass; call again to read again). Raises ImportFileError for bad files.
+
+    With `stream`, an xlsx sheet's rows start coming at once, and some refusals (formulas further
+    down, a merged header, too many rows) come only while or after the rows are read: for a caller
+    that undoes everything on ImportFileError (the import's transaction)."""
     name = filename.lower()
     max_rows = conf("import_max_rows", 1_000_000)
     if not data:
         raise ImportFileError(_("上传的文件是空的。"))
     merged = []
+    sliced = None
     if name.endswith(".csv"):
         text = None
         for enc in ("utf-8-sig", "gb18030"):
@@ -303,7 +367,7 @@ def read_table(data: bytes, filename: str) -> Table:
             raise ImportFileError(_("无法读取该CSV文件，请用UTF-8或GBK编码保存。"))
         height = text.count("\n") + 1
         it = iter(csv.reader(io.StringIO(text)))
-    elif name.endswith((".xlsx", ".xlsm")) and (sliced := _large_sheet(data)) is not None:
+    elif name.endswith((".xlsx", ".xlsm")) and (sliced := _large_sheet(data, stream=stream)) is not None:
         height = sliced.height
         merged = sliced.merged
         it = iter(sliced.iter_rows())
@@ -326,7 +390,7 @@ def read_table(data: bytes, filename: str) -> Table:
         it = iter(sheet.iter_rows())
     else:
         raise ImportFileError(_("只能导入Excel（.xlsx、.xls）或CSV文件。"))
-    if height > max_rows + 1 and not name.endswith(".csv"):
+    if height is not None and height > max_rows + 1 and not name.endswith(".csv"):
         raise ImportFileError(
             _("文件有%(n)d行，超过一次最多导入%(max)d行的限制，请拆分后分批导入。")
             % {"n": height - 1, "max": max_rows}
@@ -347,9 +411,7 @@ def read_table(data: bytes, filename: str) -> Table:
         if not rest_nonempty:
             raise ImportFileError(_("工作表是空的，没有任何数据。"))
         raise ImportFileError(_("没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"))
-    for (r0, _c0), (r1, _c1) in merged:
-        if r0 <= header_idx <= r1:
-            raise ImportFileError(_("表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。"))
+    _refuse_merged_header(merged, header_idx)
     headers = ["" if c is None else str(c) for c in head[header_idx]]
     map_headers(headers)
     # Peek for at least one data row.
@@ -368,6 +430,8 @@ def read_table(data: bytes, filename: str) -> Table:
             yield []
         yield first
         yield from it
+        if sliced is not None and not sliced.scanned:
+            _refuse_merged_header(sliced.merged, header_idx)  # known now, after the rows
 
     return Table(headers=headers, rows=rows(), first_row=header_idx + 2)
 
@@ -629,7 +693,7 @@ def _child_check(data: bytes, filename: str, today: date, conn) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)  # the worker's shutdown handlers are the parent's
     try:
-        table = read_table(data, filename)
+        table = read_table(data, filename, stream=True)
         for item in _checked_chunks(table, today=today, chunk=FORK_CHUNK, encrypt=True):
             conn.send_bytes(pickle.dumps(("chunk", item), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(("end", None)))

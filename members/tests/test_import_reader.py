@@ -2,6 +2,7 @@
 same as when calamine reads the whole sheet."""
 
 import io
+import itertools
 from datetime import date, datetime
 
 import openpyxl
@@ -29,7 +30,9 @@ def people_rows(n: int) -> list[list]:
     return rows
 
 
-def xlsx_book(rows, *, start_row=0, gaps=(), shared_strings=True, merge=False, formula=False) -> bytes:
+def xlsx_book(
+    rows, *, start_row=0, gaps=(), shared_strings=True, merge=False, merge_extra=False, formula=False
+) -> bytes:
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": not shared_strings})
     ws = wb.add_worksheet("会员")
@@ -39,6 +42,8 @@ def xlsx_book(rows, *, start_row=0, gaps=(), shared_strings=True, merge=False, f
         ws.write_row(start_row, 2, HEAD[2:])
     else:
         ws.write_row(start_row, 0, HEAD)
+    if merge_extra:  # every column keeps its title; an extra one spans two cells
+        ws.merge_range(start_row, len(HEAD), start_row, len(HEAD) + 1, "备注")
     r = start_row
     for i, row in enumerate(rows):
         r += 1 + (3 if i in gaps else 0)
@@ -56,9 +61,17 @@ def xlsx_book(rows, *, start_row=0, gaps=(), shared_strings=True, merge=False, f
     return out.getvalue()
 
 
+def cells(row) -> list:
+    """A row's cells without trailing empty ones: a slice pads its rows only to its own width."""
+    row = list(row)
+    while row and row[-1] in ("", None):
+        row.pop()
+    return row
+
+
 def read_all(data: bytes):
     table = importing.read_table(data, "x.xlsx")
-    return table.headers, table.first_row, list(table.rows)
+    return table.headers, table.first_row, [cells(r) for r in table.rows]
 
 
 @pytest.mark.parametrize("shared_strings", [True, False])
@@ -101,3 +114,70 @@ def test_sliced_sheet_with_columns_from_b_checks_like_the_whole_sheet(tiny_slice
     table = importing.read_table(out.getvalue(), "x.xlsx")
     res = importing.check_rows(table, org=world.union_a, today=date(2026, 11, 25))
     assert (res.total, res.new, len(res.errors)) == (12, 12, 0)
+
+
+@pytest.fixture
+def streamed(monkeypatch):
+    """Streaming reads any sheet over two tiny first slices, a few rows per slice."""
+    monkeypatch.setattr(importing, "FIRST_SLICE_BYTES", 300)
+    monkeypatch.setattr(importing, "SLICE_MIN_BYTES", 700)
+    monkeypatch.setattr(importing, "SLICE_BYTES", 700)
+
+
+def read_streamed(data: bytes):
+    table = importing.read_table(data, "x.xlsx", stream=True)
+    return table.headers, table.first_row, [cells(r) for r in table.rows]
+
+
+@pytest.mark.parametrize("shared_strings", [True, False])
+@pytest.mark.parametrize(("start_row", "gaps"), [(0, ()), (2, (5, 6, 20))])
+def test_streamed_sheet_reads_the_same_rows(streamed, shared_strings, start_row, gaps):
+    data = xlsx_book(people_rows(40), start_row=start_row, gaps=gaps, shared_strings=shared_strings)
+    whole = read_all(data)
+    sheet = importing._large_sheet(data, stream=True)
+    assert sheet is not None and not sheet.scanned  # really streamed, no scan first
+    assert read_streamed(data) == whole
+
+
+def test_streamed_sheet_starts_before_the_end_and_refuses_late(streamed):
+    # Rows come before the bad part of the file is reached; the refusal comes when it is.
+    table = importing.read_table(xlsx_book(people_rows(30), formula=True), "x.xlsx", stream=True)
+    got = []
+    with pytest.raises(importing.ImportFileError, match="公式"):
+        for row in table.rows:
+            got.append(row)
+    assert 0 < len(got) < 30
+    # A merged header is stored after the rows: every row is read, then the file is refused.
+    table = importing.read_table(xlsx_book(people_rows(30), merge_extra=True), "x.xlsx", stream=True)
+    got = []
+    with pytest.raises(importing.ImportFileError, match="合并单元格"):
+        for row in table.rows:
+            got.append(row)
+    assert len(got) == 30
+
+
+def test_streamed_import_with_a_late_refusal_changes_nothing(streamed, world, monkeypatch):
+    """The import's checking process streams; a refusal at the end of the file rolls back what was
+    already written."""
+    from django.db import transaction
+
+    from members.models import Member, MemberEvent
+
+    monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
+    monkeypatch.setattr(importing, "FORK_CHUNK", 5)
+    monkeypatch.setattr(importing, "_os_threads", lambda: 1)  # pytest-xdist runs an I/O thread
+    seq = itertools.count()
+    data = xlsx_book(people_rows(30), merge_extra=True)
+    assert importing.read_table(data, "x.xlsx", stream=True).headers  # the header passes at first
+    before = (Member.objects.count(), MemberEvent.objects.count())
+    with pytest.raises(importing.ImportFileError, match="合并单元格"):
+        with transaction.atomic():
+            importing.apply_file(
+                data,
+                "x.xlsx",
+                org=world.union_a,
+                actor=world.staff_a,
+                today=date(2026, 11, 25),
+                numbers_for=lambda k: [(f"T{next(seq):05d}", f"C{next(seq):05d}") for _i in range(k)],
+            )
+    assert (Member.objects.count(), MemberEvent.objects.count()) == before
