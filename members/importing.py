@@ -686,15 +686,19 @@ def _can_fork(data: bytes) -> bool:
     )
 
 
-def _child_check(data: bytes, filename: str, today: date, conn) -> None:
+def _child_check(data: bytes, filename: str, today: date, conn, encrypt: bool) -> None:
+    import gc
     import pickle
     import signal
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)  # the worker's shutdown handlers are the parent's
+    # The parent's objects are never garbage here: keep the collector off them, so that it neither
+    # spends time walking them nor copies their memory pages (copy-on-write) by touching them.
+    gc.freeze()
     try:
         table = read_table(data, filename, stream=True)
-        for item in _checked_chunks(table, today=today, chunk=FORK_CHUNK, encrypt=True):
+        for item in _checked_chunks(table, today=today, chunk=FORK_CHUNK, encrypt=encrypt):
             conn.send_bytes(pickle.dumps(("chunk", item), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(("end", None)))
     except ImportFileError as e:
@@ -713,7 +717,11 @@ def _chunks_from_child(data: bytes, filename: str, today: date):
 
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child_check, args=(data, filename, today, send), daemon=True)
+    # Which process encrypts balances the two: on PostgreSQL this one mostly waits for the server
+    # and the child has time to spare; on SQLite this one does the writing itself and the child is
+    # the busier.
+    encrypt = connection.vendor == "postgresql"
+    proc = ctx.Process(target=_child_check, args=(data, filename, today, send, encrypt), daemon=True)
     proc.start()
     send.close()
     try:
@@ -737,27 +745,31 @@ def _chunks_from_child(data: bytes, filename: str, today: date):
             proc.join()
 
 
+def _in_list(column: str, values: list[str]) -> RawSQL:
+    """`column` is one of `values`, sent as one parameter (an array on PostgreSQL, a JSON list read
+    by json_each on SQLite): thousands of placeholders cost far more to build, send and plan."""
+    col = connection.ops.quote_name(column)  # one of our own column names; the values are parameters
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{col} = ANY(%s)", [values], output_field=BooleanField())  # noqa: S611
+    import json
+
+    sql = f"{col} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+    return RawSQL(sql, [json.dumps(values)], output_field=BooleanField())  # noqa: S611
+
+
 def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, keep_kinds: int) -> None:
     label = FIELD_LABELS
     existing: dict[str, dict] = {}
     hashes = [c["id_hash"] for _r, c in batch]
     cols = ("id", "org_id", "status", "id_number_hash", "phone_hash", "member_no", *COMPARE_FIELDS)
-    if connection.vendor == "postgresql":
-        # One array parameter instead of thousands: far cheaper to send, parse and plan.
-        any_hash = RawSQL("id_number_hash = ANY(%s)", [hashes], output_field=BooleanField())
-        for rec in Member.objects.filter(any_hash).values(*cols):
-            existing[rec["id_number_hash"]] = rec
-    else:
-        for i in range(0, len(hashes), 5000):
-            for rec in Member.objects.filter(id_number_hash__in=hashes[i : i + 5000]).values(*cols):
-                existing[rec["id_number_hash"]] = rec
+    for rec in Member.objects.filter(_in_list("id_number_hash", hashes)).values(*cols):
+        existing[rec["id_number_hash"]] = rec
     nos = [c["member_no"] for _r, c in batch if c["member_no"]]
     taken_nos: dict[str, str] = {}
-    for i in range(0, len(nos), 5000):
-        for no, h in Member.objects.filter(member_no__in=nos[i : i + 5000]).values_list(
-            "member_no", "id_number_hash"
-        ):
-            taken_nos[no] = h
+    if nos:
+        taken_nos = dict(
+            Member.objects.filter(_in_list("member_no", nos)).values_list("member_no", "id_number_hash")
+        )
     new, updates = [], []
     closed = (MemberStatus.EXPELLED, MemberStatus.WITHDRAWN, MemberStatus.LAPSED)
     for rownum, c in batch:
@@ -1086,13 +1098,27 @@ def _foreign_keys_checked_per_statement():
             cur.execute(f"SET CONSTRAINTS {', '.join(names)} DEFERRED")
 
 
+@contextmanager
+def _collector_off_old_objects():
+    """While an import makes hundreds of thousands of short-lived rows, the cyclic garbage collector
+    leaves the objects that were there before (the application's own, all long-lived) alone instead
+    of walking them again and again; they are handed back to it afterwards."""
+    import gc
+
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_for, progress=None) -> dict:
     """Read, check and write one file in a single pass. Call inside a transaction (org row locked):
     any bad row raises ValidationError after all rows were checked, and the transaction rolls back."""
     from django.core.exceptions import ValidationError
 
     writer = BatchWriter(org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress)
-    with _foreign_keys_checked_per_statement():
+    with _foreign_keys_checked_per_statement(), _collector_off_old_objects():
         if _can_fork(data):
             result = _absorb(
                 _chunks_from_child(data, filename, today), CheckResult(), org=org, writer=writer, keep_kinds=0
