@@ -9,23 +9,24 @@ now on a few changes trigger an automatic ANALYZE; the table is analyzed once he
 from django.db import migrations
 
 
-def forwards(apps, schema_editor):
+OPTIONS = {"autovacuum_analyze_threshold": 5, "autovacuum_analyze_scale_factor": 0.02}
+
+
+def _org_table(apps, schema_editor) -> str | None:
     if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("orgs", "Organization")._meta.db_table)
-    schema_editor.execute(
-        f"ALTER TABLE {table} SET (autovacuum_analyze_threshold = 5, autovacuum_analyze_scale_factor = 0.02)"
-    )
-    schema_editor.execute(f"ANALYZE {table}")
+        return None
+    return schema_editor.quote_name(apps.get_model("orgs", "Organization")._meta.db_table)
+
+
+def forwards(apps, schema_editor):
+    if table := _org_table(apps, schema_editor):
+        schema_editor.execute(f"ALTER TABLE {table} SET ({', '.join(f'{k} = {v}' for k, v in OPTIONS.items())})")
+        schema_editor.execute(f"ANALYZE {table}")
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("orgs", "Organization")._meta.db_table)
-    schema_editor.execute(
-        f"ALTER TABLE {table} RESET (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor)"
-    )
+    if table := _org_table(apps, schema_editor):
+        schema_editor.execute(f"ALTER TABLE {table} RESET ({', '.join(OPTIONS)})")
 
 
 class Migration(migrations.Migration):
