@@ -553,10 +553,16 @@ def _row_reader(mapping: dict[str, int]):
 
 
 def _checked_chunks(
-    table: Table, *, today: date, chunk: int = CHUNK, encrypt: bool = False
+    table: Table,
+    *,
+    today: date,
+    chunk: int = CHUNK,
+    encrypt: bool = False,
+    later_chunk: tuple[int, int] = (0, 0),
 ) -> Iterator[tuple[list[tuple[int, dict]], list[RowError], int]]:
     """Validate every row (no database): yields (clean rows, row errors, rows so far) about every
-    `chunk` clean rows. With `encrypt`, each clean row also carries its ciphertexts."""
+    `chunk` clean rows; with `later_chunk` (after, size), every `size` rows once `after` rows are
+    done. With `encrypt`, each clean row also carries its ciphertexts."""
     mapping = map_headers(table.headers)
     max_rows = conf("import_max_rows", 1_000_000)
     label = FIELD_LABELS
@@ -620,6 +626,8 @@ def _checked_chunks(
         if len(batch) >= chunk:
             yield batch, errs, total
             batch, errs = [], []
+            if later_chunk[0] and total >= later_chunk[0]:
+                chunk = later_chunk[1]
     if batch or errs or total == 0:
         yield batch, errs, total
 
@@ -654,6 +662,11 @@ def check_rows(table: Table, *, org, today: date, writer=None, keep_kinds: int =
 # the parent's database connection and ends with os._exit (multiprocessing), touching nothing.
 FORK_MIN_BYTES = 2 << 20  # uploads from about 25,000 template rows
 FORK_CHUNK = 10000
+# After the first 100,000 rows, chunks of 50,000: each chunk's look-up walks much of the ID number's
+# blind index (random keys) once, and once the registry outgrows the database's buffer cache fewer,
+# larger chunks read far fewer index pages. Smaller files keep small chunks, where the two
+# processes take turns best.
+FORK_LATER_CHUNK = (100_000, 50_000)
 
 
 def _os_threads() -> int:
@@ -698,7 +711,9 @@ def _child_check(data: bytes, filename: str, today: date, conn, encrypt: bool) -
     gc.freeze()
     try:
         table = read_table(data, filename, stream=True)
-        for item in _checked_chunks(table, today=today, chunk=FORK_CHUNK, encrypt=encrypt):
+        for item in _checked_chunks(
+            table, today=today, chunk=FORK_CHUNK, encrypt=encrypt, later_chunk=FORK_LATER_CHUNK
+        ):
             conn.send_bytes(pickle.dumps(("chunk", item), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(("end", None)))
     except ImportFileError as e:

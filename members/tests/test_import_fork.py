@@ -96,3 +96,13 @@ def test_no_fork_in_a_process_with_other_threads(monkeypatch):
     monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
     monkeypatch.setattr(importing, "_os_threads", lambda: 3)  # e.g. a web server's worker threads
     assert not importing._can_fork(b"x")
+
+
+def test_chunks_grow_after_the_first_rows():
+    """Small chunks first (the writer starts soon), larger ones later (fewer index walks)."""
+    table = importing.read_table(xlsx([row(i) for i in range(1, 21)]), "m.xlsx")
+    sizes = [
+        len(batch)
+        for batch, _errs, _total in importing._checked_chunks(table, today=TODAY, chunk=3, later_chunk=(6, 5))
+    ]
+    assert sizes == [3, 3, 5, 5, 4]
