@@ -22,7 +22,7 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 # Already-normal text: printable ASCII and CJK unified ideographs (which NFKC leaves as they are),
 # single inner spaces, nothing to strip. normalize_text returns such text unchanged, without work.
-_PLAIN = re.compile(r"[!-~\u4e00-\u9fff]+(?: [!-~\u4e00-\u9fff]+)*")
+PLAIN_TEXT = re.compile(r"[!-~\u4e00-\u9fff]+(?: [!-~\u4e00-\u9fff]+)*")
 _SPACES = re.compile(r"\s+")
 _CODE_JUNK = re.compile(r"[\s\-]")
 # An ID number as it usually arrives: 18 ASCII characters, nothing to normalize.
@@ -34,7 +34,7 @@ def normalize_text(value: str | None) -> str:
     """Full-width to half-width (NFKC), strip, collapse inner whitespace runs to one space."""
     if value is None:
         return ""
-    if type(value) is str and _PLAIN.fullmatch(value):
+    if type(value) is str and PLAIN_TEXT.fullmatch(value):
         return value
     value = unicodedata.normalize("NFKC", str(value))
     value = value.replace("\u3000", " ").replace("\u200b", "")

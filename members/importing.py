@@ -556,13 +556,14 @@ def _checked_chunks(
     table: Table,
     *,
     today: date,
-    chunk: int = CHUNK,
+    sizes: tuple[tuple[int, int], ...] = ((0, CHUNK),),
     encrypt: bool = False,
-    later_chunk: tuple[int, int] = (0, 0),
 ) -> Iterator[tuple[list[tuple[int, dict]], list[RowError], int]]:
-    """Validate every row (no database): yields (clean rows, row errors, rows so far) about every
-    `chunk` clean rows; with `later_chunk` (after, size), every `size` rows once `after` rows are
-    done. With `encrypt`, each clean row also carries its ciphertexts."""
+    """Validate every row (no database): yields (clean rows, row errors, rows so far) every `size`
+    clean rows, for the last (after, size) of `sizes` whose `after` the rows so far have reached.
+    With `encrypt`, each clean row also carries its ciphertexts."""
+    sizes = sorted(sizes)
+    chunk = sizes[0][1]
     mapping = map_headers(table.headers)
     max_rows = conf("import_max_rows", 1_000_000)
     label = FIELD_LABELS
@@ -570,6 +571,10 @@ def _checked_chunks(
     seen_nos: dict[str, int] = {}
     id_col = mapping["id_number"]
     raw_of = _row_reader(mapping)
+    # The usual row (plain text, valid) takes the fast path; any other row gets clean_member, which
+    # words the errors. Both give the same record (members/tests/test_rules.py).
+    no_col = mapping.get("member_no")
+    fast = rules.plain_row_cleaner({k: c for k, c in mapping.items() if k != "member_no"}, today=today)
     batch: list[tuple[int, dict]] = []
     errs: list[RowError] = []
     blind = crypto.blind_index
@@ -596,10 +601,15 @@ def _checked_chunks(
                 )
             )
             continue
-        raw = raw_of(row)
-        member_no = raw.pop("member_no", None)
-        member_no = normalize_text(member_no) if member_no else ""
-        cleaned, errors = clean(raw, today=today)
+        cleaned = fast(row)
+        if cleaned is not None:  # the usual row: plain text, valid
+            errors = {}
+            member_no = row[no_col] if no_col is not None and no_col < len(row) else ""
+        else:
+            raw = raw_of(row)
+            member_no = raw.pop("member_no", None)
+            member_no = normalize_text(member_no) if member_no else ""
+            cleaned, errors = clean(raw, today=today)
         cleaned["member_no"] = member_no
         if member_no and not _MEMBER_NO.fullmatch(member_no):
             errors["member_no"] = _("会员编号只能包含数字、字母和“-”。")
@@ -626,8 +636,7 @@ def _checked_chunks(
         if len(batch) >= chunk:
             yield batch, errs, total
             batch, errs = [], []
-            if later_chunk[0] and total >= later_chunk[0]:
-                chunk = later_chunk[1]
+            chunk = next(size for after, size in reversed(sizes) if total >= after)
     if batch or errs or total == 0:
         yield batch, errs, total
 
@@ -661,12 +670,11 @@ def check_rows(table: Table, *, org, today: date, writer=None, keep_kinds: int =
 # (the background task worker, a management command) on a system that forks. The child never uses
 # the parent's database connection and ends with os._exit (multiprocessing), touching nothing.
 FORK_MIN_BYTES = 2 << 20  # uploads from about 25,000 template rows
-FORK_CHUNK = 10000
-# After the first 100,000 rows, chunks of 50,000: each chunk's look-up walks much of the ID number's
-# blind index (random keys) once, and once the registry outgrows the database's buffer cache fewer,
-# larger chunks read far fewer index pages. Smaller files keep small chunks, where the two
-# processes take turns best.
-FORK_LATER_CHUNK = (100_000, 50_000)
+# Chunk sizes by rows done so far: a small first chunk, so that writing starts soon; then 10,000,
+# where the two processes take turns best; after the first 100,000 rows, 50,000: each chunk's
+# look-up walks much of the ID number's blind index (random keys) once, and once the registry
+# outgrows the database's buffer cache fewer, larger chunks read far fewer index pages.
+FORK_CHUNKS = ((0, 2_000), (2_000, 10_000), (100_000, 50_000))
 
 
 def _os_threads() -> int:
@@ -711,9 +719,7 @@ def _child_check(data: bytes, filename: str, today: date, conn, encrypt: bool) -
     gc.freeze()
     try:
         table = read_table(data, filename, stream=True)
-        for item in _checked_chunks(
-            table, today=today, chunk=FORK_CHUNK, encrypt=encrypt, later_chunk=FORK_LATER_CHUNK
-        ):
+        for item in _checked_chunks(table, today=today, sizes=FORK_CHUNKS, encrypt=encrypt):
             conn.send_bytes(pickle.dumps(("chunk", item), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(("end", None)))
     except ImportFileError as e:

@@ -2,6 +2,7 @@
 age bands and spreadsheet-cell escaping. No database access here."""
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from pypinyin import Style, lazy_pinyin
 
-from core.validators import normalize_text, parse_id_number, validate_mobile
+from core.validators import MOBILE_RE, PLAIN_TEXT, normalize_text, parse_id_number, validate_mobile
 
 from .models import Education, MemberStatus, PoliticalStatus
 
@@ -327,6 +328,114 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
         if given is not None and given != out["sex"]:
             errors["sex"] = _("性别与身份证号不一致。")
     return out, errors
+
+
+# A row whose cells, joined by tabs, match this is plain text throughout: each cell is empty or
+# already normal (normalize_text returns it unchanged: core.validators.PLAIN_TEXT), and none holds a tab.
+_PLAIN_CELL = PLAIN_TEXT.pattern
+_PLAIN_ROW = re.compile(rf"(?:{_PLAIN_CELL})?(?:\t(?:{_PLAIN_CELL})?)*")
+
+
+def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list], dict | None]:
+    """A faster clean_member for the usual spreadsheet row, for bulk imports.
+
+    `columns` maps clean_member's field names to cell positions. The returned function takes one
+    sheet row (a list of cells) and returns exactly what clean_member would return as its cleaned
+    record when that row is plain text throughout (see _PLAIN_ROW) and entirely valid. For any
+    other row (a number or date cell, text to normalize, an ID number, phone, date or choice
+    written another way, or any error) it returns None, and the caller uses clean_member, which
+    alone words the errors. The same rules, skipping only the normalization a plain row does not
+    need; members/tests/test_rules.py holds the two to the same results."""
+    from operator import itemgetter
+
+    keys = list(columns)  # name and ID number at least (required columns), so pick returns a tuple
+    pick = itemgetter(*(columns[k] for k in keys))
+    width = max(columns.values()) + 1
+    at = {k: i for i, k in enumerate(keys)}
+    i_name, i_id = at["name"], at["id_number"]
+    i_phone, i_sex, i_joined = at.get("phone"), at.get("sex"), at.get("joined_on")
+    texts = [(k, at[k], limit) for k, limit in _TEXT_FIELDS if k in at]
+    choices = [
+        (k, at[k], m)
+        for k, m in (("education", _education_map()), ("political_status", _political_map()))
+        if k in at
+    ]
+    i_migrant = at.get("is_migrant")
+    plain_row, iso_date, sex_codes = _PLAIN_ROW.fullmatch, _ISO_DATE.fullmatch, _SEX_CODES
+    name_limit = TEXT_LIMITS["name"]
+    same: dict[str, str] = {}
+
+    def clean(row) -> dict | None:
+        if len(row) < width:
+            return None
+        try:
+            joined = "\t".join(row)
+        except TypeError:
+            return None  # a cell that is not text
+        if joined.count("\t") != len(row) - 1 or plain_row(joined) is None:
+            return None
+        cells = pick(row)
+        name = cells[i_name].replace(" ", "")
+        if not name or len(name) > name_limit:
+            return None
+        try:
+            code, birth, sex = parse_id_number(cells[i_id], today=today)
+        except ValidationError:
+            return None
+        pinyin, initials = name_pinyin(name)
+        out = {
+            "name": name,
+            "name_pinyin": pinyin,
+            "name_initials": initials,
+            "id_number": code,
+            "birth_date": birth,
+            "sex": sex,
+            "phone": "",
+        }
+        if i_phone is not None and (phone := cells[i_phone]):
+            if MOBILE_RE.match(phone) is None:
+                return None
+            out["phone"] = phone
+        for key, i, limit in texts:
+            value = cells[i]
+            if len(value) > limit:
+                return None
+            # One object per distinct text, as norm's cache gives clean_member: the chunks sent
+            # between the import's processes then carry each repeated text once.
+            out[key] = same.setdefault(value, value)
+        if len(same) > 50_000:
+            same.clear()
+        for key, i, mapping in choices:
+            value = cells[i]
+            choice = mapping.get(value, "") if value else ""
+            if value and not choice:
+                return None
+            out[key] = choice
+        if i_migrant is not None:
+            text = cells[i_migrant].lower()
+            if text in YES:
+                out["is_migrant"] = True
+            elif text in NO:
+                out["is_migrant"] = False
+            else:
+                return None
+        if i_joined is not None:
+            joined_on = None
+            if text := cells[i_joined]:
+                if (m := iso_date(text)) is None:
+                    return None
+                try:
+                    joined_on = date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    return None
+                if joined_on > today or joined_on < birth:
+                    return None
+            out["joined_on"] = joined_on
+        if i_sex is not None and (given := sex_codes.get(cells[i_sex])) is not None and given != sex:
+            return None
+        return out
+
+    return clean
 
 
 # ---- spreadsheet safety ---------------------------------------------------------------------------

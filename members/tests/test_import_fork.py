@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture
 def fork_always(monkeypatch):
     monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
-    monkeypatch.setattr(importing, "FORK_CHUNK", 3)  # several chunks even for a small file
+    monkeypatch.setattr(importing, "FORK_CHUNKS", ((0, 3),))  # several chunks even for a small file
     # pytest-xdist runs an I/O thread beside the tests; the child touches nothing it could hold
     monkeypatch.setattr(importing, "_os_threads", lambda: 1)
 
@@ -100,9 +100,7 @@ def test_no_fork_in_a_process_with_other_threads(monkeypatch):
 
 def test_chunks_grow_after_the_first_rows():
     """Small chunks first (the writer starts soon), larger ones later (fewer index walks)."""
-    table = importing.read_table(xlsx([row(i) for i in range(1, 21)]), "m.xlsx")
-    sizes = [
-        len(batch)
-        for batch, _errs, _total in importing._checked_chunks(table, today=TODAY, chunk=3, later_chunk=(6, 5))
-    ]
-    assert sizes == [3, 3, 5, 5, 4]
+    table = importing.read_table(xlsx([row(i) for i in range(1, 24)]), "m.xlsx")
+    schedule = ((0, 2), (2, 3), (8, 5))
+    sizes = [len(b) for b, _errs, _total in importing._checked_chunks(table, today=TODAY, sizes=schedule)]
+    assert sizes == [2, 3, 3, 5, 5, 5]

@@ -162,7 +162,7 @@ def test_streamed_import_with_a_late_refusal_changes_nothing(streamed, world, mo
     from members.models import Member, MemberEvent
 
     monkeypatch.setattr(importing, "FORK_MIN_BYTES", 0)
-    monkeypatch.setattr(importing, "FORK_CHUNK", 5)
+    monkeypatch.setattr(importing, "FORK_CHUNKS", ((0, 5),))
     monkeypatch.setattr(importing, "_os_threads", lambda: 1)  # pytest-xdist runs an I/O thread
     seq = itertools.count()
     data = xlsx_book(people_rows(30), merge_extra=True)
