@@ -58,3 +58,16 @@ def test_sqlite_pragmas_for_file_databases():
     assert cfg["NAME"] == str(settings.BASE_DIR / "var" / "gonghui.sqlite3")
     assert "PRAGMA journal_mode=WAL;" in cfg["OPTIONS"]["init_command"]
     assert cfg["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_empty_choice_of_select_boxes_is_in_the_users_language(db):
+    from django import forms
+    from django.utils import translation
+
+    from orgs.models import Organization
+
+    field = forms.ModelChoiceField(queryset=Organization.objects.none())
+    with translation.override("zh-hans"):
+        assert str(list(field.choices)[0][1]) == "请选择"
+    with translation.override("en"):
+        assert str(list(field.choices)[0][1]) == "Please choose"
