@@ -148,6 +148,7 @@ def generate_people(
     time with random.choices (C loops) so a million people take seconds."""
     span = 44 * 365  # ages 18 to 62
     oldest = today - timedelta(days=62 * 365)
+    youth_league_born_after = today - timedelta(days=28 * 365)
     days = [oldest + timedelta(days=d) for d in range(span)]
     day_str = [f"{d:%Y%m%d}" for d in days]
     surnames, given = list(SURNAMES), list(GIVEN)
@@ -177,6 +178,9 @@ def generate_people(
             birth = days[di]
             region = regions[j]
             body = f"{region}{day_str[di]}{i // span * 2 + (1 if male[j] else 0):03d}"
+            political = pol[j]
+            if political == PoliticalStatus.CYL and birth < youth_league_born_after:
+                political = PoliticalStatus.MASSES  # the Youth League's members are 14 to 28
             joined = today - timedelta(days=joined_back[j])
             if joined < birth + timedelta(days=16 * 365):
                 joined = today - timedelta(days=joined_back[j] % 365 + 1)
@@ -186,7 +190,7 @@ def generate_people(
                 "phone": f"{prefixes[j]}{tails[j]:08d}",
                 "ethnicity": eth[j],
                 "education": edu[j],
-                "political_status": pol[j],
+                "political_status": political,
                 "department": dep[j],
                 "post": post[j],
                 "joined_on": joined,
