@@ -1239,7 +1239,7 @@ def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
             else:
                 cell = _cell_text(v) or ""
                 ws.write_string(r, c + 1, rules.escape_cell(cell))
-        ws.write_string(r, len(headers) + 1, "；".join(by_row[rownum]), red)
+        ws.write_string(r, len(headers) + 1, " ".join(by_row[rownum]), red)
         r += 1
     ws.set_column(len(headers) + 1, len(headers) + 1, 60)
     wb.close()
