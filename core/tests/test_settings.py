@@ -71,3 +71,14 @@ def test_empty_choice_of_select_boxes_is_in_the_users_language(db):
         assert str(list(field.choices)[0][1]) == "请选择"
     with translation.override("en"):
         assert str(list(field.choices)[0][1]) == "Please choose"
+
+
+def test_amounts_are_grouped_by_thousands_in_chinese():
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    t = Template("{% load humanize %}{{ v|floatformat:2|intcomma }} {{ n|intcomma }}")
+    with translation.override("zh-hans"):
+        assert t.render(Context({"v": Decimal("9274527"), "n": 1256})) == "9,274,527.00 1,256"
