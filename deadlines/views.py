@@ -58,6 +58,7 @@ def mine_view(request):
         "counts": selectors.deadline_counts(request.user),
         "today": calendar.today(),
         "unread": selectors.unread_count(request.user),
+        "may_view_calendar": access.has_any(request.user, CALENDAR_VIEW),
     }
     return render(request, "deadlines/mine.html", ctx)
 

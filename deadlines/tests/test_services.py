@@ -194,3 +194,11 @@ def test_api_mine_reads_only_the_requested_page(world, client, django_assert_max
     reads = [q["sql"] for q in queries.captured_queries if 'FROM "deadlines_deadline"' in q["sql"]]
     assert len(reads) == 2  # COUNT(*) and the one page
     assert "LIMIT 5 OFFSET 25" in reads[1]
+
+
+def test_calendar_link_only_for_those_who_may_open_it(client, world):
+    link = reverse("deadlines:calendar")
+    client.force_login(world.member_a)
+    assert link not in client.get(reverse("deadlines:mine")).content.decode()
+    client.force_login(world.staff_a)
+    assert link in client.get(reverse("deadlines:mine")).content.decode()
