@@ -24,20 +24,22 @@ class InviteForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, help_text=_("字母、数字、下划线，用于登录"))
     mobile = forms.CharField(label=_("手机号"), max_length=20, required=False)
     org = forms.TypedChoiceField(label=_("组织"), coerce=int)
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"))
 
-    def __init__(self, *args, orgs=(), **kwargs):
+    def __init__(self, *args, orgs=(), roles=Role.choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [(o.pk, ("　" * o.depth) + o.name) for o in orgs]
+        self.fields["role"].choices = [("", _("请选择")), *roles]
 
 
 class GrantForm(forms.Form):
     org = forms.TypedChoiceField(label=_("组织"), coerce=int)
-    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("角色"))
 
-    def __init__(self, *args, orgs=(), **kwargs):
+    def __init__(self, *args, orgs=(), roles=Role.choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [(o.pk, ("　" * o.depth) + o.name) for o in orgs]
+        self.fields["role"].choices = [("", _("请选择")), *roles]
 
 
 class SetPasswordForm(forms.Form):

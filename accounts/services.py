@@ -35,6 +35,13 @@ def _check_may_grant(actor, org: Organization, role: str) -> None:
         raise ValidationError({"role": [_("只有总工会管理员可以授予总工会管理员角色。")]})
 
 
+def grantable_roles(actor) -> list[tuple[str, str]]:
+    """The roles `actor` may hand out somewhere (the form's choices; _check_may_grant decides for
+    each organization): federation admin only for those who may grant it."""
+    may_fed = access.has_any(actor, GRANT_FEDERATION_ADMIN)
+    return [(value, label) for value, label in Role.choices if value != Role.FEDERATION_ADMIN or may_fed]
+
+
 def may_manage_user(actor, user: User) -> bool:
     """A user may be managed (deactivated, re-invited) only if all of their roles lie in the actor's
     subtrees, so a union's staff can never lock out someone who also works above them."""

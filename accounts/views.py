@@ -221,7 +221,9 @@ def user_list_view(request):
 def user_invite_view(request):
     orgs = access.orgs_for(request.user, USERS_MANAGE).order_by("path")
     initial = {"org": request.GET.get("org")}
-    form = InviteForm(request.POST or None, orgs=orgs, initial=initial)
+    form = InviteForm(
+        request.POST or None, orgs=orgs, roles=services.grantable_roles(request.user), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         org = access.get_org_for_user(request.user, USERS_MANAGE, form.cleaned_data["org"])
         try:
@@ -252,7 +254,7 @@ def user_invite_view(request):
 def user_detail_view(request, pk: int):
     user = selectors.user_for(request.user, pk)
     orgs = access.orgs_for(request.user, USERS_MANAGE).order_by("path")
-    form = GrantForm(request.POST or None, orgs=orgs)
+    form = GrantForm(request.POST or None, orgs=orgs, roles=services.grantable_roles(request.user))
     if request.method == "POST" and form.is_valid():
         org = access.get_org_for_user(request.user, USERS_MANAGE, form.cleaned_data["org"])
         try:

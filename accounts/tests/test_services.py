@@ -100,3 +100,13 @@ def test_expired_token_and_inactive_user_rejected(world):
     _token2, raw2 = services.api_token_create(actor=world.staff_b, name="t2")
     User.objects.filter(pk=world.staff_b.pk).update(is_active=False)
     assert services.api_token_authenticate(raw2) is None
+
+
+def test_role_choices_offer_federation_admin_only_to_those_who_may_grant_it(world, client):
+    assert Role.FEDERATION_ADMIN not in dict(services.grantable_roles(world.staff_a))
+    assert Role.FEDERATION_ADMIN in dict(services.grantable_roles(world.fed_admin))
+    client.force_login(world.chair_a)
+    page = client.get("/users/invite/").content.decode()
+    assert 'value="federation_admin"' not in page
+    assert '<option value="" selected>请选择</option>' in page
+    assert 'value="union_staff"' in page
