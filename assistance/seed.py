@@ -75,10 +75,13 @@ def seed(ctx: SeedContext) -> None:
                 bank_account=f"6228{rng.randint(10**14, 10**15 - 1)}",
             )
             for relation, member_income in others:
+                relative = chinese_name(rng)
+                if relation in ("child", "parent"):
+                    relative = name[0] + relative[1:]  # the family's surname
                 services.member_add(
                     actor=staff,
                     household=h,
-                    name=chinese_name(rng),
+                    name=relative,
                     relation=relation,
                     annual_income=member_income,
                 )

@@ -40,9 +40,10 @@ def seed(ctx: SeedContext) -> None:
     for c in cons:
         c.refresh_from_db()
         for i in range(c.seats):
-            name = chinese_name(rng)
+            sex = "f" if rng.random() < 0.45 else "m"
+            name = chinese_name(rng, sex)
             while name in used:
-                name = chinese_name(rng)
+                name = chinese_name(rng, sex)
             used.add(name)
             n = len(delegates)
             category = (
@@ -53,13 +54,14 @@ def seed(ctx: SeedContext) -> None:
             user = None
             if me is not None and not delegates:
                 user, name = me, me.get_full_name() or name
+                sex = "f"  # the demo delegate login is 周海燕
             delegates.append(
                 services.delegate_add(
                     actor=actor,
                     term=term,
                     constituency=c,
                     name=name,
-                    sex="f" if rng.random() < 0.45 else "m",
+                    sex=sex,
                     category=category,
                     is_presidium=(i < 2 and category != Category.MANAGER)
                     or (i == 2 and c.name == "行政后勤"),
@@ -71,7 +73,7 @@ def seed(ctx: SeedContext) -> None:
     services.delegate_replace(
         actor=actor,
         delegate=delegates[-3],
-        name=chinese_name(rng) + "新",
+        name=chinese_name(rng, "f") + "新",
         sex="f",
         reason="调离本单位",
         on=date(2025, 4, 1),

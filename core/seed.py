@@ -26,10 +26,17 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国建华志强海燕雪梅晓东晓红春梅丽华文博宇航子涵欣怡浩然梓轩雨萱思远佳琪一鸣"
 
 
-def chinese_name(rng: random.Random) -> str:
-    """A plausible Chinese name (surname + one or two given-name characters)."""
+# Given-name characters usual for men and for women (GIVEN mixes them, for names without a sex).
+GIVEN_M = "伟强磊军洋勇杰涛明超刚平华彬鹏辉国志东文博宇航浩然轩远一鸣海峰斌亮健俊"
+GIVEN_F = "芳娜秀英敏静丽艳娟兰霞桂玉萍红娥玲芬燕雪梅晓春欣怡雨萱佳琪涵思婷慧"
+
+
+def chinese_name(rng: random.Random, sex: str = "") -> str:
+    """A plausible Chinese name (surname + one or two given-name characters); with `sex` ("M"/"F",
+    either case), given-name characters usual for that sex."""
+    pool = {"M": GIVEN_M, "F": GIVEN_F}.get(sex.upper(), GIVEN)
     surname = rng.choice(SURNAMES)
-    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.6 else "")
     return surname + given
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from core.seed import GIVEN, SURNAMES, SeedContext
+from core.seed import GIVEN_F, GIVEN_M, SURNAMES, SeedContext
 from core.validators import id_check_char
 
 from . import importing, rules
@@ -151,13 +151,13 @@ def generate_people(
     youth_league_born_after = today - timedelta(days=28 * 365)
     days = [oldest + timedelta(days=d) for d in range(span)]
     day_str = [f"{d:%Y%m%d}" for d in days]
-    surnames, given = list(SURNAMES), list(GIVEN)
+    surnames, given_m, given_f = list(SURNAMES), list(GIVEN_M), list(GIVEN_F)
     choices = rng.choices
     for base in range(start_seq, start_seq + n, chunk):
         k = min(chunk, start_seq + n - base)
         sur = choices(surnames, k=k)
-        g1 = choices(given, k=k)
-        g2 = choices(given, k=k)
+        g1m, g2m = choices(given_m, k=k), choices(given_m, k=k)
+        g1f, g2f = choices(given_f, k=k), choices(given_f, k=k)
         two = [r < 0.6 for r in choices((0.0, 0.2, 0.4, 0.6, 0.8), k=k)]
         male = [r < 0.56 for r in (rng.random() for _ in range(k))]
         regions = choices(REGIONS, k=k)
@@ -178,6 +178,8 @@ def generate_people(
             birth = days[di]
             region = regions[j]
             body = f"{region}{day_str[di]}{i // span * 2 + (1 if male[j] else 0):03d}"
+            g1, g2 = (g1m[j], g2m[j]) if male[j] else (g1f[j], g2f[j])
+            given = g1 + g2 if two[j] else g1
             political = pol[j]
             if political == PoliticalStatus.CYL and birth < youth_league_born_after:
                 political = PoliticalStatus.MASSES  # the Youth League's members are 14 to 28
@@ -185,7 +187,7 @@ def generate_people(
             if joined < birth + timedelta(days=16 * 365):
                 joined = today - timedelta(days=joined_back[j] % 365 + 1)
             yield {
-                "name": sur[j] + g1[j] + (g2[j] if two[j] else ""),
+                "name": sur[j] + given,
                 "id_number": body + id_check_char(body),
                 "phone": f"{prefixes[j]}{tails[j]:08d}",
                 "ethnicity": eth[j],
@@ -340,14 +342,14 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
 
 
 DEMO_PEOPLE = [
-    # (name, union index, status, migrant) - the first one is the member login's own record
-    ("吴浩然", 0, MemberStatus.ACTIVE, False),
-    ("张三", 0, MemberStatus.ACTIVE, False),
-    ("李四", 0, MemberStatus.ACTIVE, True),
-    ("王芳", 0, MemberStatus.RETAINED, False),
-    ("赵敏", 1, MemberStatus.ACTIVE, False),
-    ("陈静", 1, MemberStatus.APPLIED, True),
-    ("刘强", 2, MemberStatus.ACTIVE, True),
+    # (name, sex, union index, status, migrant) - the first one is the member login's own record
+    ("吴浩然", "M", 0, MemberStatus.ACTIVE, False),
+    ("张三", "M", 0, MemberStatus.ACTIVE, False),
+    ("李四", "M", 0, MemberStatus.ACTIVE, True),
+    ("王芳", "F", 0, MemberStatus.RETAINED, False),
+    ("赵敏", "F", 1, MemberStatus.ACTIVE, False),
+    ("陈静", "F", 1, MemberStatus.APPLIED, True),
+    ("刘强", "M", 2, MemberStatus.ACTIVE, True),
 ]
 
 
@@ -361,8 +363,9 @@ def seed(ctx: SeedContext) -> None:
     actor = ctx.users.get("staff_1") or ctx.users.get("chair_1") or ctx.users.get("fed_admin")
     people = generate_people(random.Random(rng.random()), 10_000, ctx.today)  # noqa: S311
     member_user = ctx.users.get("member_1")
-    for name, ui, status, migrant in DEMO_PEOPLE:
-        p = next(people)
+    joined = ctx.today - timedelta(days=400)
+    for name, sex, ui, status, migrant in DEMO_PEOPLE:
+        p = next(q for q in people if q["sex"] == sex)  # an ID number that fits the name
         union = ctx.unions[ui % len(ctx.unions)]
         data = {
             **p,
@@ -376,7 +379,8 @@ def seed(ctx: SeedContext) -> None:
             services.member_apply(org=union, data=data, consent=True)
             continue
         data["consent"] = True
-        m = services.member_create(org=union, data=data, actor=actor, on=ctx.today - timedelta(days=400))
+        data["joined_on"] = joined  # the day its timeline says it was approved
+        m = services.member_create(org=union, data=data, actor=actor, on=joined)
         if name == "吴浩然" and member_user is not None:
             Member.objects.filter(pk=m.pk).update(user=member_user)
         if status == MemberStatus.RETAINED:

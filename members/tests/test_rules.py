@@ -169,7 +169,7 @@ def test_import_check_is_the_same_with_and_without_the_fast_path(monkeypatch):
     rows[5][1] = "110105194912310021"  # bad check digit
     rows[9][0] = " 王五 "  # to normalize
     rows[12][3] = "女" if rows[12][3] == "男" else "男"  # sex against the ID number
-    rows[20][1] = rows[3][1]  # duplicate in the file
+    rows[20][1], rows[20][3] = rows[3][1], rows[3][3]  # duplicate in the file (same person)
     headers = [importing.FIELD_LABELS[f] for f in importing.TEMPLATE_FIELDS]
 
     def run():

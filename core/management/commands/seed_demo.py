@@ -363,9 +363,9 @@ class Command(BaseCommand):
         rows = [
             CommitteeMember(
                 org=union,
-                name=chinese_name(rng),
+                name=chinese_name(rng, sex := rng.choice("MF")),
                 position=Position.CHAIR,
-                sex=rng.choice("MF"),
+                sex=sex,
                 is_full_time=union.employee_count >= 200,
                 term_start=union.term_start,
                 term_end=union.term_end,
@@ -376,16 +376,16 @@ class Command(BaseCommand):
             rows.append(
                 CommitteeMember(
                     org=union,
-                    name=chinese_name(rng),
+                    name=chinese_name(rng, sex := rng.choice("MF")),
                     position=Position.VICE_CHAIR,
-                    sex=rng.choice("MF"),
+                    sex=sex,
                     term_start=union.term_start,
                     term_end=union.term_end,
                 )
             )
         names = {r.name for r in rows}
         while len(rows) < size:
-            name = chinese_name(rng)
+            name = chinese_name(rng, sex := rng.choice("MF"))
             if name not in names:
                 names.add(name)
                 rows.append(
@@ -393,7 +393,7 @@ class Command(BaseCommand):
                         org=union,
                         name=name,
                         position=Position.MEMBER,
-                        sex=rng.choice("MF"),
+                        sex=sex,
                         term_start=union.term_start,
                         term_end=union.term_end,
                     )
@@ -401,9 +401,9 @@ class Command(BaseCommand):
         rows.append(
             CommitteeMember(
                 org=union,
-                name=chinese_name(rng),
+                name=chinese_name(rng, sex := rng.choice("MF")),
                 position=Position.FUNDS_AUDITOR,
-                sex=rng.choice("MF"),
+                sex=sex,
                 term_start=union.term_start,
                 term_end=union.term_end,
             )
@@ -412,7 +412,7 @@ class Command(BaseCommand):
             rows.append(
                 CommitteeMember(
                     org=union,
-                    name=chinese_name(rng) + "",
+                    name=chinese_name(rng, "F"),
                     position=Position.WOMEN,
                     sex="F",
                     term_start=union.term_start,
