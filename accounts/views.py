@@ -18,7 +18,7 @@ from orgs.permissions import USERS_MANAGE
 
 from . import selectors, services
 from .forms import GrantForm, InviteForm, LoginForm, OtpForm, SetPasswordForm, TokenForm
-from .models import ApiToken, RoleAssignment
+from .models import STAFF_ROLES, ApiToken, RoleAssignment
 
 PENDING_2FA = "gonghui_pending_2fa_user"
 
@@ -136,6 +136,8 @@ def account_view(request):
             "token_form": TokenForm(),
             "new_token": new_token,
             "roles": request.user.roles.select_related("org"),
+            # API tokens are for staff who script their work; a member sees them only if they made one.
+            "shows_api": bool(access.roles_of(request.user) & STAFF_ROLES) or tokens.exists(),
         },
     )
 

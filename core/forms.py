@@ -1,4 +1,12 @@
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    """A choice of users shown by their names (login names stay out of other people's screens)."""
+
+    def label_from_instance(self, obj):
+        return obj.get_full_name()
 
 
 def apply_errors(form, error: ValidationError) -> None:

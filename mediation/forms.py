@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import UserChoiceField
+
 from .models import ApplicationForm, Cause, Position, Side
 
 
@@ -42,7 +44,7 @@ class CaseForm(forms.Form):
         label=_("请求事项"), max_length=200, required=False, help_text=_("如：支付拖欠工资")
     )
     claim_amount = forms.CharField(label=_("请求金额（元）"), max_length=20, required=False)
-    mediator = forms.ModelChoiceField(
+    mediator = UserChoiceField(
         label=_("承办调解员"), queryset=None, required=False, empty_label=_("（暂不指定）")
     )
 

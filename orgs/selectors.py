@@ -1,9 +1,9 @@
 """Reads of the organization tree, always scoped to what the user may see."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from . import access
-from .models import Organization, OrgKind, OrgWarning, subtree_upper
+from .models import CommitteeMember, Organization, OrgKind, OrgWarning, Position, subtree_upper
 from .permissions import ORG_VIEW
 
 
@@ -69,3 +69,16 @@ def subtree_warnings(org: Organization, limit: int = 100):
         .select_related("org")
         .order_by("-level", "org__path")[:limit]
     )
+
+
+# The order a union lists its committee in: chair, vice-chairs, members, then the two committees.
+POSITION_RANK = [Position.CHAIR, Position.VICE_CHAIR, Position.MEMBER, Position.FUNDS_AUDITOR, Position.WOMEN]
+
+
+def committee_of(org: Organization) -> QuerySet[CommitteeMember]:
+    rank = Case(
+        *(When(position=p, then=Value(i)) for i, p in enumerate(POSITION_RANK)),
+        default=Value(len(POSITION_RANK)),
+        output_field=IntegerField(),
+    )
+    return CommitteeMember.objects.filter(org=org).order_by(rank, "name")

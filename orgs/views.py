@@ -34,7 +34,7 @@ def children_view(request, pk: int):
 @access.permission_required(ORG_VIEW)
 def detail_view(request, pk: int):
     org = access.get_org_for_user(request.user, ORG_VIEW, pk)
-    committee = CommitteeMember.objects.filter(org=org).order_by("position", "name")
+    committee = selectors.committee_of(org)
     ctx = {
         "org": org,
         "ancestors": selectors.org_ancestors(request.user, org),

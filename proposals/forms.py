@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import UserChoiceField
+
 from .models import ProposalCall, Satisfaction
 
 
@@ -38,11 +40,6 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cosigners"].queryset = candidates
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name()
 
 
 class InviteForm(forms.Form):

@@ -110,3 +110,10 @@ def test_role_choices_offer_federation_admin_only_to_those_who_may_grant_it(worl
     assert 'value="federation_admin"' not in page
     assert '<option value="" selected>请选择</option>' in page
     assert 'value="union_staff"' in page
+
+
+def test_api_tokens_are_offered_to_staff_not_to_members(world, client):
+    client.force_login(world.member_a)
+    assert "API 令牌" not in client.get("/accounts/me/").content.decode()
+    client.force_login(world.staff_a)
+    assert "API 令牌" in client.get("/accounts/me/").content.decode()

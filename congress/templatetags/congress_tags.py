@@ -18,3 +18,9 @@ def w5(value, total) -> str:
 @register.filter
 def get_item(d, key):
     return d.get(key) if hasattr(d, "get") else None
+
+
+@register.filter
+def passed_options(options) -> list:
+    """The options of a published result that passed (the elected candidates), in ballot order."""
+    return [o for o in options or () if (o.get("passed") if hasattr(o, "get") else o.passed)]

@@ -95,3 +95,21 @@ def test_background_recompute_reports_progress(world, django_capture_on_commit_c
     assert (progress.done, progress.total) == (4, 4)
     assert progress.result == {"orgs": 4, "warnings": 2}
     assert progress.message == "已检查 4 个组织，发现 2 条提醒。"
+
+
+def test_committee_is_listed_chair_first_then_vice_chairs_members_and_committees(world):
+    from orgs import selectors
+    from orgs.models import CommitteeMember, Position
+
+    org = world.union_a
+    for name, position in [
+        ("丁", Position.WOMEN),
+        ("丙", Position.MEMBER),
+        ("乙", Position.FUNDS_AUDITOR),
+        ("甲", Position.VICE_CHAIR),
+        ("戊", Position.CHAIR),
+    ]:
+        CommitteeMember.objects.create(
+            org=org, name=name, position=position, sex="F", term_start=date(2024, 1, 1)
+        )
+    assert [m.name for m in selectors.committee_of(org)] == ["戊", "甲", "丙", "乙", "丁"]
