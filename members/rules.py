@@ -363,7 +363,7 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
     i_migrant = at.get("is_migrant")
     plain_row, iso_date, sex_codes = _PLAIN_ROW.fullmatch, _ISO_DATE.fullmatch, _SEX_CODES
     name_limit = TEXT_LIMITS["name"]
-    same: dict[str, str] = {}
+    cache = _NORM_CACHE
 
     def clean(row) -> dict | None:
         if len(row) < width:
@@ -400,11 +400,11 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
             value = cells[i]
             if len(value) > limit:
                 return None
-            # One object per distinct text, as norm's cache gives clean_member: the chunks sent
-            # between the import's processes then carry each repeated text once.
-            out[key] = same.setdefault(value, value)
-        if len(same) > 50_000:
-            same.clear()
+            # One object per distinct text, from norm's own cache (a plain text is its own normal
+            # form): the chunks sent between the import's processes then carry it once.
+            out[key] = cache.setdefault(value, value)
+        if len(cache) >= _NORM_CACHE_MAX:
+            cache.clear()
         for key, i, mapping in choices:
             value = cells[i]
             choice = mapping.get(value, "") if value else ""

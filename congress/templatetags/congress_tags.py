@@ -23,4 +23,4 @@ def get_item(d, key):
 @register.filter
 def passed_options(options) -> list:
     """The options of a published result that passed (the elected candidates), in ballot order."""
-    return [o for o in options or () if (o.get("passed") if hasattr(o, "get") else o.passed)]
+    return [o for o in options or () if o.get("passed")]
