@@ -504,7 +504,9 @@ def consultation_file(*, actor, consultation: Consultation, filed_on: date) -> C
             raise ValidationError({"filed_on": [_("报送日期不能晚于今天。")]})
         c.filed_on = filed_on
         c.review_due = calendar.due_date("bargaining.review", filed_on)
-        c.effective_on = calendar.add_days(filed_on, 15, working=False)
+        # It takes effect when the review period ends without objection: day 15, or, when day 15
+        # falls on a holiday, the first working day after (民法典 §203), as the period itself.
+        c.effective_on = c.review_due
         c.status = Status.FILED
         c.save(update_fields=["filed_on", "review_due", "effective_on", "status", "updated_at"])
         _audit(
@@ -557,7 +559,8 @@ def consultation_record_objection(
 
 
 def consultation_take_effect(*, actor, consultation: Consultation) -> Consultation:
-    """filed → in effect: no objection within 15 days, so the contract takes effect on day 15."""
+    """filed → in effect: no objection within the 15-day review period, so the contract takes effect
+    on its last day."""
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.FILED, action=_("确认生效"))

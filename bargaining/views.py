@@ -87,6 +87,10 @@ def detail_view(request, pk: int):
         "vote_passed": vote_passed,
         "steps": _steps(c),
         "answer_days_left": calendar.days_left(c.answer_due, today),
+        # Day 15 of the review fell on a holiday and the period runs on to the next working day.
+        "review_rolled": bool(c.filed_on and c.review_due)
+        and c.review_due
+        != calendar.add_days(c.filed_on, calendar.rule("bargaining.review").days, working=False),
         "forms": {
             "answer": forms.AnswerForm(initial={"answered_on": today}),
             "negotiator": forms.NegotiatorForm(initial={"appointed_on": today}),
@@ -267,8 +271,7 @@ def file_view(request, pk: int):
         forms.FileForm,
         lambda c, d: services.consultation_file(actor=request.user, consultation=c, **d),
         lambda c: (
-            _("已登记报送，审查期至%(r)s，无异议则自%(e)s起生效。")
-            % {"r": c.review_due.isoformat(), "e": c.effective_on.isoformat()}
+            _("已登记报送。审查期至%(d)s，届时无异议的，合同自该日起生效。") % {"d": c.review_due.isoformat()}
         ),
     )
 

@@ -108,12 +108,17 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     clock(date(2026, 9, 18))
     page.reload()
     page.get_by_role("button", name="登记报送").click()
-    expect(page.get_by_test_id("effective-on")).to_have_text("2026-10-03")
-    review_due = page.get_by_test_id("review-due").inner_text()
-    assert review_due == calendar.due_date("bargaining.review", date(2026, 9, 18)).isoformat()
-    expect(page.get_by_text("审查期内。无异议的，合同自2026-10-03起生效。")).to_be_visible()
+    # Day 15 (3 October) falls in the National Day holiday: the review period, and with it the
+    # contract's effective date, runs on to the first working day after it.
+    expect(page.get_by_test_id("review-due")).to_have_text("2026-10-08")
+    expect(page.get_by_test_id("effective-on")).to_have_text("2026-10-08")
+    expect(page.get_by_text("（第15日遇节假日，顺延至节后第一个工作日）")).to_be_visible()
+    expect(page.get_by_text("审查期内。无异议的，合同自2026-10-08起生效。")).to_be_visible()
 
-    clock(date(2026, 10, 3))
+    clock(date(2026, 10, 7))
+    page.reload()
+    expect(page.get_by_role("button", name="确认合同生效")).to_have_count(0)
+    clock(date(2026, 10, 8))
     page.reload()
     page.get_by_role("button", name="确认合同生效").click()
     expect(page.get_by_text("集体合同已生效。")).to_be_visible()

@@ -66,7 +66,7 @@ def test_full_journey_computes_filing_review_and_effective_dates(world):
     )  # 6 April 2026 (清明 observed) — see calendar; 10 days after signing
     assert c.filed_on == date(2026, 4, 3)
     assert c.review_due == date(2026, 4, 20)  # 18 April is a Saturday: rolled to Monday
-    assert c.effective_on == date(2026, 4, 18)
+    assert c.effective_on == date(2026, 4, 20)  # the contract takes effect when the period ends
     assert (c.term_start, c.term_end, c.term_years) == (date(2026, 4, 1), date(2028, 3, 31), 2)
     assert c.renewal_opens == date(2027, 12, 31)
     assert open_deadlines(c) == {"renewal": date(2027, 12, 31)}
@@ -89,13 +89,18 @@ def test_full_journey_computes_filing_review_and_effective_dates(world):
     )
 
 
-def test_take_effect_refused_before_day_15(world):
+def test_take_effect_refused_before_the_review_period_ends(world):
+    # Filed 3 April: day 15 is Saturday 18 April, so the period (and the contract) runs to Monday.
     c = make_consultation(world, Status.FILED)
-    with frozen_today(date(2026, 4, 17)), pytest.raises(ValidationError) as e:
+    with frozen_today(date(2026, 4, 18)), pytest.raises(ValidationError) as e:
         services.consultation_take_effect(actor=world.staff_a, consultation=c)
-    assert e.value.messages == ["审查期尚未届满，合同自2026-04-18起生效。"]
+    assert e.value.messages == ["审查期尚未届满，合同自2026-04-20起生效。"]
     c.refresh_from_db()
     assert c.status == Status.FILED
+    with frozen_today(date(2026, 4, 20)):
+        services.consultation_take_effect(actor=world.staff_a, consultation=c)
+    c.refresh_from_db()
+    assert c.status == Status.IN_EFFECT
 
 
 def test_illegal_transitions_are_refused(world):

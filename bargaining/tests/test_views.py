@@ -13,7 +13,8 @@ def client_for(user):
 def test_detail_shows_dates_and_next_step(world):
     c = make_consultation(world, "filed")
     body = client_for(world.staff_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
-    assert "2026-04-07" in body and "2026-04-20" in body and "2026-04-18" in body
+    assert "2026-04-07" in body and "2026-04-20" in body and "2026-04-18" not in body
+    assert "（第15日遇节假日，顺延至节后第一个工作日）" in body
     assert reverse("bargaining:take_effect", args=[c.pk]) in body
     # the secretariat may read but not act
     body = client_for(world.secretariat_a).get(reverse("bargaining:detail", args=[c.pk])).content.decode()
@@ -41,7 +42,7 @@ def test_print_shows_contract_text_and_signatories(world):
     c = make_consultation(world, "in_effect")
     body = client_for(world.staff_a).get(reverse("bargaining:print", args=[c.pk])).content.decode()
     assert "第四条 女职工享受特殊劳动保护。" in body
-    assert "赵总" in body and "张主席" in body and "2026年4月18日" in body
+    assert "赵总" in body and "张主席" in body and "2026年4月20日" in body
 
 
 def test_term_out_of_range_through_the_form_saves_nothing(world):
