@@ -294,7 +294,6 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
     unions = list(ctx.unions)
     rng = random.Random(ctx.rng.random())  # noqa: S311 - demo data
     now = timezone.now()
-    year = ctx.today.year
     start = 1_000 + Member.objects.count()
     n = sum(counts)
     t0 = time.perf_counter()
@@ -316,7 +315,7 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
                         p,
                         org_id=u.pk,
                         member_no=no,
-                        card_no=f"{year}{no}",
+                        card_no=f"{(p['joined_on'] or ctx.today).year}{no}",  # issued on joining
                         status=MemberStatus.ACTIVE,
                         now=now,
                         joined_default=None,

@@ -118,9 +118,10 @@ def _event(member: Member, *, kind: str, actor, on: date, reason: str = "", org=
     )
 
 
-def next_member_numbers(org: Organization, count: int) -> list[tuple[str, str]]:
+def next_member_numbers(org: Organization, count: int, *, year: int | None = None) -> list[tuple[str, str]]:
     """`count` fresh (member number, card number) pairs for `org`: the union's id (6 digits) and a
-    7-digit sequence. Call with the org row locked."""
+    7-digit sequence; the card number starts with the year it is issued (`year`, this year unless
+    given). Call with the org row locked."""
     prefix = f"{org.pk:06d}"
     start = 1
     for no in (
@@ -131,7 +132,7 @@ def next_member_numbers(org: Organization, count: int) -> list[tuple[str, str]]:
         if len(no) == 13 and no.isdigit():
             start = int(no[6:]) + 1
             break
-    year = today().year
+    year = year or today().year
     return [(f"{prefix}{n:07d}", f"{year}{prefix}{n:07d}") for n in range(start, start + count)]
 
 
@@ -328,7 +329,8 @@ def _approve(member: Member, *, actor, on: date, joined_on: date | None = None) 
     old = member.status
     member.status = rules.check_transition("approve", member.status)
     if not member.member_no:
-        member.member_no, member.card_no = next_member_numbers(org, 1)[0]
+        # The card is issued on approval: an approval entered afterwards keeps its own year.
+        member.member_no, member.card_no = next_member_numbers(org, 1, year=on.year)[0]
     member.joined_on = joined_on or member.joined_on or on
     member.save(update_fields=["status", "member_no", "card_no", "joined_on", "updated_at"])
     _event(member, kind=EventKind.APPROVED, actor=actor, on=on, from_status=old, to_status=member.status)

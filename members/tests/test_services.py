@@ -49,6 +49,16 @@ def test_second_member_gets_next_number(world):
     assert m2.member_no == f"{world.union_a.pk:06d}0000002"
 
 
+def test_card_number_carries_the_year_of_approval(world):
+    this_year = services.today().year
+    m1 = make_member(world, i=1)
+    m2 = services.member_create(
+        org=world.union_a, data=person(2), actor=world.staff_a, on=date(this_year - 1, 12, 30)
+    )
+    assert m1.card_no == f"{this_year}{m1.member_no}"
+    assert m2.card_no == f"{this_year - 1}{world.union_a.pk:06d}0000002"
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
