@@ -1,17 +1,30 @@
 import time
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from orgs import access
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
+# Login, logout, accepting an invitation and the 2FA set-up itself; not the rest of /accounts/
+# (API tokens are made there) nor the API with a session.
+EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/invitation/",
+    "/accounts/me/two-factor/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+)
 
 
 class TwoFactorRequiredMiddleware:
     """Users holding a role listed in GONGHUI_2FA_REQUIRED_ROLES must verify a TOTP device before
-    they may use any page other than login, logout and the 2FA set-up itself."""
+    they may use any page other than login, logout and the 2FA set-up itself. The API answers such a
+    session with 403 (a request with an API token carries no session and is not affected here)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,6 +39,8 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()
             and access.roles_of(user) & set(required)
         ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("您的角色要求两步验证，请先在网页上完成设置。")}, status=403)
             return redirect(reverse("accounts:two_factor") + "?required=1")
         return self.get_response(request)
 

@@ -13,7 +13,13 @@ def users_for(user, q: str = "") -> QuerySet[User]:
     visible_roles = access.scope(RoleAssignment.objects.select_related("org"), user, USERS_MANAGE)
     qs = User.objects.filter(pk__in=visible_roles.values("user_id"))
     if q:
-        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(mobile__endswith=q))
+        cond = Q(username__icontains=q) | Q(full_name__icontains=q)
+        # A mobile number is found whole, or by the last four digits its masked form shows anyway.
+        if q.isdigit() and len(q) == 11:
+            cond |= Q(mobile=q)
+        elif q.isdigit() and len(q) <= 4:
+            cond |= Q(mobile__endswith=q)
+        qs = qs.filter(cond)
     return qs.prefetch_related(Prefetch("roles", queryset=visible_roles, to_attr="visible_roles")).order_by(
         "full_name", "username"
     )

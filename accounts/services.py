@@ -26,29 +26,80 @@ def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _check_may_grant(actor, org: Organization, role: str) -> None:
+# Who may hand out a role: a role is granted (and revoked) only by someone who outranks it there.
+# Within one union a chair appoints the staff, finance, mediators and secretariat, and staff enrol
+# members and delegates; a role held on a higher level counts one rank more below it, so the level
+# above appoints a union's chair (the higher-level union approves a chair: Trade Union Law art. 9,
+# the Charter). Nobody changes their own roles.
+ROLE_RANK = {
+    Role.FEDERATION_ADMIN: 3,
+    Role.UNION_CHAIR: 2,
+    Role.UNION_STAFF: 1,
+    Role.FINANCE: 1,
+    Role.MEDIATION: 1,
+    Role.SECRETARIAT: 1,
+    Role.DELEGATE: 0,
+    Role.MEMBER: 0,
+}
+
+
+def _rank_at(actor, org: Organization) -> int:
+    """The highest rank among the actor's user-managing roles that reach `org`, one more for a role
+    held on a level above it (-1: none)."""
+    if getattr(actor, "is_superuser", False) and actor.is_active:
+        return max(ROLE_RANK.values()) + 2
+    return max(
+        (
+            ROLE_RANK[g.role] + (org.path != g.path)
+            for g in access.grants(actor)
+            if g.role in USERS_MANAGE.roles and org.path.startswith(g.path)
+        ),
+        default=-1,
+    )
+
+
+def may_assign(actor, org: Organization, role: str) -> bool:
+    """May `actor` grant or revoke `role` on `org`? (A federation admin may also appoint another.)"""
+    if role == Role.FEDERATION_ADMIN:
+        return access.can(actor, GRANT_FEDERATION_ADMIN, org)
+    return access.can(actor, USERS_MANAGE, org) and _rank_at(actor, org) > ROLE_RANK.get(role, 99)
+
+
+def _refused(role: str) -> str:
+    if role == Role.FEDERATION_ADMIN:
+        return _("只有总工会管理员可以授予或撤销总工会管理员角色。")
+    if role == Role.UNION_CHAIR:
+        return _("工会主席角色由上级工会授予或撤销。")
+    return _("您无权授予或撤销“%(role)s”角色，请由工会主席或上级工会办理。") % {"role": Role(role).label}
+
+
+def _check_may_grant(actor, org: Organization, role: str, *, user: User | None = None) -> None:
     if role not in Role.values:
         raise ValidationError({"role": [_("未知角色。")]})
     if not access.can(actor, USERS_MANAGE, org):
         raise ValidationError(_("您只能在自己负责的组织范围内分配角色。"))
-    if role == Role.FEDERATION_ADMIN and not access.can(actor, GRANT_FEDERATION_ADMIN, org):
-        raise ValidationError({"role": [_("只有总工会管理员可以授予总工会管理员角色。")]})
+    if user is not None and user.pk == actor.pk:
+        raise ValidationError(_("不能给自己分配角色，请联系上级。"))
+    if not may_assign(actor, org, role):
+        raise ValidationError({"role": [_refused(role)]})
 
 
 def grantable_roles(actor) -> list[tuple[str, str]]:
     """The roles `actor` may hand out somewhere (the form's choices; _check_may_grant decides for
-    each organization): federation admin only for those who may grant it."""
-    may_fed = access.has_any(actor, GRANT_FEDERATION_ADMIN)
-    return [(value, label) for value, label in Role.choices if value != Role.FEDERATION_ADMIN or may_fed]
+    each organization)."""
+    if getattr(actor, "is_superuser", False):
+        return list(Role.choices)
+    orgs = [Organization(path=p) for p in access.orgs_for(actor, USERS_MANAGE).values_list("path", flat=True)]
+    return [(value, label) for value, label in Role.choices if any(may_assign(actor, o, value) for o in orgs)]
 
 
 def may_manage_user(actor, user: User) -> bool:
-    """A user may be managed (deactivated, re-invited) only if all of their roles lie in the actor's
-    subtrees, so a union's staff can never lock out someone who also works above them."""
+    """A user may be managed (deactivated, re-invited) only by someone who outranks every role they
+    hold, so a union's staff can never lock out or take over their chair or anyone working above them."""
     if user.pk == actor.pk:
         return False
-    orgs = [a.org for a in user.roles.select_related("org")]
-    return bool(orgs) and all(access.can(actor, USERS_MANAGE, o) for o in orgs)
+    roles = list(user.roles.select_related("org"))
+    return bool(roles) and all(may_assign(actor, a.org, a.role) for a in roles)
 
 
 def user_invite(
@@ -136,7 +187,7 @@ def invitation_accept(*, raw: str, password: str) -> User:
 
 
 def role_grant(*, actor, user: User, org: Organization, role: str) -> RoleAssignment:
-    _check_may_grant(actor, org, role)
+    _check_may_grant(actor, org, role, user=user)
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, org=org, role=role, defaults={"granted_by": actor}
@@ -159,6 +210,8 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         raise ValidationError(_("您只能在自己负责的组织范围内调整角色。"))
     if assignment.user_id == actor.pk:
         raise ValidationError(_("不能撤销自己的角色，请联系上级。"))
+    if not may_assign(actor, assignment.org, assignment.role):
+        raise ValidationError(_refused(assignment.role))
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import apply_errors
+from core.validators import mask_mobile
 from orgs import access
 from orgs.permissions import USERS_MANAGE
 
@@ -275,6 +276,12 @@ def user_detail_view(request, pk: int):
             "form": form,
             "invite_link": invite_link,
             "may_manage": services.may_manage_user(request.user, user),
+            "revocable": {
+                r.pk
+                for r in user.visible_roles
+                if r.user_id != request.user.pk and services.may_assign(request.user, r.org, r.role)
+            },
+            "mobile": mask_mobile(user.mobile) if user.mobile else "",
             "pending_invitation": user.invitations.filter(used_at__isnull=True).exists()
             and not user.has_usable_password(),
         },

@@ -58,10 +58,10 @@ CASES = [
         lambda w: reverse("accounts:user_invite"),
         method="post",
         data=lambda w: {
-            "full_name": "新干事",
-            "username": "new_staff",
+            "full_name": "新代表",
+            "username": "new_delegate",
             "org": w.union_a.pk,
-            "role": "union_staff",
+            "role": "delegate",
         },
         other_org_status=200,  # the form re-renders: union A is not among B's choices
         no_perm_status=403,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import ApiToken
 from audit.models import AuditEvent
 from core.testing.world import PASSWORD
 
@@ -63,6 +64,12 @@ def test_two_factor_setup_and_requirement(world, client, settings):
     client.force_login(world.fed_admin)
     r = client.get("/orgs/")
     assert r.status_code == 302 and r["Location"] == "/accounts/me/two-factor/?required=1"
+    # nor the account page's API tokens, nor the API with this session
+    r = client.post("/accounts/me/tokens/", {"name": "脚本"})
+    assert r.status_code == 302 and r["Location"] == "/accounts/me/two-factor/?required=1"
+    r = client.get("/api/v1/deadlines/mine")
+    assert r.status_code == 403 and r.json() == {"detail": "您的角色要求两步验证，请先在网页上完成设置。"}
+    assert not ApiToken.objects.exists()
     client.post("/accounts/me/two-factor/", {"action": "begin"})
     device = TOTPDevice.objects.get(user=world.fed_admin)
     assert device.confirmed is False
@@ -73,6 +80,7 @@ def test_two_factor_setup_and_requirement(world, client, settings):
     assert r.status_code == 302
     assert TOTPDevice.objects.get(user=world.fed_admin).confirmed is True
     assert client.get("/orgs/").status_code == 200
+    assert client.get("/api/v1/deadlines/mine").status_code == 200
     assert AuditEvent.objects.filter(action="user.2fa_enable").count() == 1
 
 

@@ -61,11 +61,100 @@ def test_staff_cannot_grant_outside_subtree_or_federation_admin(world):
         services.role_grant(
             actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN
         )
-    assert e.value.message_dict == {"role": ["只有总工会管理员可以授予总工会管理员角色。"]}
+    assert e.value.message_dict == {"role": ["只有总工会管理员可以授予或撤销总工会管理员角色。"]}
     assert RoleAssignment.objects.filter(user=world.member_a).count() == 1
     services.role_grant(
         actor=world.fed_admin, user=world.member_a, org=world.union_a, role=Role.FEDERATION_ADMIN
     )
+
+
+@pytest.mark.parametrize(
+    ("actor", "org", "role", "allowed"),
+    [
+        # a union's staff enrol members and delegates, nothing that outranks or equals them
+        ("staff_a", "union_a", Role.MEMBER, True),
+        ("staff_a", "union_a", Role.DELEGATE, True),
+        ("staff_a", "union_a", Role.UNION_STAFF, False),
+        ("staff_a", "union_a", Role.FINANCE, False),
+        ("staff_a", "union_a", Role.UNION_CHAIR, False),
+        # one level down (a branch) they count one rank more: its staff, not its chair
+        ("staff_a", "branch_a", Role.UNION_STAFF, True),
+        ("staff_a", "branch_a", Role.UNION_CHAIR, False),
+        # the chair appoints the union's staff, finance, mediators and secretariat, not a chair
+        ("chair_a", "union_a", Role.UNION_STAFF, True),
+        ("chair_a", "union_a", Role.FINANCE, True),
+        ("chair_a", "union_a", Role.SECRETARIAT, True),
+        ("chair_a", "union_a", Role.UNION_CHAIR, False),
+        ("chair_a", "branch_a", Role.UNION_CHAIR, True),
+        # the federation appoints chairs
+        ("fed_admin", "union_a", Role.UNION_CHAIR, True),
+        ("fed_admin", "fed", Role.UNION_STAFF, True),
+        # roles without user management grant nothing
+        ("finance_a", "union_a", Role.MEMBER, False),
+    ],
+)
+def test_who_may_assign_which_role(world, actor, org, role, allowed):
+    assert services.may_assign(getattr(world, actor), getattr(world, org), role) is allowed
+
+
+def test_staff_cannot_make_themselves_chair_or_grant_above_their_rank(world):
+    with pytest.raises(ValidationError) as e:
+        services.role_grant(actor=world.staff_a, user=world.staff_a, org=world.union_a, role=Role.MEMBER)
+    assert e.value.messages == ["不能给自己分配角色，请联系上级。"]
+    with pytest.raises(ValidationError) as e:
+        services.role_grant(
+            actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.UNION_CHAIR
+        )
+    assert e.value.message_dict == {"role": ["工会主席角色由上级工会授予或撤销。"]}
+    with pytest.raises(ValidationError) as e:
+        services.role_grant(actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.FINANCE)
+    assert e.value.message_dict == {"role": ["您无权授予或撤销“财务/经审”角色，请由工会主席或上级工会办理。"]}
+    assert set(world.member_a.roles.values_list("role", flat=True)) == {Role.MEMBER}
+    assert set(world.staff_a.roles.values_list("role", flat=True)) == {Role.UNION_STAFF}
+    services.role_grant(actor=world.staff_a, user=world.member_a, org=world.union_a, role=Role.DELEGATE)
+    services.role_grant(actor=world.chair_a, user=world.member_a, org=world.union_a, role=Role.FINANCE)
+    assert set(world.member_a.roles.values_list("role", flat=True)) == {
+        Role.MEMBER,
+        Role.DELEGATE,
+        Role.FINANCE,
+    }
+
+
+def test_staff_cannot_revoke_reinvite_or_deactivate_their_chair(world):
+    chair_role = world.chair_a.roles.get()
+    with pytest.raises(ValidationError) as e:
+        services.role_revoke(actor=world.staff_a, assignment=chair_role)
+    assert e.value.messages == ["工会主席角色由上级工会授予或撤销。"]
+    assert services.may_manage_user(world.staff_a, world.chair_a) is False
+    with pytest.raises(ValidationError, match="您不能管理此用户"):
+        services.invitation_reissue(actor=world.staff_a, user=world.chair_a)
+    with pytest.raises(ValidationError, match="您不能管理此用户"):
+        services.user_set_active(actor=world.staff_a, user=world.chair_a, active=False)
+    world.chair_a.refresh_from_db()
+    assert world.chair_a.is_active and world.chair_a.roles.count() == 1
+    assert not Invitation.objects.filter(user=world.chair_a).exists()
+    # members they enrolled they may manage; the federation manages the chair
+    assert services.may_manage_user(world.staff_a, world.member_a) is True
+    assert services.may_manage_user(world.fed_admin, world.chair_a) is True
+    services.role_revoke(actor=world.fed_admin, assignment=chair_role)
+    assert not world.chair_a.roles.exists()
+
+
+def test_grantable_roles_follow_rank(world):
+    values = lambda actor: [v for v, _label in services.grantable_roles(actor)]  # noqa: E731
+    # at union_a itself only members and delegates; on its branch, staff and the like too
+    assert values(world.staff_a) == [
+        Role.UNION_STAFF,
+        Role.FINANCE,
+        Role.MEDIATION,
+        Role.SECRETARIAT,
+        Role.DELEGATE,
+        Role.MEMBER,
+    ]
+    assert Role.UNION_CHAIR not in values(world.staff_a)
+    assert Role.UNION_CHAIR in values(world.chair_a) and Role.FEDERATION_ADMIN not in values(world.chair_a)
+    assert values(world.fed_admin) == list(Role.values)
+    assert values(world.finance_a) == []
 
 
 def test_staff_cannot_manage_someone_who_also_works_above_them(world):
