@@ -12,7 +12,7 @@ from .rules import escape_cell
 EXPORT_COLUMNS = [
     ("name", "姓名"),
     ("sex", "性别"),
-    ("birth_date", "出生日期"),
+    ("birth_date", "出生年份"),  # the year only: see members.api.MemberOut
     ("id_number_masked", "身份证号"),
     ("phone_masked", "手机号"),
     ("ethnicity", "民族"),
@@ -51,6 +51,8 @@ def export_rows(qs: QuerySet) -> Iterator[list]:
                 value = maps[key].get(value, value or "")
             elif key == "is_migrant":
                 value = "是" if value else "否"
+            elif key == "birth_date":
+                value = str(value.year)
             elif value is None:
                 value = ""
             elif hasattr(value, "isoformat"):

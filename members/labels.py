@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "members.import_preview": _("上传会员导入文件"),
     "members.import_confirm": _("确认导入会员"),
     "members.import_apply": _("导入会员"),
+    "members.import_error_report": _("下载导入错误报告（含完整身份证号）"),
     "members.export": _("导出会员名册"),
     "members.stats_export": _("导出会员统计"),
     "members.correction_request": _("申请更正个人信息"),

@@ -265,7 +265,10 @@ class CorrectionStatus(models.TextChoices):
 
 
 class CorrectionRequest(models.Model):
-    """A member's request to correct the data held about them (PIPL art. 46)."""
+    """A member's request to correct the data held about them (PIPL art. 46). A new ID number or
+    phone is kept encrypted (requested_value_enc); requested_value then holds its masked form."""
+
+    ENCRYPTED_FIELDS = ["requested_value_enc"]
 
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("会员")
@@ -273,6 +276,7 @@ class CorrectionRequest(models.Model):
     org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     field = models.CharField(_("需更正的信息"), max_length=40)
     requested_value = models.CharField(_("正确内容"), max_length=200)
+    requested_value_enc = models.TextField(blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     status = models.CharField(
         _("状态"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.OPEN

@@ -3,7 +3,7 @@ Chinese ValidationError (saving nothing) and writes its audit event inside the t
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 from audit.services import audit_record
 from core import crypto
 from core.services import sensitive_reveal
-from core.validators import mask_id_number, mask_mobile, normalize_text
+from core.validators import mask_id_number, mask_mobile, normalize_text, parse_id_number, validate_mobile
 from orgs.models import Organization, OrgKind
 
 from . import rules
@@ -204,12 +204,15 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
     with transaction.atomic():
         existing = Member.objects.select_for_update().filter(id_number_hash=id_hash(id_number)).first()
         if existing is not None:
-            if existing.status not in rules.TRANSITIONS["reapply"][0]:
+            # A public form: it says neither the record's status nor its union, and a former member's
+            # record is taken up again only under the same real name.
+            if existing.status not in rules.TRANSITIONS["reapply"][0] or existing.name != cleaned["name"]:
                 raise ValidationError(
                     {
                         "id_number": [
-                            _("该身份证号已有会员记录（%(s)s），无需重复申请。")
-                            % {"s": existing.get_status_display()}
+                            _(
+                                "该身份证号已有会员记录，不能在线重复申请。如需转入本工会或恢复会籍，请联系工会办理。"
+                            )
                         ]
                     }
                 )
@@ -624,6 +627,7 @@ def member_reveal(*, member: Member, field: str, actor) -> str:
     )
 
 
+SENSITIVE_CORRECTIONS = ("id_number", "phone")
 CORRECTABLE = {
     "name": _l("姓名"),
     "id_number": _l("身份证号"),
@@ -648,6 +652,20 @@ def correction_request(*, member: Member, field: str, value: str, note: str = ""
     if not value:
         errors["requested_value"] = _("请填写正确的内容。")
     _raise(errors)
+    shown, secret = value[:200], ""
+    if field in SENSITIVE_CORRECTIONS:
+        # Checked as the registry would check it, then kept like the registry keeps it: encrypted,
+        # and masked on the staff's screen.
+        try:
+            if field == "id_number":
+                value = parse_id_number(value, today=today())[0]
+                shown = mask_id_number(value)
+            else:
+                value = validate_mobile(value)
+                shown = mask_mobile(value)
+        except ValidationError as e:
+            raise ValidationError({"requested_value": e.messages}) from None
+        secret = crypto.encrypt(value)
     with transaction.atomic():
         if member.corrections.filter(status=CorrectionStatus.OPEN, field=field).exists():
             raise ValidationError(_("这项信息已有一份待处理的更正申请。"))
@@ -655,7 +673,8 @@ def correction_request(*, member: Member, field: str, value: str, note: str = ""
             member=member,
             org=member.org,
             field=field,
-            requested_value=value[:200],
+            requested_value=shown,
+            requested_value_enc=secret,
             note=normalize_text(note)[:300],
         )
         audit_record(
@@ -675,7 +694,10 @@ def correction_decide(*, request: CorrectionRequest, accept: bool, actor) -> Cor
         if req.status != CorrectionStatus.OPEN:
             raise ValidationError(_("该更正申请已处理。"))
         if accept and req.field != "other":
-            member_update(member=req.member, data={req.field: req.requested_value}, actor=actor)
+            value = (
+                crypto.decrypt(req.requested_value_enc) if req.requested_value_enc else req.requested_value
+            )
+            member_update(member=req.member, data={req.field: value}, actor=actor)
         req.status = CorrectionStatus.DONE if accept else CorrectionStatus.DECLINED
         req.decided_by = actor
         req.decided_at = timezone.now()
@@ -691,6 +713,35 @@ def correction_decide(*, request: CorrectionRequest, accept: bool, actor) -> Cor
 
 
 # ---- import -----------------------------------------------------------------------------------------
+
+
+def may_download_import_errors(user, imp: MemberImport) -> bool:
+    """The error report repeats the failing rows as uploaded, ID numbers and phones unmasked: it is
+    for the one who uploaded the file (who holds it anyway) and for those who may reveal."""
+    from orgs import access
+
+    from .permissions import MEMBER_REVEAL
+
+    return imp.created_by_id == user.pk or access.can(user, MEMBER_REVEAL, imp.org)
+
+
+def import_error_report(*, imp: MemberImport, actor) -> bytes:
+    """The uploaded sheet's failing rows with an error column (xlsx); audited like a reveal."""
+    from . import importing
+
+    if not may_download_import_errors(actor, imp):
+        raise PermissionDenied
+    with imp.file.open("rb") as fh:
+        data = fh.read()
+    content = importing.error_report_xlsx(importing.read_table(data, imp.filename), imp.errors)
+    audit_record(
+        actor=actor,
+        action="members.import_error_report",
+        target=imp,
+        org=imp.org,
+        details={"rows": len({e["row"] for e in imp.errors}), "filename": imp.filename},
+    )
+    return content
 
 
 def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> MemberImport:

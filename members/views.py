@@ -434,7 +434,10 @@ def import_view(request):
 @access.permission_required(MEMBER_CHANGE)
 def import_detail_view(request, pk: int):
     imp = access.get_for_user(
-        MemberImport.objects.select_related("org", "progress"), request.user, MEMBER_CHANGE, pk=pk
+        MemberImport.objects.select_related("org", "progress", "created_by"),
+        request.user,
+        MEMBER_CHANGE,
+        pk=pk,
     )
     preview = request.session.get(f"member_import_{imp.pk}")
     return render(
@@ -443,6 +446,7 @@ def import_detail_view(request, pk: int):
         {
             "imp": imp,
             "preview": preview,
+            "may_download_errors": services.may_download_import_errors(request.user, imp),
             "errors": imp.errors[:500],
             "more_errors": max(len(imp.errors) - 500, 0),
         },
@@ -466,11 +470,8 @@ def import_confirm_view(request, pk: int):
 
 @access.permission_required(MEMBER_CHANGE)
 def import_errors_view(request, pk: int):
-    imp = access.get_for_user(MemberImport.objects.all(), request.user, MEMBER_CHANGE, pk=pk)
-    with imp.file.open("rb") as fh:
-        data = fh.read()
-    table = importing.read_table(data, imp.filename)
-    content = importing.error_report_xlsx(table, imp.errors)
+    imp = access.get_for_user(MemberImport.objects.select_related("org"), request.user, MEMBER_CHANGE, pk=pk)
+    content = services.import_error_report(imp=imp, actor=request.user)
     resp = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

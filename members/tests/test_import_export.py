@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from accounts.models import Role
 from audit.models import AuditEvent
+from core.testing.world import make_user
 from core.validators import id_check_char
 from members import importing, services
 from members.models import EventKind, ImportStatus, Member, MemberEvent, MemberImport
@@ -210,6 +212,23 @@ def test_error_report_lists_bad_rows_with_reasons(world, client):
     assert len(rows) == 2 and rows[1][0] == 3 and rows[1][-1] == "姓名：姓名不能为空。"
 
 
+def test_error_report_only_for_the_uploader_or_who_may_reveal_and_audited(world, client):
+    # The report repeats the rows as uploaded, ID numbers unmasked.
+    imp = preview(world, xlsx([row(1), row(2, name="")]))
+    url = reverse("members:import_errors", args=[imp.pk])
+    other_staff = make_user("staff_a2", Role.UNION_STAFF, world.union_a)
+    client.force_login(other_staff)
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("members:import_detail", args=[imp.pk])).content.decode()
+    assert url not in page and "错误报告含完整身份证号，请由上传人甲干事下载、改正后重新上传。" in page
+    assert not AuditEvent.objects.filter(action="members.import_error_report").exists()
+    for user in (world.staff_a, world.chair_a):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    events = AuditEvent.objects.filter(action="members.import_error_report").order_by("id")
+    assert [(e.actor_id, e.details["rows"]) for e in events] == [(world.staff_a.pk, 1), (world.chair_a.pk, 1)]
+
+
 def test_export_is_masked_escaped_and_scoped(world, client):
     make_member(world, i=1, name="张三", department="=HYPERLINK(1)")
     make_member(world, org=world.union_b, i=2, name="李四", actor=world.staff_b)
@@ -217,9 +236,10 @@ def test_export_is_masked_escaped_and_scoped(world, client):
     r = client.get(reverse("members:export") + "?format=csv")
     text = b"".join(r.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["姓名", "性别", "出生日期", "身份证号"]
+    assert rows[0][:4] == ["姓名", "性别", "出生年份", "身份证号"]
     assert len(rows) == 2
     idn = person(1)["id_number"]
+    assert rows[1][2] == idn[6:10]  # the birth year only
     assert rows[1][3] == idn[:6] + "********" + idn[-4:]
     assert idn not in text
     assert rows[1][9] == "'=HYPERLINK(1)"

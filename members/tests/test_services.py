@@ -130,6 +130,28 @@ def test_lifecycle_state_machine(world):
     assert kinds == ["created", "approved", "retained", "restored", "withdrawn", "applied"]
 
 
+def test_public_application_says_nothing_of_an_existing_record_and_moves_none(world):
+    active = make_member(world, i=6)
+    former = make_member(world, i=7)
+    services.member_withdraw(member=former, actor=world.staff_a, reason="本人申请")
+    neutral = ["该身份证号已有会员记录，不能在线重复申请。如需转入本工会或恢复会籍，请联系工会办理。"]
+    for data in (person(6), {**person(7), "name": "冒名者"}):
+        with pytest.raises(ValidationError) as e:
+            services.member_apply(org=world.union_b, data=data, consent=True)
+        assert e.value.message_dict == {"id_number": neutral}
+    active.refresh_from_db()
+    former.refresh_from_db()
+    assert (active.org_id, active.status) == (world.union_a.pk, MemberStatus.ACTIVE)
+    assert (former.org_id, former.status, former.name) == (
+        world.union_a.pk,
+        MemberStatus.WITHDRAWN,
+        person(7)["name"],
+    )
+    # the former member under their own name takes the record up again
+    again = services.member_apply(org=world.union_b, data=person(7), consent=True)
+    assert (again.pk, again.org_id, again.status) == (former.pk, world.union_b.pk, MemberStatus.APPLIED)
+
+
 def test_reason_required_and_no_future_dates(world):
     m = make_member(world, i=5)
     with pytest.raises(ValidationError) as e:
@@ -200,6 +222,32 @@ def test_update_and_correction(world):
     services.correction_decide(request=req, accept=True, actor=world.staff_a)
     m.refresh_from_db()
     assert m.department == "二车间"
+
+
+def test_a_new_id_number_or_phone_asked_for_is_kept_encrypted_and_shown_masked(world):
+    m = make_member(world, i=10)
+    new_id = person(11)["id_number"]
+    with pytest.raises(ValidationError) as e:
+        services.correction_request(
+            member=m, field="id_number", value=new_id[:-1] + "Z", actor=world.member_a
+        )
+    assert e.value.message_dict == {"requested_value": ["身份证号前17位应为数字，最后一位为数字或X。"]}
+    with pytest.raises(ValidationError) as e:
+        services.correction_request(member=m, field="phone", value="12345", actor=world.member_a)
+    assert e.value.message_dict == {"requested_value": ["手机号应为以1开头的11位数字。"]}
+    req = services.correction_request(member=m, field="id_number", value=new_id.lower(), actor=world.member_a)
+    tel = services.correction_request(
+        member=m, field="phone", value="+86 139 0000 2222", actor=world.member_a
+    )
+    req.refresh_from_db()
+    tel.refresh_from_db()
+    assert req.requested_value == new_id[:6] + "********" + new_id[-4:]
+    assert tel.requested_value == "139****2222"
+    assert new_id not in req.requested_value_enc and crypto.decrypt(req.requested_value_enc) == new_id
+    services.correction_decide(request=req, accept=True, actor=world.staff_a)
+    services.correction_decide(request=tel, accept=True, actor=world.staff_a)
+    m.refresh_from_db()
+    assert crypto.decrypt(m.id_number_enc) == new_id and m.phone_masked == "139****2222"
 
 
 def test_pinyin_rules():

@@ -74,6 +74,23 @@ def test_list_is_masked(world, registry, client):
     assert person(1)["id_number"][-4:] in body
 
 
+def test_birth_date_is_shown_as_the_year_only(world, registry, client):
+    # The masked ID number shows the region and the last four digits: with the whole birth date
+    # beside it, anyone who may list members would read the full number without a reveal.
+    m = registry[0]
+    birth = m.birth_date.isoformat()
+    client.force_login(world.finance_a)
+    for url in (reverse("members:list"), reverse("members:detail", args=[m.pk])):
+        body = client.get(url).content.decode()
+        assert birth not in body and m.id_number_masked in body
+    api = client.get(f"/api/v1/members/{m.pk}").json()
+    assert api["birth_year"] == m.birth_date.year and "birth_date" not in api
+    assert [e["kind"] for e in api["events"]] == ["created", "approved"]
+    items = client.get("/api/v1/members/?limit=100").json()["items"]
+    assert {i["birth_year"] for i in items} == {p.birth_date.year for p in registry}
+    assert not any("birth_date" in i for i in items)
+
+
 def test_detail_reveal_only_for_chair(world, registry, client):
     m = registry[0]
     client.force_login(world.staff_a)
