@@ -8,7 +8,7 @@ from ninja.security import APIKeyCookie, APIKeyHeader
 from orgs import access
 
 from . import selectors, services
-from .models import Delegate, DelegateStatus, Poll
+from .models import Delegate, DelegateStatus, Poll, PollStatus
 from .permissions import CONGRESS_MANAGE, CONGRESS_VOTE
 
 router = Router(tags=["congress"])
@@ -107,16 +107,19 @@ class TallyOut(Schema):
     "/polls/{poll_id}/tally",
     response=TallyOut,
     operation_id="congress_poll_tally",
-    summary="Recount a poll from its stored ballots",
+    summary="Recount a poll from its stored ballots (the counts once voting has closed)",
 )
 def poll_tally(request, poll_id: int):
     poll = access.get_for_user(
         Poll.objects.select_related("org", "session"), request.user, CONGRESS_MANAGE, pk=poll_id
     )
+    # As on the poll's page: no counts while voting is open. With the list of who has voted beside
+    # running counts, a secret ballot could be traced to a delegate.
+    counted = poll.status in (PollStatus.CLOSED, PollStatus.PUBLISHED)
     return {
         "status": poll.status,
         "electorate": poll.electorate,
         "present": poll.present,
         "voted": len(selectors.poll_participants(poll)),
-        "result": services.compute_tally(poll).as_dict(),
+        "result": services.compute_tally(poll).as_dict() if counted else {},
     }

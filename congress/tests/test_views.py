@@ -65,6 +65,27 @@ def test_delegate_votes_from_phone_and_a_repeat_is_answered_clearly(world):
     assert r.status_code == 201
 
 
+def test_tally_api_gives_no_counts_while_voting_is_open(world):
+    term, cons, dels = make_term(world)
+    s = open_session(world, term)
+    poll = services.poll_create(actor=world.staff_a, session=s, kind="motion", title="工资协议")
+    services.poll_open(actor=world.staff_a, poll=poll)
+    voter = Client()
+    voter.force_login(dels[0].user)
+    r = voter.post(
+        f"/api/v1/congress/polls/{poll.pk}/ballot", {"choices": ["no"]}, content_type="application/json"
+    )
+    assert r.status_code == 201
+    staff = Client()
+    staff.force_login(world.staff_a)
+    body = staff.get(f"/api/v1/congress/polls/{poll.pk}/tally").json()
+    assert (body["status"], body["voted"], body["result"]) == ("open", 1, {})
+    services.poll_close(actor=world.staff_a, poll=poll)
+    body = staff.get(f"/api/v1/congress/polls/{poll.pk}/tally").json()
+    assert body["status"] == "closed" and body["result"]["ballots"] == 1
+    assert {o["key"]: o["votes"] for o in body["result"]["options"]}["no"] == 1
+
+
 def test_pages_query_counts(world, django_assert_max_num_queries):
     term, cons, dels = make_term(world, employees=600)
     s = open_session(world, term)
