@@ -1,4 +1,5 @@
 from accounts.models import Role
+from deadlines.permissions import source_permission
 from orgs.access import permission
 
 R = Role
@@ -10,3 +11,6 @@ AFFAIRS_VIEW = permission("affairs.view", set(R), "查看厂务公开栏、提�
 AFFAIRS_MANAGE = permission(
     "affairs.manage", {R.FEDERATION_ADMIN, R.UNION_CHAIR, R.UNION_STAFF, R.SECRETARIAT}, "管理厂务公开"
 )
+
+# Its deadlines are seen by those who handle it.
+source_permission("affairs", AFFAIRS_MANAGE)

@@ -1,4 +1,5 @@
 from accounts.models import Role
+from deadlines.permissions import source_permission
 from orgs.access import permission
 
 R = Role
@@ -14,3 +15,6 @@ ASSISTANCE_SENSITIVE = permission(
 ASSISTANCE_STANDARDS = permission("assistance.standards", {R.FEDERATION_ADMIN}, "维护低保标准")
 # The public notice (公示) is for everyone in the organization.
 ASSISTANCE_NOTICE = permission("assistance.notice", set(Role.values), "查看困难职工公示")
+
+# Its deadlines are seen by those who handle it.
+source_permission("assistance", ASSISTANCE_VIEW)

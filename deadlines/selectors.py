@@ -1,21 +1,39 @@
 import datetime as dt
+from functools import cache
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.module_loading import autodiscover_modules
 
 from orgs import access
 
 from . import calendar
 from .models import CalendarDay, Deadline, Notification
-from .permissions import DEADLINES_VIEW
+from .permissions import DEADLINES_VIEW, SOURCE_PERMISSIONS
+
+
+@cache
+def _source_permissions() -> dict:
+    autodiscover_modules("permissions")  # each module registers who sees its deadlines
+    return dict(SOURCE_PERMISSIONS)
+
+
+def visible_q(user) -> Q:
+    """Deadlines the user may see: in the subtrees where they hold the permission of the deadline's
+    module (DEADLINES_VIEW for the rest), and the ones they are personally responsible for."""
+    q = Q(responsible=user)
+    rest = access.subtree_q(access.scope_paths(user, DEADLINES_VIEW), "org__")
+    for label, perm in _source_permissions().items():
+        module = Q(source_type__startswith=f"{label}.")
+        q |= module & access.subtree_q(access.scope_paths(user, perm), "org__")
+        rest &= ~module
+    return q | rest
 
 
 def deadlines_for_user(user, *, state: str = "open") -> QuerySet[Deadline]:
-    """Deadlines of the organizations the user is staff on (whole subtrees) and the ones the user
-    is personally responsible for. state: open | overdue | soon | done | all."""
-    if getattr(user, "is_superuser", False):
-        q = Q()
-    else:
-        q = access.subtree_q(access.scope_paths(user, DEADLINES_VIEW), "org__") | Q(responsible=user)
+    """Deadlines of the organizations the user is staff on (whole subtrees, as far as their roles
+    reach into each module) and the ones the user is personally responsible for.
+    state: open | overdue | soon | done | all."""
+    q = Q() if getattr(user, "is_superuser", False) else visible_q(user)
     qs = Deadline.objects.filter(q).select_related("org", "responsible")
     today = calendar.today()
     if state == "open":

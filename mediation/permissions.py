@@ -1,4 +1,5 @@
 from accounts.models import Role
+from deadlines.permissions import source_permission
 from orgs.access import permission
 
 R = Role
@@ -12,3 +13,6 @@ MEDIATION_CHANGE = permission(
 )
 # The committee itself is set up by the union's chair/staff.
 COMMITTEE_CHANGE = permission("mediation.committee_change", {R.UNION_CHAIR, R.UNION_STAFF}, "维护调解委员会")
+
+# Its deadlines are seen by those who handle it.
+source_permission("mediation", MEDIATION_VIEW)

@@ -1,4 +1,5 @@
 from accounts.models import Role
+from deadlines.permissions import source_permission
 from orgs.access import permission
 
 R = Role
@@ -12,3 +13,6 @@ PROPOSALS_VIEW = permission("proposals.view", MANAGERS | WORKERS, "查看职工�
 PROPOSALS_SUBMIT = permission("proposals.submit", WORKERS, "提出提案、附议")
 # Collection windows, review, assignment, replies, follow-up, archive, the handling report.
 PROPOSALS_MANAGE = permission("proposals.manage", MANAGERS, "征集、审查、交办、督办提案")
+
+# Its deadlines are seen by those who handle it.
+source_permission("proposals", PROPOSALS_MANAGE)

@@ -202,3 +202,25 @@ def test_calendar_link_only_for_those_who_may_open_it(client, world):
     assert link not in client.get(reverse("deadlines:mine")).content.decode()
     client.force_login(world.staff_a)
     assert link in client.get(reverse("deadlines:mine")).content.decode()
+
+
+def test_a_modules_deadlines_only_for_those_who_handle_it(world, client):
+    # A request's title is the worker's own words: finance, mediators and the secretariat may not
+    # open requests, so they do not see their deadlines either; mediation's are the mediators'.
+    for source, title in (
+        (("appeals.appeal", 1), "劳动合同到期是否续签"),
+        (("mediation.case", 2), "加班费争议"),
+        (("test.case", 3), "其他期限"),
+    ):
+        deadline_upsert(org=world.union_a, source=source, title=title, due_on=D("2026-03-10"))
+    for user, titles in (
+        (world.staff_a, ["劳动合同到期是否续签", "加班费争议", "其他期限"]),
+        (world.fed_admin, ["劳动合同到期是否续签", "加班费争议", "其他期限"]),
+        (world.finance_a, ["其他期限"]),
+        (world.secretariat_a, ["其他期限"]),
+        (world.mediator_a, ["加班费争议", "其他期限"]),
+        (world.staff_b, []),
+    ):
+        client.force_login(user)
+        got = [d["title"] for d in client.get("/api/v1/deadlines/mine?limit=50").json()["items"]]
+        assert sorted(got) == sorted(titles), user.username
