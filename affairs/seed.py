@@ -2,12 +2,8 @@
 questions answered on time, late and still open (one overdue), and a satisfaction survey."""
 
 from datetime import timedelta
-from functools import cache
 
-from django.contrib.auth.hashers import make_password
-
-from accounts.models import Role, RoleAssignment, User
-from core.seed import SeedContext, chinese_name
+from core.seed import SeedContext, workers
 
 from . import clock, services
 from .models import Question
@@ -73,33 +69,72 @@ QUESTIONS = [
     (3, None, "夜班津贴标准今年会调整吗？", None, ""),
 ]
 
+# The logistics group's own board: the same kinds of items, about its own business.
+LOGISTICS_ITEMS = [
+    (
+        "operations",
+        "2026年度经营情况通报",
+        "2026年集团完成货运量1,860万吨，营业收入9.4亿元，同比增长6.1%；城东智能分拣中心二期明年投用。",
+        -20,
+        60,
+    ),
+    (
+        "vital_interests",
+        "2027年度驾驶员及分拣员薪酬调整方案",
+        "经职工代表大会审议通过，自2027年1月起驾驶员趟次补贴提高10%，分拣员夜班津贴每班增加20元。",
+        -10,
+        30,
+    ),
+    (
+        "vital_interests",
+        "城东园区司机之家改造方案",
+        "司机之家自12月起改造，增设淋浴间、洗衣房和休息室；改造期间在北门设临时休息点。",
+        -5,
+        30,
+    ),
+    (
+        "rules",
+        "驾驶员安全行车与休息管理办法（修订）",
+        "修订后的办法明确：连续驾驶4小时须停车休息不少于20分钟；长途任务实行双驾；"
+        "因交通拥堵超时不作为考核扣分理由。全文见附件。",
+        -15,
+        45,
+    ),
+    (
+        "contracts",
+        "2026—2028年集体合同文本",
+        "集体合同经职代会审议通过，已报人社部门审查，现全文公开。",
+        -55,
+        120,
+    ),
+    ("contracts", "女职工权益保护专项集体合同", "明确孕期、哺乳期职工的工作时间和岗位调整安排。", -60, 30),
+    ("rules", "冬季道路运输安全规定（征求意见稿）", "征求意见稿，欢迎职工提出意见。", 5, 20),
+]
+LOGISTICS_QUESTIONS = [
+    (
+        50,
+        "2026—2028年集体合同文本",
+        "集体合同对驾驶员的工作时间是怎么约定的？",
+        12,
+        "驾驶员实行经人社部门批准的综合计算工时制，每日累计驾驶不超过8小时，详见合同第九条。",
+    ),
+    (
+        45,
+        None,
+        "今年的高温津贴什么时候发放？",
+        38,
+        "2026年高温津贴已随10月工资发放，明细可在工资条中查看。答复晚于规定期限，向您致歉。",
+    ),
+    (35, None, "夜班分拣员可以申请调到白班吗？", None, ""),
+    (8, "2027年度驾驶员及分拣员薪酬调整方案", "趟次补贴提高10%是否包括外包车队的司机？", None, ""),
+    (3, None, "司机之家改造期间车辆停在哪里？", None, ""),
+]
 
-@cache
-def _hashed(password: str) -> str:
-    return make_password(password)
 
-
-def workers(ctx: SeedContext, union_index: int, n: int) -> list[User]:
-    """Demo worker accounts (会员) of a union: worker_<union>_<k>; shared with proposals.seed."""
-    union = ctx.unions[union_index]
-    result = []
-    for k in range(1, n + 1):
-        username = f"worker_{union_index + 1}_{k:02d}"
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            # one password hash for all demo workers: hashing is the slow part of making users
-            user = User.objects.create(
-                username=username, password=_hashed(ctx.password), full_name=chinese_name(ctx.rng)
-            )
-            RoleAssignment.objects.create(user=user, org=union, role=Role.MEMBER)
-        result.append(user)
-    return result
-
-
-def _board(ctx: SeedContext, union_index: int, office, people) -> None:
+def _board(ctx: SeedContext, union_index: int, office, people, item_rows, questions) -> None:
     org = ctx.unions[union_index]
     items = {}
-    for category, title, body, start, lasts in ITEMS:
+    for category, title, body, start, lasts in item_rows:
         publish_from = ctx.today + timedelta(days=start)
         with clock.frozen(min(publish_from, ctx.today)):
             items[title] = services.item_publish(
@@ -120,7 +155,7 @@ def _board(ctx: SeedContext, union_index: int, office, people) -> None:
                 if day <= item.publish_until:
                     with clock.frozen(day):
                         services.receipt_record(item=item, actor=person)
-    for i, (ago, title, body, answered_after, answer) in enumerate(QUESTIONS):
+    for i, (ago, title, body, answered_after, answer) in enumerate(questions):
         asked = ctx.today - timedelta(days=ago)
         with clock.frozen(asked):
             q = services.question_ask(
@@ -154,15 +189,15 @@ def seed(ctx: SeedContext) -> None:
     if not ctx.unions:
         return
     done = []
-    for union_index, office_name, extra in (
-        (0, "staff_1", ["member_1", "delegate_1"]),
-        (2, "secretariat_3", []),
+    for union_index, office_name, extra, item_rows, questions in (
+        (0, "staff_1", ["member_1", "delegate_1"], ITEMS, QUESTIONS),
+        (2, "secretariat_3", [], LOGISTICS_ITEMS, LOGISTICS_QUESTIONS),
     ):
         office = ctx.users.get(office_name)
         if office is None or union_index >= len(ctx.unions):
             continue
         people = [ctx.users[u] for u in extra if u in ctx.users] + workers(ctx, union_index, 8)
-        _board(ctx, union_index, office, people)
+        _board(ctx, union_index, office, people, item_rows, questions)
         done.append(ctx.unions[union_index].name)
     overdue = Question.objects.filter(status="open", due_on__lt=ctx.today).count()
     ctx.log.append(f"affairs: boards for {'、'.join(done)}; {overdue} overdue question(s)")

@@ -3,8 +3,11 @@
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from accounts.models import User
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import Role, RoleAssignment, User
 from orgs.models import Organization
 
 
@@ -49,3 +52,26 @@ def credit_code(rng: random.Random, region: str = "330106") -> str:
 
     body = "91" + region + "".join(rng.choice(USCC_CHARS) for _ in range(9))
     return body + uscc_check_char(body)
+
+
+@cache
+def _hashed(password: str) -> str:
+    return make_password(password)
+
+
+def workers(ctx: SeedContext, union_index: int, n: int) -> list[User]:
+    """Demo worker accounts (会员) of a union: worker_<union>_<k>, made once and shared by the apps'
+    seeds (the board's readers, the proposers and co-signers)."""
+    union = ctx.unions[union_index]
+    result = []
+    for k in range(1, n + 1):
+        username = f"worker_{union_index + 1}_{k:02d}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            # one password hash for all demo workers: hashing is the slow part of making users
+            user = User.objects.create(
+                username=username, password=_hashed(ctx.password), full_name=chinese_name(ctx.rng)
+            )
+            RoleAssignment.objects.create(user=user, org=union, role=Role.MEMBER)
+        result.append(user)
+    return result

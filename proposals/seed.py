@@ -2,12 +2,8 @@
 in every state of the workflow, in the largest union."""
 
 from datetime import date, timedelta
-from functools import cache
 
-from django.contrib.auth.hashers import make_password
-
-from accounts.models import Role, RoleAssignment, User
-from core.seed import SeedContext, chinese_name
+from core.seed import SeedContext, workers
 
 from . import clock, services
 from .models import Cosign, Proposal
@@ -90,28 +86,6 @@ LAST_YEAR = [
     ),
     ("职工体检增加项目", "现有体检项目少。", "增加甲状腺和颈椎检查项目。", "unsatisfied", "人力资源部"),
 ]
-
-
-@cache
-def _hashed(password: str) -> str:
-    return make_password(password)
-
-
-def workers(ctx: SeedContext, union_index: int, n: int) -> list[User]:
-    """Demo worker accounts (会员) of a union: worker_<union>_<k>; shared with affairs.seed."""
-    union = ctx.unions[union_index]
-    result = []
-    for k in range(1, n + 1):
-        username = f"worker_{union_index + 1}_{k:02d}"
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            # one password hash for all demo workers: hashing is the slow part of making users
-            user = User.objects.create(
-                username=username, password=_hashed(ctx.password), full_name=chinese_name(ctx.rng)
-            )
-            RoleAssignment.objects.create(user=user, org=union, role=Role.MEMBER)
-        result.append(user)
-    return result
 
 
 def _run_call(ctx, *, org, title, session_label, opens_on, closes_on, rows, office, people, chair):
