@@ -113,11 +113,33 @@ CASES = [
         other_org="chair_b",
     ),
     M(
+        "members:reveal",
+        lambda w: reverse("members:reveal", args=[_m(w).pk, "phone"]),
+        method="post",
+        allowed="chair_a",
+        no_perm="staff_a",
+        other_org="chair_b",
+    ),
+    M(
         "members:transition",
         lambda w: reverse("members:transition", args=[_m(w).pk, "withdraw"]),
         method="post",
         data={"reason": "本人申请"},
         ok_status=302,
+    ),
+    # lapse and expel are the committee's decision (members.decide): the chair, not the staff
+    *(
+        M(
+            "members:transition",
+            lambda w, action=action: reverse("members:transition", args=[_m(w).pk, action]),
+            method="post",
+            data={"reason": "半年未缴会费"},
+            allowed="chair_a",
+            no_perm="staff_a",
+            other_org="chair_b",
+            ok_status=302,
+        )
+        for action in ("lapse", "expel")
     ),
     M(
         "members:transfer_request",
@@ -138,6 +160,23 @@ CASES = [
         lambda w: reverse("members:transfer_decide", args=[w.t_ba.pk, "accept"]),
         method="post",
         setup=_transfer_b_to_a,
+        ok_status=302,
+        other_org="staff_b",
+    ),
+    AuthzCase(
+        "members:transfer_decide",
+        lambda w: reverse("members:transfer_decide", args=[w.t_ba.pk, "reject"]),
+        method="post",
+        data={"reason": "本单位无此人"},
+        setup=_transfer_b_to_a,
+        ok_status=302,
+        other_org="staff_b",
+    ),
+    AuthzCase(
+        "members:transfer_decide",
+        lambda w: reverse("members:transfer_decide", args=[w.t_ab.pk, "cancel"]),
+        method="post",
+        setup=_transfer_a_to_b,
         ok_status=302,
         other_org="staff_b",
     ),
