@@ -731,6 +731,8 @@ def import_error_report(*, imp: MemberImport, actor) -> bytes:
 
     if not may_download_import_errors(actor, imp):
         raise PermissionDenied
+    if not imp.file:
+        raise ValidationError(_("上传的文件已超过保存期限被删除，请重新上传。"))
     with imp.file.open("rb") as fh:
         data = fh.read()
     content = importing.error_report_xlsx(importing.read_table(data, imp.filename), imp.errors)
@@ -781,6 +783,34 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
     return imp
 
 
+def _drop_upload(imp: MemberImport) -> None:
+    if imp.file:
+        imp.file.delete(save=False)
+        MemberImport.objects.filter(pk=imp.pk).update(file="")
+
+
+def import_files_expire(*, actor=None, now=None) -> int:
+    """Daily: delete uploaded sheets not imported within GONGHUI_MEMBERS["upload_keep_days"] (7)
+    days: a preview never confirmed, or an import that failed. The record of the import stays.
+    Returns the number of files deleted."""
+    from datetime import timedelta
+
+    from . import importing
+    from .models import ImportStatus
+
+    cutoff = (now or timezone.now()) - timedelta(days=int(importing.conf("upload_keep_days", 7)))
+    stale = (
+        MemberImport.objects.filter(created_at__lt=cutoff)
+        .exclude(file="")
+        .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
+    )
+    n = 0
+    for imp in stale:
+        _drop_upload(imp)
+        n += 1
+    return n
+
+
 def import_confirm(*, imp: MemberImport, actor):
     """Queue the checked import; the background task applies it all or nothing."""
     from core.progress import progress_create
@@ -792,6 +822,8 @@ def import_confirm(*, imp: MemberImport, actor):
         imp = MemberImport.objects.select_for_update().get(pk=imp.pk)
         if imp.status != ImportStatus.PREVIEWED:
             raise ValidationError(_("该导入已确认过，不能重复确认。"))
+        if not imp.file:
+            raise ValidationError(_("上传的文件已超过保存期限被删除，请重新上传。"))
         if imp.error_rows:
             raise ValidationError(
                 _("文件中有%(n)d行错误，请下载错误报告，修改后重新上传。") % {"n": imp.error_rows}
@@ -862,6 +894,8 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
         if progress_id:
             progress_fail(progress_id, message=_("导入失败，未导入任何数据。"))
         raise e
+    # The registry now holds the data; the uploaded sheet (ID numbers in the clear) is not kept.
+    _drop_upload(imp)
     if counts["new"] + counts["updated"] >= 10_000:
         importing.analyze_tables()
     if progress_id:

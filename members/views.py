@@ -471,7 +471,11 @@ def import_confirm_view(request, pk: int):
 @access.permission_required(MEMBER_CHANGE)
 def import_errors_view(request, pk: int):
     imp = access.get_for_user(MemberImport.objects.select_related("org"), request.user, MEMBER_CHANGE, pk=pk)
-    content = services.import_error_report(imp=imp, actor=request.user)
+    try:
+        content = services.import_error_report(imp=imp, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("members:import_detail", pk=imp.pk)
     resp = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

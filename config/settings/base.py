@@ -301,4 +301,6 @@ GONGHUI_ASSISTANCE = {
 }
 # Deadline rules: name -> (days, "calendar" | "working" | "months"[, roll_forward]); see deadlines/calendar.py
 GONGHUI_DEADLINES: dict = {}
-GONGHUI_MEMBERS = {"import_max_rows": 1_000_000}
+# upload_keep_days: an uploaded member sheet not imported is deleted after this many days (an
+# imported one at once: the registry holds its data).
+GONGHUI_MEMBERS = {"import_max_rows": 1_000_000, "upload_keep_days": 7}

@@ -117,6 +117,7 @@ def test_import_applies_all_and_reimport_changes_nothing(world, django_capture_o
     world.union_a.refresh_from_db()
     assert world.union_a.member_count == 5
     assert AuditEvent.objects.filter(action="members.import_apply").count() == 1
+    assert not imp.file  # the uploaded sheet is not kept once the registry holds its data
     again = preview(world, data)
     assert (again.new_rows, again.update_rows, again.unchanged_rows) == (0, 0, 5)
     with pytest.raises(ValidationError) as e:
@@ -129,6 +130,31 @@ def test_import_applies_all_and_reimport_changes_nothing(world, django_capture_o
     m.refresh_from_db()
     assert m.phone_masked == "139****5678"
     assert Member.objects.count() == 5
+
+
+def test_uploads_not_imported_are_deleted_after_the_keeping_period(world, client):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    good = preview(world, xlsx([row(1)]))
+    bad = preview(world, xlsx([row(2), row(3, name="")]))
+    fresh = preview(world, xlsx([row(4)]))
+    paths = [good.file.name, bad.file.name]
+    MemberImport.objects.filter(pk__in=[good.pk, bad.pk]).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    assert services.import_files_expire() == 2
+    assert not any(default_storage.exists(p) for p in paths) and default_storage.exists(fresh.file.name)
+    good.refresh_from_db()
+    with pytest.raises(ValidationError) as e:
+        services.import_confirm(imp=good, actor=world.staff_a)
+    assert e.value.messages == ["上传的文件已超过保存期限被删除，请重新上传。"]
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:import_errors", args=[bad.pk]), follow=True)
+    assert "上传的文件已超过保存期限被删除，请重新上传。" in r.content.decode()
+    assert not AuditEvent.objects.filter(action="members.import_error_report").exists()
 
 
 def test_member_of_another_union_is_an_error(world):

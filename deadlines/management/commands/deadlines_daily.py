@@ -7,7 +7,11 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 # Other modules' daily jobs that move deadlines (run before the notifications).
-DAILY_JOBS = ["appeals.services:appeal_escalate_overdue"]
+DAILY_JOBS = [
+    "appeals.services:appeal_escalate_overdue",
+    # not a deadline, but daily housekeeping: uploaded member sheets are not kept past their use
+    "members.services:import_files_expire",
+]
 
 
 class Command(BaseCommand):
