@@ -16,7 +16,7 @@ from core.validators import normalize_text
 from deadlines import calendar
 from deadlines.services import deadline_done, deadline_upsert
 from orgs import access
-from orgs.models import Organization
+from orgs.models import Organization, OrgKind
 
 from . import rules
 from .models import (
@@ -229,6 +229,9 @@ def case_create(
     its 15-day clock (art. 14)."""
     today = calendar.today()
     errors: dict[str, list[str]] = {}
+    if org.kind not in (OrgKind.UNION, OrgKind.BRANCH):
+        # The committee sits in the enterprise (劳动争议调解仲裁法 art. 10), not in a federation.
+        errors["org"] = [_("调解案件由企业的劳动争议调解委员会受理，请选择基层工会或分会。")]
     if cause not in Cause.values:
         errors["cause"] = [_("请选择争议类型。")]
     if application_form not in ApplicationForm.values:

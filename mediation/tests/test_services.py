@@ -78,6 +78,13 @@ def test_case_create_rejects_bad_input_and_saves_nothing(world, kw, field, messa
     assert Deadline.objects.count() == 0
 
 
+def test_a_federation_takes_no_mediation_cases(world):
+    with pytest.raises(ValidationError) as e:
+        make_case(world, org=world.fed, actor=world.fed_admin)
+    assert e.value.message_dict["org"] == ["调解案件由企业的劳动争议调解委员会受理，请选择基层工会或分会。"]
+    assert Case.objects.count() == 0
+
+
 def test_received_in_future_rejected(world):
     with calendar.frozen_today(D("2026-02-10")), pytest.raises(ValidationError) as e:
         services.case_create(
