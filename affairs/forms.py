@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from .models import AffairItem, Rating, Survey
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ItemForm(forms.ModelForm):

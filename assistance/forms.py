@@ -1,16 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from orgs.models import Organization
 
 from .models import AidKind, Cause, CloseReason, Fund, Relation
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's own argument name
-        super().__init__(attrs, format)
 
 
 def _money(label, required=True):

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from orgs import access
 from orgs.permissions import AUDIT_VIEW
 
@@ -14,12 +15,8 @@ class AuditFilterForm(forms.Form):
     org = forms.TypedChoiceField(label=_("组织"), coerce=int, required=False, empty_value=None)
     action = forms.ChoiceField(label=_("操作"), required=False)
     actor = forms.CharField(label=_("操作人"), required=False)
-    date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)

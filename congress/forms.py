@@ -1,12 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from . import services
 from .models import Category, PassRule, PollKind, Purpose, Sex
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class TermForm(forms.Form):

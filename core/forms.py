@@ -2,6 +2,17 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
+class DateInput(forms.DateInput):
+    """The HTML date picker of every form. Its value is always ISO (YYYY-MM-DD): the picker shows
+    nothing for any other text, and Chinese formats would write 2023/06/07, so a saved date came
+    back empty and was lost on the next save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 - Django's own argument name
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
+
 class UserChoiceField(forms.ModelChoiceField):
     """A choice of users shown by their names (login names stay out of other people's screens)."""
 

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from . import rules
 from .models import PayMethod
 
@@ -31,7 +33,7 @@ def last_month() -> str:
     return f"{rules.add_months(timezone.localdate().replace(day=1), -1):%Y-%m}"
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class RunForm(forms.Form):

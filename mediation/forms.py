@@ -1,18 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import UserChoiceField
+from core.forms import DateInput, UserChoiceField
 
 from .models import ApplicationForm, Cause, Position, Side
-
-
-class DateInput(forms.DateInput):
-    """An HTML date picker; its value must be ISO (YYYY-MM-DD) whatever the locale's format."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format=None):
-        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class CaseForm(forms.Form):

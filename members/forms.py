@@ -1,12 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+
 from .models import Education, PoliticalStatus
 from .services import CORRECTABLE
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class OrgChoiceField(forms.ModelChoiceField):

@@ -275,6 +275,9 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
             clash = Member.objects.filter(id_number_hash=id_hash(cleaned["id_number"])).exclude(pk=member.pk)
             if clash.exists():
                 errors["id_number"] = _("该身份证号已登记在另一会员名下。")
+        if "joined_on" in raw and not cleaned.get("joined_on") and member.joined_on:
+            # A member who has joined keeps a joining date: it may be corrected, not erased.
+            errors.setdefault("joined_on", _("入会日期不能清空，如有错误请改为正确日期。"))
         _raise(errors)
         changed = []
         id_number = cleaned.pop("id_number", None)

@@ -1,13 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import UserChoiceField
+from core.forms import DateInput, UserChoiceField
 
 from .models import ProposalCall, Satisfaction
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CallForm(forms.ModelForm):

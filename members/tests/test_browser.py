@@ -213,3 +213,21 @@ def test_stats_and_application_pages(new_page, live_world, login):
     expect(page.get_by_text("已办理：批准入会。")).to_be_visible()
     assert Member.objects.get(name="王小明").member_no != ""
     _ = services
+
+
+def test_editing_a_member_keeps_the_dates_it_was_not_asked_to_change(new_page, live_world, login):
+    # A Chinese date format in a date picker showed nothing, and saving erased the joining date.
+    from datetime import date
+
+    from members.tests.factories import make_member
+
+    m = make_member(live_world, i=500, joined_on=date(2023, 6, 7))
+    page = new_page()
+    login(page, "staff_a")
+    page.goto(f"/members/{m.pk}/edit/")
+    expect(page.get_by_label("入会日期")).to_have_value("2023-06-07")
+    page.get_by_label("部门").fill("总装车间")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("已保存。")).to_be_visible()
+    m.refresh_from_db()
+    assert (m.department, m.joined_on) == ("总装车间", date(2023, 6, 7))

@@ -250,6 +250,20 @@ def test_a_new_id_number_or_phone_asked_for_is_kept_encrypted_and_shown_masked(w
     assert crypto.decrypt(m.id_number_enc) == new_id and m.phone_masked == "139****2222"
 
 
+def test_a_joining_date_may_be_corrected_not_erased(world):
+    m = make_member(world, i=12, joined_on=date(2023, 6, 7))
+    with pytest.raises(ValidationError) as e:
+        services.member_update(
+            member=m, data={"department": "总装车间", "joined_on": None}, actor=world.staff_a
+        )
+    assert e.value.message_dict == {"joined_on": ["入会日期不能清空，如有错误请改为正确日期。"]}
+    m.refresh_from_db()
+    assert (m.department, m.joined_on) != ("总装车间", None)
+    services.member_update(member=m, data={"joined_on": date(2023, 6, 8)}, actor=world.staff_a)
+    m.refresh_from_db()
+    assert m.joined_on == date(2023, 6, 8)
+
+
 def test_pinyin_rules():
     assert rules.name_pinyin("张三") == ("zhangsan", "zs")
     assert rules.name_pinyin("曾小明") == ("zengxiaoming", "zxm")
