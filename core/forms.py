@@ -13,6 +13,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
+# The years a page or an API call may ask about (a year filter outside them would overflow the
+# date arithmetic behind it).
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def year_param(value, default=None):
+    """A year from a query string, or `default` when it is missing, not a number or out of range."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if MIN_YEAR <= year <= MAX_YEAR else default
+
+
 class UserChoiceField(forms.ModelChoiceField):
     """A choice of users shown by their names (login names stay out of other people's screens)."""
 

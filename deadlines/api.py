@@ -1,9 +1,10 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from core.forms import MAX_YEAR, MIN_YEAR
 from orgs import access
 
 from . import calendar, selectors, services
@@ -82,7 +83,7 @@ def deadlines_notification_read(request, notification_id: int):
 @router.get(
     "/calendar", response=list[CalendarDayOut], operation_id="deadlines_calendar", summary="Holiday table"
 )
-def deadlines_calendar(request, year: int):
+def deadlines_calendar(request, year: int = Query(..., ge=MIN_YEAR, le=MAX_YEAR)):
     access.require(request.user, CALENDAR_VIEW)
     return list(selectors.calendar_days(year))
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, year_param
 from orgs import access
 
 from . import calendar, selectors, services
@@ -95,10 +95,7 @@ def bell_view(request):
 
 @access.permission_required(CALENDAR_VIEW)
 def calendar_view(request):
-    try:
-        year = int(request.GET.get("year") or calendar.today().year)
-    except ValueError:
-        year = calendar.today().year
+    year = year_param(request.GET.get("year"), calendar.today().year)
     may_change = access.has_any(request.user, CALENDAR_CHANGE)
     ctx = {
         "year": year,

@@ -1,8 +1,9 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from core.forms import MAX_YEAR, MIN_YEAR
 from orgs import access
 from orgs.models import Organization, OrgKind
 
@@ -92,7 +93,7 @@ def dues_run_get(request, run_id: int):
 @router.get(
     "/orgs/{org_id}/ledger", response=LedgerOut, operation_id="dues_ledger", summary="Dues and funds ledger"
 )
-def dues_ledger(request, org_id: int, year: int | None = None):
+def dues_ledger(request, org_id: int, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR)):
     org = _union(request, org_id)
     ledger = selectors.union_ledger(org, year)
     return LedgerOut(

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_error, flash_form_errors
+from core.forms import apply_errors, flash_error, flash_form_errors, year_param
 from members.models import Member
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -419,8 +419,8 @@ def funds_payment_reverse_view(request, pk: int):
 @access.permission_required(DUES_VIEW)
 def ledger_view(request, pk: int):
     org = _union(request, pk)
-    year = request.GET.get("year", "")
-    ledger = selectors.union_ledger(org, int(year) if year.isdigit() else None)
+    year = year_param(request.GET.get("year"))
+    ledger = selectors.union_ledger(org, year)
     ctx = {
         "org": org,
         "ledger": ledger,

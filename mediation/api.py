@@ -1,10 +1,11 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
+from core.forms import MAX_YEAR, MIN_YEAR
 from deadlines import calendar
 from orgs import access
 
@@ -134,7 +135,7 @@ def mediation_case_create(request, payload: CaseIn):
 @router.get(
     "/stats", response=list[StatsRow], operation_id="mediation_stats", summary="Cases by cause and outcome"
 )
-def mediation_stats(request, year: int | None = None):
+def mediation_stats(request, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR)):
     access.require(request.user, MEDIATION_VIEW)
     s = selectors.case_stats(request.user, year=year)
     return [

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, year_param
 from deadlines import calendar
 from orgs import access
 
@@ -214,10 +214,7 @@ def agreement_print_view(request, pk: int):
 
 @access.permission_required(MEDIATION_VIEW)
 def stats_view(request):
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
+    year = year_param(request.GET.get("year"))
     this_year = calendar.today().year
     ctx = {
         "stats": selectors.case_stats(request.user, year=year),
