@@ -1161,7 +1161,7 @@ def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_f
 
 EXAMPLE_ROW = [
     "张三",
-    "11010519491231002X",
+    "110105198503070019",
     "13800138000",
     "男",
     "汉族",

@@ -81,6 +81,11 @@ def test_template_has_chinese_headers_and_a_valid_example():
     assert wb.sheet_names == ["会员", "填写说明"]
 
 
+def test_the_template_uploaded_unchanged_passes_its_own_checks(world):
+    imp = preview(world, importing.template_xlsx(), name="会员导入模板.xlsx")
+    assert (imp.total_rows, imp.new_rows, imp.error_rows, imp.errors) == (1, 1, 0, [])
+
+
 def test_preview_reports_exactly_the_planted_bad_rows(world):
     rows = [row(i) for i in range(1, 8)]
     rows[1] = row(2, id=bad_check(person(2)["id_number"]))  # spreadsheet row 3
