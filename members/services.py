@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -97,6 +98,18 @@ def _check_date(on: date | None) -> date:
     if on > today():
         raise ValidationError({"on": [_("日期不能晚于今天。")]})
     return on
+
+
+def _check_after_history(member: Member, on: date) -> None:
+    """A change is dated on or after the member's last recorded change, and not before their birth
+    (a timeline in order: an approval cannot precede the application)."""
+    last = member.events.aggregate(last=Max("on"))["last"]
+    if last and on < last:
+        raise ValidationError(
+            {"on": [_("日期不能早于该会员上一次会籍变动（%(d)s）。") % {"d": last.isoformat()}]}
+        )
+    if on < member.birth_date:
+        raise ValidationError({"on": [_("日期不能早于出生日期。")]})
 
 
 def member_count_refresh(*org_ids: int) -> None:
@@ -331,6 +344,7 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
 
 
 def _approve(member: Member, *, actor, on: date, joined_on: date | None = None) -> Member:
+    _check_after_history(member, on)
     org = _lock_org(member.org_id)
     old = member.status
     member.status = rules.check_transition("approve", member.status)
@@ -375,6 +389,7 @@ def _transition(
         raise ValidationError({"reason": [_("请填写原因。")]})
     with transaction.atomic():
         member = _lock_member(member)
+        _check_after_history(member, on)
         if (
             transition in ("withdraw", "lapse", "expel", "retain")
             and member.transfers.filter(status=TransferStatus.PENDING).exists()
@@ -528,6 +543,7 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
     with transaction.atomic():
         transfer = _lock_transfer(transfer)
         member = _lock_member(transfer.member)
+        _check_after_history(member, on)
         rules.check_transition("transfer", member.status)
         from_org, to_org = transfer.org, transfer.to_org
         member.org = to_org

@@ -264,6 +264,22 @@ def test_a_joining_date_may_be_corrected_not_erased(world):
     assert m.joined_on == date(2023, 6, 8)
 
 
+def test_a_change_cannot_be_dated_before_the_last_one_or_the_birth(world):
+    applicant = services.member_apply(org=world.union_a, data=person(13), consent=True)
+    applied_on = applicant.events.get().on
+    with pytest.raises(ValidationError) as e:
+        services.member_approve(member=applicant, actor=world.chair_a, on=date(1990, 1, 1))
+    assert e.value.message_dict == {"on": [f"日期不能早于该会员上一次会籍变动（{applied_on.isoformat()}）。"]}
+    applicant.refresh_from_db()
+    assert (applicant.status, applicant.joined_on) == (MemberStatus.APPLIED, None)
+    m = make_member(world, i=14, joined_on=date(2023, 6, 7))
+    with pytest.raises(ValidationError) as e:
+        services.member_retain(member=m, actor=world.staff_a, reason="退休", on=date(1980, 1, 1))
+    assert "日期不能早于该会员上一次会籍变动" in e.value.messages[0]
+    m.refresh_from_db()
+    assert m.status == MemberStatus.ACTIVE
+
+
 def test_pinyin_rules():
     assert rules.name_pinyin("张三") == ("zhangsan", "zs")
     assert rules.name_pinyin("曾小明") == ("zengxiaoming", "zxm")
