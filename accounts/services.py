@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
-from core.validators import normalize_text
+from core.validators import normalize_text, validate_mobile
 from orgs import access
 from orgs.models import Organization
 from orgs.permissions import GRANT_FEDERATION_ADMIN, USERS_MANAGE
@@ -113,6 +113,13 @@ def user_invite(
         errors["username"] = [_("用户名只能包含字母、数字、下划线和点。")]
     if not full_name:
         errors["full_name"] = [_("请填写姓名。")]
+    if normalize_text(mobile or ""):
+        try:
+            mobile = validate_mobile(mobile)
+        except ValidationError as e:
+            errors["mobile"] = e.messages
+    else:
+        mobile = ""
     if errors:
         raise ValidationError(errors)
     _check_may_grant(actor, org, role)

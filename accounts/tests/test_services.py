@@ -28,6 +28,29 @@ def test_invite_creates_user_role_and_one_time_link(world):
         services.invitation_accept(raw=raw, password="Another-pass-22")
 
 
+def test_invite_checks_the_mobile_number(world):
+    with pytest.raises(ValidationError) as e:
+        services.user_invite(
+            actor=world.chair_a,
+            org=world.union_a,
+            role=Role.MEMBER,
+            username="m2",
+            full_name="新会员",
+            mobile="123",
+        )
+    assert e.value.message_dict == {"mobile": ["手机号应为以1开头的11位数字。"]}
+    assert not User.objects.filter(username="m2").exists()
+    user, _raw = services.user_invite(
+        actor=world.chair_a,
+        org=world.union_a,
+        role=Role.MEMBER,
+        username="m2",
+        full_name="新会员",
+        mobile="+86 139 1234 5678",
+    )
+    assert user.mobile == "13912345678"
+
+
 def test_expired_invitation_is_refused(world):
     user, raw = services.user_invite(
         actor=world.staff_a, org=world.union_a, role=Role.MEMBER, username="m2", full_name="会员二"
