@@ -24,4 +24,5 @@ ACTION_LABELS = {
     "members.correction_request": _("申请更正个人信息"),
     "members.correction_decide": _("处理个人信息更正申请"),
     "members.self_export": _("下载本人信息"),
+    "members.account_invite": _("为会员开通登录账号"),
 }

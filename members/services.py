@@ -731,6 +731,37 @@ def correction_decide(*, request: CorrectionRequest, accept: bool, actor) -> Cor
         return req
 
 
+# ---- a member's own login ------------------------------------------------------------------------
+
+
+def member_account_invite(*, member: Member, actor):
+    """Open a login for a member (self-service: card, history, dues, data): an account with the
+    member role in their union, its user name their member number, linked to the record, and a
+    one-time invitation link to set a password. Returns (user, raw token)."""
+    from accounts.models import Role
+    from accounts.services import user_invite
+
+    with transaction.atomic():
+        member = _lock_member(member)
+        if member.user_id:
+            raise ValidationError(_("该会员已开通登录账号。"))
+        if member.status not in COUNTED_STATUSES or not member.member_no:
+            raise ValidationError(_("只有在籍或保留会籍的会员可以开通登录账号。"))
+        user, raw = user_invite(
+            actor=actor, org=member.org, role=Role.MEMBER, username=member.member_no, full_name=member.name
+        )
+        member.user = user
+        member.save(update_fields=["user", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="members.account_invite",
+            target=member,
+            org=member.org,
+            details={"username": user.username},
+        )
+    return user, raw
+
+
 # ---- import -----------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail_view, name="detail"),
     path("<int:pk>/edit/", views.edit_view, name="edit"),
     path("<int:pk>/reveal/<str:field>/", views.reveal_view, name="reveal"),
+    path("<int:pk>/account/", views.account_invite_view, name="account_invite"),
     path("<int:pk>/do/<str:action>/", views.transition_view, name="transition"),
     path("<int:pk>/transfer/", views.transfer_request_view, name="transfer_request"),
     path("transfers/", views.transfers_view, name="transfers"),

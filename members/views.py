@@ -1,8 +1,9 @@
 import hmac
 import json
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import crypto
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_error
 from orgs import access
 from orgs.models import Organization, OrgKind
+from orgs.permissions import USERS_MANAGE
 
 from . import exporting, importing, rules, selectors, services
 from .forms import (
@@ -25,7 +27,15 @@ from .forms import (
     TransferForm,
     TransitionForm,
 )
-from .models import CorrectionRequest, CorrectionStatus, Member, MemberImport, MemberStatus, Transfer
+from .models import (
+    COUNTED_STATUSES,
+    CorrectionRequest,
+    CorrectionStatus,
+    Member,
+    MemberImport,
+    MemberStatus,
+    Transfer,
+)
 from .permissions import MEMBER_CHANGE, MEMBER_DECIDE, MEMBER_EXPORT, MEMBER_REVEAL, MEMBER_STATS, MEMBER_VIEW
 
 PAGE_SIZE = 20
@@ -148,8 +158,34 @@ def detail_view(request, pk: int):
         "transfer_form": TransferForm(targets=selectors.transfer_targets(request.user, member)),
         "pending_transfer": pending,
         "age": rules.age_on(member.birth_date, services.today()),
+        "may_invite": may_change
+        and member.user_id is None
+        and member.status in COUNTED_STATUSES
+        and access.can(request.user, USERS_MANAGE, member.org),
+        "invite_link": request.session.pop("gonghui_member_invite_link", None),
     }
     return render(request, "members/detail.html", ctx)
+
+
+@require_POST
+@access.permission_required(MEMBER_CHANGE)
+def account_invite_view(request, pk: int):
+    member = _member(request, pk, MEMBER_CHANGE)
+    if not access.can(request.user, USERS_MANAGE, member.org):
+        raise PermissionDenied
+    try:
+        _user, raw = services.member_account_invite(member=member, actor=request.user)
+    except ValidationError as e:
+        flash_error(request, e)
+    else:
+        request.session["gonghui_member_invite_link"] = request.build_absolute_uri(
+            reverse("accounts:invitation", args=[raw])
+        )
+        messages.success(
+            request,
+            _("已为%(name)s开通登录账号。请把下面的邀请链接发给本人设置密码。") % {"name": member.name},
+        )
+    return redirect("members:detail", pk=member.pk)
 
 
 @require_POST
@@ -538,14 +574,32 @@ def stats_export_view(request):
 # ---- member self-service ----------------------------------------------------------------------------
 
 
+class NotLinked(Exception):
+    """The signed-in account has no member record linked to it."""
+
+
 def _mine(request) -> Member:
     member = selectors.my_member(request.user)
     if member is None:
-        raise Http404
+        raise NotLinked
     return member
 
 
-@access.login_required
+def _self_service(view):
+    """A member's own page: an account without a member record is told how to get one linked."""
+
+    @access.login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotLinked:
+            return render(request, "members/not_linked.html", status=404)
+
+    return wrapped
+
+
+@_self_service
 def my_card_view(request):
     member = _mine(request)
     import segno
@@ -555,7 +609,7 @@ def my_card_view(request):
     return render(request, "members/my_card.html", {"member": member, "svg": svg})
 
 
-@access.login_required
+@_self_service
 def my_history_view(request):
     member = _mine(request)
     return render(
@@ -565,7 +619,7 @@ def my_history_view(request):
     )
 
 
-@access.login_required
+@_self_service
 def my_data_view(request):
     member = _mine(request)
     form = CorrectionForm(request.POST or None)
@@ -595,7 +649,7 @@ def my_data_view(request):
     )
 
 
-@access.login_required
+@_self_service
 def my_data_download_view(request):
     """Everything held about the member, as JSON (PIPL art. 45: see and copy one's own data)."""
     member = _mine(request)

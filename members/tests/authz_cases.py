@@ -121,6 +121,12 @@ CASES = [
         other_org="chair_b",
     ),
     M(
+        "members:account_invite",
+        lambda w: reverse("members:account_invite", args=[_m(w).pk]),
+        method="post",
+        ok_status=302,
+    ),
+    M(
         "members:transition",
         lambda w: reverse("members:transition", args=[_m(w).pk, "withdraw"]),
         method="post",

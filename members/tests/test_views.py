@@ -204,3 +204,37 @@ def test_lapse_candidates_from_dues_data(world, registry, client, monkeypatch):
     r = client.get(reverse("members:lapse"))
     assert r.context["dues_available"] is False
     assert "会费模块暂无缴费记录" in r.content.decode()
+
+
+def test_staff_open_a_login_for_a_member_who_then_sees_their_card(world, registry, client):
+    from accounts.models import Role
+    from accounts.services import invitation_accept
+
+    m = registry[0]
+    client.force_login(world.member_a)  # an account without a member record
+    r = client.get(reverse("members:my_card"))
+    assert r.status_code == 404 and "您的账号尚未关联会员档案" in r.content.decode()
+    client.force_login(world.staff_a)
+    page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert reverse("members:account_invite", args=[m.pk]) in page
+    r = client.post(reverse("members:account_invite", args=[m.pk]), follow=True)
+    body = r.content.decode()
+    assert f"已为{m.name}开通登录账号。" in body and "/accounts/invitation/" in body
+    m.refresh_from_db()
+    assert m.user.username == m.member_no and m.user.roles.get().role == Role.MEMBER
+    assert AuditEvent.objects.filter(action="members.account_invite").count() == 1
+    # a second time is refused; the button is gone
+    r = client.post(reverse("members:account_invite", args=[m.pk]), follow=True)
+    assert "该会员已开通登录账号。" in r.content.decode()
+    raw = body.split("/accounts/invitation/")[1].split("/")[0]
+    user = invitation_accept(raw=raw, password="Long-enough-pass-1")
+    client.force_login(user)
+    r = client.get(reverse("members:my_card"))
+    assert r.status_code == 200 and m.card_no in r.content.decode()
+
+
+def test_finance_may_not_open_member_logins(world, registry, client):
+    client.force_login(world.finance_a)
+    assert client.post(reverse("members:account_invite", args=[registry[0].pk])).status_code == 403
+    registry[0].refresh_from_db()
+    assert registry[0].user_id is None
