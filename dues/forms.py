@@ -22,7 +22,14 @@ class MonthField(forms.CharField):
         try:
             return rules.parse_month(value)
         except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            pass
+        try:  # well written, but a year the ledger does not cover
+            year = int(str(value).strip()[:4])
+        except ValueError:
+            year = None
+        if year is not None and not 2000 <= year <= 2100 and str(value).strip()[4:5] in "-/年.":
+            raise ValidationError(_("月份应在2000年至2100年之间。"), code="range")
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 def this_month() -> str:

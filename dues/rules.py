@@ -19,6 +19,9 @@ DEFAULTS = {
     "levy_rate": Decimal("0.02"),  # union funds: 2% of the employer's payroll total (TUL art. 43)
     "grassroots_share": Decimal("0.60"),  # kept by the grassroots union; the rest goes up
     "lapse_months": 6,  # months without dues before a member is a lapse candidate (Charter art. 6)
+    # A monthly wage below this (but above 0: no pay that month) is taken for a typing slip
+    # (3.5 for 3500) and refused with a request to check. Local, not from a rule.
+    "min_wage": Decimal("100"),
 }
 
 

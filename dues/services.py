@@ -77,13 +77,13 @@ def policy_update(
         raise ValidationError(_("会费与经费标准由总工会（联合会）设定。"))
     errors: dict[str, list[str]] = {}
     if rate is None or not (Decimal("0") < rate <= Decimal("0.1")):
-        errors["rate"] = [_("会费比例应在0到10%之间（0.5%填0.0050）。")]
+        errors["rate"] = [_("会费比例应大于0，且不超过10%。")]
     if base_step is None or base_step < 1 or base_step > 1000:
         errors["base_step"] = [_("基数取整应为1到1000元之间的整数。")]
     if levy_rate is None or not (Decimal("0") < levy_rate <= Decimal("0.1")):
-        errors["levy_rate"] = [_("经费拨缴比例应在0到10%之间（2%填0.0200）。")]
+        errors["levy_rate"] = [_("经费拨缴比例应大于0，且不超过10%。")]
     if grassroots_share is None or not (Decimal("0") <= grassroots_share <= Decimal("1")):
-        errors["grassroots_share"] = [_("基层留成比例应在0到1之间（60%填0.6000）。")]
+        errors["grassroots_share"] = [_("基层留成比例应在0到100%之间。")]
     if errors:
         raise ValidationError(errors)
     values = {
@@ -123,6 +123,12 @@ def _parse_wage(value) -> Decimal:
         raise ValidationError(_("工资金额不能为负数。"))
     if wage > MAX_WAGE:
         raise ValidationError(_("工资金额超过100万元，请核对。"))
+    low = rules.setting("min_wage")
+    if 0 < wage < low:
+        raise ValidationError(
+            _("月工资%(w)s元低于%(low)s元，请核对是否少输了位数（当月无工资请填0）。")
+            % {"w": wage, "low": low}
+        )
     return wage
 
 
@@ -349,6 +355,11 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
             run.rate, run.base_step = policy.rate, policy.base_step
         _fill_lines(run, org, policy)
         _refresh_totals(run)
+        if not (run.charged_count or run.exempt_count or run.missing_count):
+            # nothing to assess (a month before anyone joined): no empty statement is kept
+            raise ValidationError(
+                {"month": [_("%(m)s本会没有在籍会员，无需核定会费。") % {"m": f"{month:%Y年%m月}"}]}
+            )
         audit_record(
             actor=actor,
             action="dues.run" if created else "dues.rerun",
@@ -452,6 +463,10 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
     paid_on = paid_on or _today()
     if paid_on > _today():
         raise ValidationError({"paid_on": [_("代扣日期不能晚于今天。")]})
+    if paid_on < run.month:
+        raise ValidationError(
+            {"paid_on": [_("代扣日期不能早于会费所属月份（%(m)s）。") % {"m": f"{run.month:%Y年%m月}"}]}
+        )
     with transaction.atomic():
         run = DuesRun.objects.select_for_update().select_related("org").get(pk=run.pk)
         # The run is locked: single payments lock it first too, so nothing changes under us.

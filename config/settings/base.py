@@ -275,6 +275,7 @@ GONGHUI_DUES = {
     "levy_rate": "0.02",
     "grassroots_share": "0.60",
     "lapse_months": 6,
+    "min_wage": "100",  # a wage between 0 and this is refused as a likely typing slip
 }
 GONGHUI_CONGRESS = {
     "seat_preset": "national",  # national (>= 5%, min 30) | shanghai | zhejiang | custom

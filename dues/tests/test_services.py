@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from core import crypto
 from dues import rules, selectors, services
-from dues.models import DuesLine, DuesPayment, DuesRun, LineKind, WageBase
+from dues.models import DuesLine, DuesPayment, DuesRun, LineKind, PayrollBatch, WageBase
 from members.models import MemberStatus
 
 from .factories import make_member
@@ -397,3 +397,33 @@ def test_wage_import_flags_id_numbers_stored_as_numbers(world, crew):
     assert e.value.messages == [
         "第2行：身份证号被Excel存成了数字，后几位已丢失，请把该列设为文本格式后重新填写。"
     ]
+
+
+def test_implausible_months_dates_and_wages_are_refused(world):
+    from dues.forms import MonthField
+
+    with pytest.raises(ValidationError) as e:
+        MonthField().clean("1999-12")
+    assert e.value.messages == ["月份应在2000年至2100年之间。"]
+    with pytest.raises(ValidationError) as e:
+        MonthField().clean("12-1999x")
+    assert e.value.messages == ["请按“2026-11”的格式填写月份。"]
+    # a month before anyone joined leaves no empty statement behind
+    with pytest.raises(ValidationError) as e:
+        services.dues_run(org=world.union_a, month=date(2001, 1, 1), actor=world.finance_a)
+    assert e.value.message_dict == {"month": ["2001年01月本会没有在籍会员，无需核定会费。"]}
+    assert not DuesRun.objects.filter(month=date(2001, 1, 1)).exists()
+    m = make_member(world.union_a, "试工资")
+    with pytest.raises(ValidationError) as e:
+        services.wage_set(member=m, month=date(2026, 10, 1), wage="3.5", actor=world.finance_a)
+    assert e.value.message_dict == {
+        "wage": ["月工资3.50元低于100元，请核对是否少输了位数（当月无工资请填0）。"]
+    }
+    services.wage_set(member=m, month=date(2026, 10, 1), wage="0", actor=world.finance_a)
+    run = services.dues_run(org=world.union_a, month=date(2026, 10, 1), actor=world.finance_a)
+    services.wage_set(member=m, month=date(2026, 10, 1), wage="3500", actor=world.finance_a)
+    run = services.dues_run(org=world.union_a, month=date(2026, 10, 1), actor=world.finance_a)
+    with pytest.raises(ValidationError) as e:
+        services.dues_batch_record(run=run, actor=world.finance_a, paid_on=date(2020, 1, 1))
+    assert e.value.message_dict == {"paid_on": ["代扣日期不能早于会费所属月份（2026年10月）。"]}
+    assert not PayrollBatch.objects.exists()

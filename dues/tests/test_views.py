@@ -112,7 +112,7 @@ def test_policy_form_in_percent(client, world):
         {"rate_pct": "50", "base_step": "10", "levy_pct": "2", "share_pct": "60"},
     )
     assert r.status_code == 200
-    assert "会费比例应在0到10%之间" in r.content.decode()
+    assert "会费比例应大于0，且不超过10%。" in r.content.decode()
     client.force_login(world.finance_a)  # finance of a union cannot set the federation's policy
     assert client.get(reverse("dues:policy", args=[world.fed.pk])).status_code == 404
 
