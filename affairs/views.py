@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_error
+from core.forms import apply_errors, flash_error, flash_form_errors
 from orgs import access
 
 from . import clock, rules, selectors, services
@@ -92,9 +92,7 @@ def ask_view(request, org_id: int):
             AffairItem.objects.filter(org=org), request.user, AFFAIRS_VIEW, pk=form.cleaned_data["item"]
         )
     if not form.is_valid():
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     else:
         try:
             q = services.question_ask(org=org, item=item, body=form.cleaned_data["body"], actor=request.user)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_form_errors
 from deadlines import calendar
 from orgs import access
 
@@ -208,8 +208,6 @@ def _cell(value) -> str:
 
 def _flash(request, form, ok: str) -> None:
     if form.errors:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     else:
         messages.success(request, ok)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_error
+from core.forms import apply_errors, flash_error, flash_form_errors
 from orgs import access
 from orgs.models import OrgKind
 
@@ -113,9 +113,7 @@ def constituency_election_view(request, pk: int):
                     request, e.note if not e.valid else _("没有候选人获得超过选区全体职工半数的选票。")
                 )
     else:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     return redirect("congress:term", pk=term.pk)
 
 
@@ -149,9 +147,7 @@ def delegate_add_view(request, pk: int):
         except ValidationError as e:
             flash_error(request, e)
     else:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     return redirect("congress:term", pk=term.pk)
 
 
@@ -365,9 +361,7 @@ def poll_create_view(request, pk: int):
         else:
             return redirect("congress:poll", pk=poll.pk)
     else:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     return redirect("congress:session", pk=session.pk)
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, year_param
+from core.forms import apply_errors, flash_form_errors, year_param
 from deadlines import calendar
 from orgs import access
 
@@ -154,9 +154,7 @@ def _post(request, pk: int, form_class, service, ok: str, **extra):
         except ValidationError as e:
             apply_errors(form, e)
     if form.errors:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     else:
         messages.success(request, ok)
     return redirect("mediation:case_detail", pk=case.pk)
@@ -283,8 +281,6 @@ def committee_member_remove_view(request, pk: int):
 
 def _flash(request, form, ok: str) -> None:
     if form.errors:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     else:
         messages.success(request, ok)

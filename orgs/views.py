@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors
+from core.forms import apply_errors, flash_form_errors
 
 from . import access, selectors, services
 from .forms import CommitteeMemberForm, OrgCreateForm, OrgForm
@@ -93,9 +93,7 @@ def committee_add_view(request, pk: int):
         except ValidationError as e:
             apply_errors(form, e)
     if form.errors:
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     else:
         messages.success(request, _("已添加委员会成员。"))
     return redirect("orgs:detail", pk=org.pk)

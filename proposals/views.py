@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_error
+from core.forms import apply_errors, flash_error, flash_form_errors
 from orgs import access
 from orgs.models import OrgKind
 
@@ -185,9 +185,7 @@ def _visible(request, pk: int) -> Proposal:
 def _run(request, proposal: Proposal, form, action, success: str):
     """Validate `form`, call one service with its data, flash the outcome, back to the proposal."""
     if not form.is_valid():
-        for errs in form.errors.values():
-            for err in errs:
-                messages.error(request, err)
+        flash_form_errors(request, form)
     else:
         try:
             action(**form.cleaned_data)

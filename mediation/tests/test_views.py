@@ -145,3 +145,16 @@ def test_committee_page_lists_chair_then_vice_chairs_then_members(
         body = client.get(reverse("mediation:committee")).content.decode()
     order = [body.index(n) for n in ("主任丁", "副主任乙", "委员丙", "委员甲")]
     assert order == sorted(order)
+
+
+def test_a_form_error_names_its_field(world, client):
+    case = make_case(world)
+    client.force_login(world.staff_a)
+    r = client.post(
+        reverse("mediation:session_add", args=[case.pk]),
+        {"held_on": "2026-02-14", "mediators": "   ", "notes": "   "},
+        follow=True,
+    )
+    body = r.content.decode()
+    assert "调解员：这个字段是必填项。" in body and "调解记录：这个字段是必填项。" in body
+    assert not case.sessions.exists()
