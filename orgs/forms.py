@@ -25,6 +25,13 @@ class OrgForm(forms.ModelForm):
         ]
         widgets = {"founded_on": DateInput, "term_start": DateInput, "term_end": DateInput}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.members.exists():
+            # kept by the member registry (active and retained members), not typed in
+            self.fields["member_count"].disabled = True
+            self.fields["member_count"].help_text = _("按会员名册自动统计（在籍和保留会籍）")
+
     def _post_clean(self):
         # Validation and uniqueness are the service's job (orgs.services); skip the model's own.
         pass

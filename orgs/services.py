@@ -1,6 +1,7 @@
 """Writes to the organization tree and its committees. Every function owns its transaction and
 writes its audit event inside it."""
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -42,7 +43,12 @@ ORG_FIELDS = (
 )
 
 
-def _clean_org_fields(data: dict, *, instance: Organization | None = None) -> dict:
+PHONE_RE = re.compile(r"[0-9+\-() 转]{5,30}")
+
+
+def _clean_org_fields(
+    data: dict, *, instance: Organization | None = None, parent: Organization | None = None
+) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = dict(data)
     for key in ("name", "unit_name", "address", "contact_phone"):
@@ -50,6 +56,27 @@ def _clean_org_fields(data: dict, *, instance: Organization | None = None) -> di
             cleaned[key] = normalize_text(cleaned[key])
     if "name" in cleaned and not cleaned["name"]:
         errors.setdefault("name", []).append(_("请填写工会名称。"))
+    elif cleaned.get("name"):
+        parent_id = instance.parent_id if instance is not None else (parent.pk if parent else None)
+        twins = Organization.objects.filter(parent_id=parent_id, name=cleaned["name"])
+        if instance is not None:
+            twins = twins.exclude(pk=instance.pk)
+        if parent_id is not None and twins.exists():
+            errors.setdefault("name", []).append(
+                _("上级组织下已有同名组织“%(n)s”。") % {"n": cleaned["name"]}
+            )
+    if cleaned.get("contact_phone") and not PHONE_RE.fullmatch(cleaned["contact_phone"]):
+        errors.setdefault("contact_phone", []).append(_("联系电话只能包含数字、空格、“-”、“+”和括号。"))
+    founded = cleaned.get("founded_on")
+    if founded and founded > timezone.localdate():
+        errors.setdefault("founded_on", []).append(_("成立日期不能晚于今天。"))
+    members = cleaned.get("member_count", instance.member_count if instance else None)
+    employees = cleaned.get("employee_count", instance.employee_count if instance else None)
+    by_hand = instance is None or not instance.members.exists()  # else counted from the registry
+    if by_hand and members and employees and members > employees:
+        errors.setdefault("member_count", []).append(
+            _("会员人数（%(m)d）多于职工人数（%(e)d），请核对。") % {"m": members, "e": employees}
+        )
     code = cleaned.get("credit_code")
     if code:
         try:
@@ -84,7 +111,7 @@ def org_create(*, actor, parent: Organization | None, kind: str, **fields) -> Or
         raise ValidationError(_("只有系统管理员可以建立顶级组织。"))
     if parent is not None and actor is not None and not access.can(actor, ORG_CHANGE, parent):
         raise ValidationError(_("您没有在该组织下建立下级组织的权限。"))
-    cleaned = _clean_org_fields({k: v for k, v in fields.items() if k in ORG_FIELDS})
+    cleaned = _clean_org_fields({k: v for k, v in fields.items() if k in ORG_FIELDS}, parent=parent)
     with transaction.atomic():
         org = Organization(kind=kind, parent=parent, path=f"tmp-{timezone.now().timestamp()}", **cleaned)
         org.depth = (parent.depth + 1) if parent else 0

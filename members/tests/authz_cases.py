@@ -101,7 +101,7 @@ CASES = [
         "members:edit",
         lambda w: reverse("members:edit", args=[_m(w).pk]),
         method="post",
-        data={"name": "甲会员改", "ethnicity": "汉族"},
+        data=lambda w: {"name": "甲会员改", "ethnicity": "汉族", "joined_on": _m(w).joined_on.isoformat()},
         ok_status=302,
     ),
     M(

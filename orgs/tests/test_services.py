@@ -113,3 +113,36 @@ def test_committee_is_listed_chair_first_then_vice_chairs_members_and_committees
             org=org, name=name, position=position, sex="F", term_start=date(2024, 1, 1)
         )
     assert [m.name for m in selectors.committee_of(org)] == ["戊", "甲", "丙", "乙", "丁"]
+
+
+def test_implausible_organization_details_are_refused(world):
+    with pytest.raises(ValidationError) as e:
+        services.org_update(
+            actor=world.chair_a,
+            org=world.union_a,
+            member_count=99999,
+            contact_phone="abc",
+            founded_on=date(2099, 1, 1),
+        )
+    assert e.value.message_dict == {
+        "contact_phone": ["联系电话只能包含数字、空格、“-”、“+”和括号。"],
+        "founded_on": ["成立日期不能晚于今天。"],
+        "member_count": ["会员人数（99999）多于职工人数（150），请核对。"],
+    }
+    with pytest.raises(ValidationError) as e:
+        services.org_create(
+            actor=world.chair_a, parent=world.union_a, kind=OrgKind.BRANCH, name="甲公司一车间分会"
+        )
+    assert e.value.message_dict == {"name": ["上级组织下已有同名组织“甲公司一车间分会”。"]}
+    world.union_a.refresh_from_db()
+    assert (world.union_a.member_count, world.union_a.contact_phone) == (120, "")
+    services.org_update(actor=world.chair_a, org=world.union_a, contact_phone="0571-8888 6666 转 801")
+
+
+def test_member_count_is_the_registrys_once_it_holds_members(world):
+    from members.tests.factories import make_member
+    from orgs.forms import OrgForm
+
+    make_member(world, i=1)
+    form = OrgForm(instance=world.union_a)
+    assert form.fields["member_count"].disabled
