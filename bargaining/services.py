@@ -206,6 +206,9 @@ def negotiator_add(
         errors["is_expert"] = [_("首席代表不得由外部专家担任。")]
     if appointed_on < consultation.requested_on:
         errors["appointed_on"] = [_("产生日期不能早于书面要约日期。")]
+    elif appointed_on > calendar.today():
+        # a future date could never be followed by a vacancy (not after today) and so never undone
+        errors["appointed_on"] = [_("产生日期不能晚于今天。")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

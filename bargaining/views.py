@@ -130,9 +130,17 @@ def _act(request, pk: int, form_class, call, ok):
         flash_error(request, e)
     else:
         text = ok(result) if callable(ok) else ok
-        if text:
+        if isinstance(text, tuple):  # (level, text): an outcome that is not a success
+            messages.add_message(request, *text)
+        elif text:
             messages.success(request, text)
     return redirect("bargaining:detail", pk=c.pk)
+
+
+def _vote_outcome(passed: bool):
+    if passed:
+        return _("表决通过。")
+    return (messages.WARNING, _("表决未通过：须三分之二以上代表到会且全体代表过半数同意。"))
 
 
 @require_POST
@@ -222,9 +230,7 @@ def vote_view(request, pk: int):
         pk,
         forms.VoteForm,
         lambda c, d: services.consultation_record_vote(actor=request.user, consultation=c, **d),
-        lambda passed: (
-            _("表决通过。") if passed else _("表决未通过：须三分之二以上代表到会且全体代表过半数同意。")
-        ),
+        _vote_outcome,
     )
 
 
@@ -243,10 +249,11 @@ def vote_from_poll_view(request, pk: int):
     except ValidationError as e:
         flash_error(request, e)
     else:
-        messages.success(
-            request,
-            _("表决通过。") if passed else _("表决未通过：须三分之二以上代表到会且全体代表过半数同意。"),
-        )
+        outcome = _vote_outcome(passed)
+        if isinstance(outcome, tuple):
+            messages.add_message(request, *outcome)
+        else:
+            messages.success(request, outcome)
     return redirect("bargaining:detail", pk=c.pk)
 
 

@@ -183,6 +183,21 @@ def test_dates_out_of_order(world):
     assert e.value.message_dict == {"term_start": ["合同期限开始日期不能早于签字日期。"]}
 
 
+def test_a_negotiator_cannot_be_appointed_in_the_future(world):
+    c = make_consultation(world, Status.REQUESTED)
+    before = Negotiator.objects.count()
+    with frozen_today(date(2026, 3, 3)), pytest.raises(ValidationError) as e:
+        services.negotiator_add(
+            actor=world.staff_a,
+            consultation=c,
+            side="workers",
+            name="未来代表",
+            appointed_on=date(2030, 11, 20),
+        )
+    assert e.value.message_dict == {"appointed_on": ["产生日期不能晚于今天。"]}
+    assert Negotiator.objects.count() == before
+
+
 def test_duplicate_negotiators_are_refused(world):
     c = make_consultation(world, Status.REQUESTED)
     before = Negotiator.objects.count()
