@@ -33,7 +33,15 @@ from .models import (
     Status,
 )
 
-DEFAULTS = {"NOTICE_WORKING_DAYS": 5, "RECHECK_DAYS": 365, "MEDICAL_SHARE": "0.8", "MIGRANT_MIN_YEARS": 1}
+DEFAULTS = {
+    "NOTICE_WORKING_DAYS": 5,
+    "RECHECK_DAYS": 365,
+    "MEDICAL_SHARE": "0.8",
+    "MIGRANT_MIN_YEARS": 1,
+    # The largest single aid amount (proposed or paid) taken as typed on purpose; above it the
+    # clerk is asked to check (a local ceiling, not a rule of law).
+    "MAX_AID": "50000",
+}
 
 
 def setting(key: str):
@@ -346,7 +354,12 @@ def consent_record(
     category: bool = True,
     amount: bool = True,
 ) -> Household:
-    """The signed application with the separate consents: income checks and publication (PIPL 25, 29)."""
+    """The signed application with the separate consents: income checks and publication (PIPL 25, 29).
+    The income check is what the hardship finding rests on: without it the case cannot go on."""
+    if not income_check:
+        raise ValidationError(
+            {"income_check": [_("核查家庭收入须经申请人书面同意，未同意的不能认定困难职工。请勾选后登记。")]}
+        )
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.APPLIED, Status.REVIEWED, Status.VISITED, action=_("登记授权书"))
@@ -428,7 +441,9 @@ def household_visit(*, actor, household: Household, visited_on: date, visitors: 
 
 def household_notice(*, actor, household: Household, start_on: date, proposed_amount) -> Household:
     """visited → noticed: the public notice (公示), only with the household's separate consent."""
-    amount = _amount(proposed_amount, "proposed_amount", positive=True)
+    amount = _amount(
+        proposed_amount, "proposed_amount", positive=True, limit=Decimal(str(setting("MAX_AID")))
+    )
     with transaction.atomic():
         h = _locked(household)
         _require(h, Status.VISITED, action=_("公示"))
@@ -555,7 +570,7 @@ def payment_record(
     paid_on: date,
     note: str = "",
 ) -> Payment:
-    value = _amount(amount, "amount", positive=True)
+    value = _amount(amount, "amount", positive=True, limit=Decimal(str(setting("MAX_AID"))))
     errors = {}
     if kind not in AidKind.values:
         errors["kind"] = [_("请选择帮扶类型。")]

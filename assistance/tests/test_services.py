@@ -292,6 +292,17 @@ def test_payments_and_totals_per_fund(world):
             services.payment_record(
                 actor=world.staff_a,
                 household=h,
+                fund=own,
+                budget_year=2026,
+                kind="living",
+                amount="99999999",
+                paid_on=date(2026, 4, 1),
+            )
+        assert e.value.message_dict == {"amount": ["金额超过上限 50000 元，请核对。"]}
+        with pytest.raises(ValidationError) as e:
+            services.payment_record(
+                actor=world.staff_a,
+                household=h,
                 fund=other,
                 budget_year=2026,
                 kind="living",
@@ -363,3 +374,16 @@ def test_standard_set_only_at_federation(world):
     assert s.monthly_amount == Decimal("1080.50")
     s = services.standard_set(actor=world.fed_admin, org=world.fed, year=2026, monthly_amount="1100")
     assert s.monthly_amount == Decimal("1100.00")
+
+
+def test_consent_without_the_income_check_is_not_recorded(world):
+    h = make_household(world, Status.APPLIED)
+    with pytest.raises(ValidationError) as e:
+        services.consent_record(
+            actor=world.staff_a, household=h, signed_on=h.applied_on, income_check=False, publish=False
+        )
+    assert e.value.message_dict == {
+        "income_check": ["核查家庭收入须经申请人书面同意，未同意的不能认定困难职工。请勾选后登记。"]
+    }
+    h.refresh_from_db()
+    assert h.consent_signed_on is None

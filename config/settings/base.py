@@ -299,6 +299,7 @@ GONGHUI_ASSISTANCE = {
     "RECHECK_DAYS": 365,
     "MEDICAL_SHARE": "0.8",
     "MIGRANT_MIN_YEARS": 1,
+    "MAX_AID": "50000",  # a larger single aid amount is refused as a likely typing slip
 }
 # Deadline rules: name -> (days, "calendar" | "working" | "months"[, roll_forward]); see deadlines/calendar.py
 GONGHUI_DEADLINES: dict = {}
