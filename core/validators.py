@@ -91,6 +91,8 @@ def parse_id_number(value: str, *, today: date | None = None, min_age: int = 16,
     except ValueError:
         raise ValidationError(_("身份证号中的出生日期不存在。"), code="id_birth") from None
     today = today or date.today()  # noqa: DTZ011 - a calendar date, the caller passes the local one
+    if birth > today:
+        raise ValidationError(_("身份证号中的出生日期晚于今天，请核对。"), code="id_birth")
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
     if age < min_age or age > max_age:
         raise ValidationError(

@@ -201,14 +201,26 @@ TEXT_LIMITS = {
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
+class NoSuchDate(ValueError):
+    """A date written the right way that does not exist (2024-02-30)."""
+
+
+def _date(y: int, m: int, d: int) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise NoSuchDate(f"{y:04d}-{m:02d}-{d:02d}") from None
+
+
 def parse_date(value) -> date | None:
-    """A date from a spreadsheet cell: a date, an ISO/Chinese text date, or None. Raises ValueError."""
+    """A date from a spreadsheet cell: a date, an ISO/Chinese text date, or None. Raises ValueError
+    (NoSuchDate for a well-written date that does not exist)."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
         return value if type(value) is date else value.date()
     if type(value) is str and (m := _ISO_DATE.fullmatch(value)):
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        return _date(int(m[1]), int(m[2]), int(m[3]))
     text = normalize_text(str(value))
     if not text:
         return None
@@ -217,9 +229,9 @@ def parse_date(value) -> date | None:
     text = text.replace("日", "").strip("-")
     parts = text.split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts):
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return _date(int(parts[0]), int(parts[1]), int(parts[2]))
     if len(text) == 8 and text.isdigit():
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return _date(int(text[:4]), int(text[4:6]), int(text[6:]))
     raise ValueError(text)
 
 
@@ -244,6 +256,9 @@ def norm(value) -> str:
 
 _TEXT_FIELDS = tuple((k, n) for k, n in TEXT_LIMITS.items() if k != "name")
 _SEX_CODES = {"男": "M", "女": "F"}
+# Digits and the symbols no name has (a name in Latin letters is fine, and so is the "·" of
+# minority names such as 买买提·艾力).
+BAD_NAME = re.compile(r"[0-9<>&\"'=;:/\\@#$%^*_+|~`{}\[\]()!?]")
 
 
 def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
@@ -257,6 +272,8 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
         errors["name"] = _("姓名不能为空。")
     elif len(name) > TEXT_LIMITS["name"]:
         errors["name"] = _("姓名过长。")
+    elif BAD_NAME.search(name):
+        errors["name"] = _("姓名不能包含数字或符号（少数民族姓名中的“·”可以）。")
     out["name"] = name
     out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")
 
@@ -315,6 +332,8 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     if "joined_on" in raw:
         try:
             joined = parse_date(raw["joined_on"])
+        except NoSuchDate as e:
+            errors["joined_on"] = _("入会日期%(d)s不存在，请核对。") % {"d": str(e)}
         except (ValueError, TypeError):
             errors["joined_on"] = _("入会日期格式不正确，请写成 2024-03-01。")
         else:
@@ -363,6 +382,7 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
     i_migrant = at.get("is_migrant")
     plain_row, iso_date, sex_codes = _PLAIN_ROW.fullmatch, _ISO_DATE.fullmatch, _SEX_CODES
     name_limit = TEXT_LIMITS["name"]
+    bad_name = BAD_NAME.search
     cache = _NORM_CACHE
 
     def clean(row) -> dict | None:
@@ -376,7 +396,7 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
             return None
         cells = pick(row)
         name = cells[i_name].replace(" ", "")
-        if not name or len(name) > name_limit:
+        if not name or len(name) > name_limit or bad_name(name):
             return None
         try:
             code, birth, sex = parse_id_number(cells[i_id], today=today)

@@ -87,6 +87,10 @@ def test_id_number_age_out_of_range():
     with pytest.raises(ValidationError) as e:
         parse_id_number(body + id_check_char(body), today=TODAY)
     assert e.value.messages == ["身份证号对应年龄为11岁，不在16至100岁之间。"]
+    body = "11010520300101001"  # born in the future: no negative age
+    with pytest.raises(ValidationError) as e:
+        parse_id_number(body + id_check_char(body), today=TODAY)
+    assert e.value.messages == ["身份证号中的出生日期晚于今天，请核对。"]
 
 
 def test_mobile_normalization():

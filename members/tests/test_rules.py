@@ -52,6 +52,8 @@ VARIANTS = [
     ("name", "张" * 51),
     ("name", "张\t三"),
     ("name", "李·娜"),
+    ("name", "张三2"),  # a digit: refused by both
+    ("name", "<b>张三</b>"),
     ("id_number", ""),
     ("id_number", "11010519491231002x"),  # lower-case check letter
     ("id_number", "11010519491231002X"),
@@ -180,3 +182,29 @@ def test_import_check_is_the_same_with_and_without_the_fast_path(monkeypatch):
     monkeypatch.setattr(rules, "plain_row_cleaner", lambda columns, today: lambda row: None)
     assert run() == with_fast
     assert [e.row for _b, errs, _t in with_fast for e in errs] == [7, 14, 22]
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("12345", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("<b>测试</b>", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("张三2", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("买买提·艾力", None),
+        ("John Smith", None),
+    ],
+)
+def test_names_with_digits_or_symbols_are_refused(name, error):
+    _out, errors = rules.clean_member({"name": name}, today=date(2026, 11, 25))
+    assert errors.get("name") == error
+
+
+def test_a_date_that_does_not_exist_is_named():
+    _out, errors = rules.clean_member({"name": "张三", "joined_on": "2024-02-30"}, today=date(2026, 11, 25))
+    assert errors["joined_on"] == "入会日期2024-02-30不存在，请核对。"
+    _out, errors = rules.clean_member(
+        {"name": "张三", "joined_on": "2024年2月30日"}, today=date(2026, 11, 25)
+    )
+    assert errors["joined_on"] == "入会日期2024-02-30不存在，请核对。"
+    _out, errors = rules.clean_member({"name": "张三", "joined_on": "上个月"}, today=date(2026, 11, 25))
+    assert errors["joined_on"] == "入会日期格式不正确，请写成 2024-03-01。"
