@@ -33,7 +33,7 @@ def test_database_trigger_refuses_raw_update(world):
 
 def _update_then_fail(world):
     with transaction.atomic():
-        services.org_update(actor=world.staff_a, org=world.union_a, employee_count=99)
+        services.org_update(actor=world.staff_a, org=world.union_a, employee_count=199)
         raise RuntimeError("boom")
 
 

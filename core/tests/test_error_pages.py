@@ -47,3 +47,22 @@ def test_server_error_page_is_in_chinese():
     page = render_to_string("500.html")
     assert "系统出错" in page
     assert "您的操作没有生效" in page
+
+
+def test_djangos_form_messages_read_as_a_union_office_writes():
+    from django import forms
+    from django.utils import translation
+
+    class F(forms.Form):
+        note = forms.CharField(max_length=3)
+        total = forms.DecimalField(max_digits=4, decimal_places=2)
+        count = forms.IntegerField()
+
+    with translation.override("zh-hans"):
+        f = F({"note": "abcdef", "total": "123456", "count": ""})
+        assert not f.is_valid()
+        assert f.errors == {
+            "note": ["最多3个字，现在有6个。"],
+            "total": ["数字不能超过4位，请核对。"],
+            "count": ["此项必填。"],
+        }

@@ -156,5 +156,5 @@ def test_a_form_error_names_its_field(world, client):
         follow=True,
     )
     body = r.content.decode()
-    assert "调解员：这个字段是必填项。" in body and "调解记录：这个字段是必填项。" in body
+    assert "调解员：此项必填。" in body and "调解记录：此项必填。" in body
     assert not case.sessions.exists()
