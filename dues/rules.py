@@ -25,6 +25,13 @@ DEFAULTS = {
 }
 
 
+def month_text(d: date) -> str:
+    """A month as the user's language writes it: 2026年11月, or November 2026."""
+    from django.utils.formats import date_format
+
+    return date_format(d, "YEAR_MONTH_FORMAT")
+
+
 def setting(key: str):
     """A dues setting: settings.GONGHUI_DUES[key] if present, else the documented default."""
     value = getattr(settings, "GONGHUI_DUES", {}).get(key, DEFAULTS[key])

@@ -348,7 +348,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
         if not created:
             if run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists():
                 raise ValidationError(
-                    _("%(m)s的会费已有缴费记录，不能重新核定。") % {"m": f"{month:%Y年%m月}"}
+                    _("%(m)s的会费已有缴费记录，不能重新核定。") % {"m": rules.month_text(month)}
                 )
             with connection.cursor() as cur:
                 cur.execute("DELETE FROM dues_duesline WHERE run_id = %s", [run.pk])
@@ -358,7 +358,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
         if not (run.charged_count or run.exempt_count or run.missing_count):
             # nothing to assess (a month before anyone joined): no empty statement is kept
             raise ValidationError(
-                {"month": [_("%(m)s本会没有在籍会员，无需核定会费。") % {"m": f"{month:%Y年%m月}"}]}
+                {"month": [_("%(m)s本会没有在籍会员，无需核定会费。") % {"m": rules.month_text(month)}]}
             )
         audit_record(
             actor=actor,
@@ -419,7 +419,8 @@ def dues_payment_record(
         outstanding = line.amount - line.paid
         if outstanding <= 0:
             raise ValidationError(
-                _("%(name)s %(m)s的会费已缴清。") % {"name": line.member.name, "m": f"{line.month:%Y年%m月}"}
+                _("%(name)s %(m)s的会费已缴清。")
+                % {"name": line.member.name, "m": rules.month_text(line.month)}
             )
         if amount in (None, ""):
             value = outstanding
@@ -465,7 +466,7 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
         raise ValidationError({"paid_on": [_("代扣日期不能晚于今天。")]})
     if paid_on < run.month:
         raise ValidationError(
-            {"paid_on": [_("代扣日期不能早于会费所属月份（%(m)s）。") % {"m": f"{run.month:%Y年%m月}"}]}
+            {"paid_on": [_("代扣日期不能早于会费所属月份（%(m)s）。") % {"m": rules.month_text(run.month)}]}
         )
     with transaction.atomic():
         run = DuesRun.objects.select_for_update().select_related("org").get(pk=run.pk)
@@ -475,7 +476,7 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
         count = agg["n"]
         if not count:
             raise ValidationError(
-                _("%(m)s的会费已全部缴清，没有需要代扣的明细。") % {"m": f"{run.month:%Y年%m月}"}
+                _("%(m)s的会费已全部缴清，没有需要代扣的明细。") % {"m": rules.month_text(run.month)}
             )
         total = rules.fen(agg["due"]) - rules.fen(agg["paid"])
         batch = PayrollBatch.objects.create(
@@ -540,7 +541,7 @@ def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> Fun
         fa = FundsAssessment.objects.select_for_update().filter(org=org, month=month).first()
         if fa is not None and fa.paid > 0:
             raise ValidationError(
-                _("%(m)s的工会经费已有到账记录，不能修改工资总额。") % {"m": f"{month:%Y年%m月}"}
+                _("%(m)s的工会经费已有到账记录，不能修改工资总额。") % {"m": rules.month_text(month)}
             )
         values = {
             "payroll_total": total,

@@ -11,7 +11,7 @@ from members.models import Member
 from orgs import access
 from orgs.models import Organization, OrgKind
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     BatchForm,
     FundsForm,
@@ -79,7 +79,7 @@ def run_create_view(request, pk: int):
         request,
         _("已核定%(m)s会费：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
         % {
-            "m": f"{run.month:%Y年%m月}",
+            "m": rules.month_text(run.month),
             "c": run.charged_count,
             "t": run.total_amount,
             "e": run.exempt_count,
@@ -209,7 +209,7 @@ def payment_reverse_view(request, pk: int):
             _("已冲销%(name)s%(m)s会费%(a)s元（收据号%(no)s），该月会费恢复为未缴。")
             % {
                 "name": payment.member.name,
-                "m": f"{payment.month:%Y年%m月}",
+                "m": rules.month_text(payment.month),
                 "a": payment.amount,
                 "no": payment.receipt_no,
             },
@@ -349,7 +349,7 @@ def funds_assess_view(request, pk: int):
             messages.success(
                 request,
                 _("%(m)s工会经费：工资总额%(p)s元，应拨缴%(l)s元。")
-                % {"m": f"{fa.month:%Y年%m月}", "p": fa.payroll_total, "l": fa.levy},
+                % {"m": rules.month_text(fa.month), "p": fa.payroll_total, "l": fa.levy},
             )
     else:
         flash_form_errors(request, form)

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from core.validators import normalize_text
 from orgs import access
@@ -323,7 +324,7 @@ def subtree_stats(org: Organization, months: int = 12) -> dict:
         "retained": row["retained"],
         "age": [(str(rules.AGE_BAND_LABELS[k]), row[f"age_{k}"]) for k, _lo, _hi in rules.AGE_BANDS],
         "education": [(str(label), by_education.get(value, 0)) for value, label in Education.choices]
-        + ([(("未填写"), by_education.get("", 0))] if by_education.get("") else []),
+        + ([(_("未填写"), by_education.get("", 0))] if by_education.get("") else []),
         "status": [(str(label), by_status.get(value, 0)) for value, label in MemberStatus.choices],
         "months": month_keys,
         "joins": [joins[k] for k in month_keys],

@@ -545,6 +545,7 @@ def stats_view(request):
         "months": stats["months"],
         "joins": stats["joins"],
         "leaves": stats["leaves"],
+        "names": {"joins": _("入会"), "leaves": _("退会")},
     }
     ctx = {
         "org": org,

@@ -14,8 +14,8 @@
     make("chart-sex", { tooltip: {}, series: [{ type: "pie", radius: ["35%", "65%"], data: d.sex, label: { formatter: "{b} {c}" } }] });
     make("chart-age", { tooltip: {}, xAxis: { type: "category", data: d.age.labels, axisLabel: { interval: 0 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: d.age.values }] });
     make("chart-edu", { tooltip: {}, grid: { left: 110 }, yAxis: { type: "category", data: d.education.labels }, xAxis: { type: "value" }, series: [{ type: "bar", data: d.education.values }] });
-    make("chart-months", { tooltip: { trigger: "axis" }, legend: { data: ["入会", "退会"] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
-      series: [{ name: "入会", type: "bar", data: d.joins }, { name: "退会", type: "bar", data: d.leaves }] });
+    make("chart-months", { tooltip: { trigger: "axis" }, legend: { data: [d.names.joins, d.names.leaves] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
+      series: [{ name: d.names.joins, type: "bar", data: d.joins }, { name: d.names.leaves, type: "bar", data: d.leaves }] });
   }
   if (document.readyState === "complete") draw(); else window.addEventListener("load", draw);
 })();
