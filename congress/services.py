@@ -369,6 +369,14 @@ def document_add(*, actor, session: Session, title: str, distributed_on: date | 
         raise ValidationError({"title": [_("请填写文件名称。")]})
     if distributed_on and distributed_on > session.held_on:
         raise ValidationError({"distributed_on": [_("送达日期不能晚于会议日期。")]})
+    if distributed_on and distributed_on < session.term.starts_on:
+        raise ValidationError(
+            {
+                "distributed_on": [
+                    _("送达日期不能早于本届任期开始（%(d)s）。") % {"d": session.term.starts_on.isoformat()}
+                ]
+            }
+        )
     with transaction.atomic():
         doc = Document.objects.create(
             org=session.org, session=session, title=title, distributed_on=distributed_on
@@ -398,6 +406,11 @@ def _transition(session: Session, allowed: tuple[str, ...], message: str) -> Ses
 def session_open(*, actor, session: Session) -> Session:
     with transaction.atomic():
         s = _transition(session, (SessionStatus.PLANNED,), _("只有筹备中的会议可以宣布开会。"))
+        if timezone.localdate() < s.held_on:
+            raise ValidationError(
+                _("会议定于%(d)s召开，还不能宣布开会。会议提前的，请先修改会议日期。")
+                % {"d": s.held_on.isoformat()}
+            )
         s.status = SessionStatus.IN_PROGRESS
         s.opened_at = timezone.now()
         s.save(update_fields=["status", "opened_at"])

@@ -293,3 +293,28 @@ def test_reissued_card_logs_in_again_and_keeps_the_check_in_time(world):
     a = services.checkin_by_token(token=again[0].token)
     assert a.checked_in_at == first
     assert AuditEvent.objects.filter(action="congress.checkin", details__again=True).count() == 1
+
+
+def test_a_meeting_opens_on_its_day_and_documents_go_out_within_the_term(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    term, _cons, _dels = make_term(world)
+    later = services.session_create(
+        actor=world.staff_a, term=term, title="一届二次", held_on=timezone.localdate() + dt.timedelta(days=9)
+    )
+    with pytest.raises(ValidationError) as e:
+        services.session_open(actor=world.staff_a, session=later)
+    assert e.value.messages == [
+        f"会议定于{later.held_on.isoformat()}召开，还不能宣布开会。会议提前的，请先修改会议日期。"
+    ]
+    with pytest.raises(ValidationError) as e:
+        services.document_add(
+            actor=world.staff_a, session=later, title="工作报告", distributed_on=dt.date(1999, 1, 1)
+        )
+    assert e.value.message_dict == {
+        "distributed_on": [f"送达日期不能早于本届任期开始（{term.starts_on.isoformat()}）。"]
+    }
+    later.refresh_from_db()
+    assert later.status == "planned" and not later.documents.exists()
