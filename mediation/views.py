@@ -131,6 +131,12 @@ def case_detail_view(request, pk: int):
         "clock": countdown(case, today),
         "today": today,
         "may_change": may_change,
+        # The one-year arbitration limit (劳动争议调解仲裁法 art. 27) had already run out when the
+        # application came in: the parties should be told at once.
+        "limit_passed_on": limit
+        if (limit := calendar.due_date("mediation.arbitration_limit", case.dispute_arose_on))
+        < case.received_on
+        else None,
         **selectors.case_detail(case),
     }
     if may_change:

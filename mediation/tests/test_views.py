@@ -158,3 +158,13 @@ def test_a_form_error_names_its_field(world, client):
     body = r.content.decode()
     assert "调解员：此项必填。" in body and "调解记录：此项必填。" in body
     assert not case.sessions.exists()
+
+
+def test_a_dispute_older_than_the_arbitration_limit_is_flagged(world, client):
+    old = make_case(world, dispute_arose_on=dt.date(2020, 1, 1))
+    fresh = make_case(world)
+    client.force_login(world.staff_a)
+    body = client.get(reverse("mediation:case_detail", args=[old.pk])).content.decode()
+    assert "争议发生已超过一年：按争议发生之日计算，仲裁时效已于 2021-01-01 届满。" in body
+    body = client.get(reverse("mediation:case_detail", args=[fresh.pk])).content.decode()
+    assert "争议发生已超过一年" not in body
