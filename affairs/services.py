@@ -53,6 +53,8 @@ def item_publish(
         errors["publish_until"] = [_("请填写公开截止日期。")]
     if publish_from and publish_until and publish_until < publish_from:
         errors["publish_until"] = [_("公开截止日期不能早于开始日期。")]
+    elif publish_until and publish_until < clock.today():
+        errors["publish_until"] = [_("公开截止日期已过，发布后职工也看不到，请核对日期。")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -167,6 +169,8 @@ def survey_create(*, org, title: str, opens_on: date, closes_on: date, actor) ->
         errors["title"] = [_("请填写调查名称。")]
     if opens_on and closes_on and closes_on < opens_on:
         errors["closes_on"] = [_("调查结束日期不能早于开始日期。")]
+    elif closes_on and closes_on < clock.today():
+        errors["closes_on"] = [_("调查结束日期已过，职工无法参加，请核对日期。")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -49,6 +49,8 @@ def call_create(
         errors["session_label"] = [_("请填写对应的会议，如“第三届职工代表大会第二次会议”。")]
     if opens_on and closes_on and closes_on < opens_on:
         errors["closes_on"] = [_("征集截止日期不能早于开始日期。")]
+    elif closes_on and closes_on < clock.today():
+        errors["closes_on"] = [_("征集截止日期已过，职工无法提交提案，请核对日期。")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,6 +52,30 @@ def test_publish_validates_the_period_order(world):
         "publish_until": ["公开截止日期不能早于开始日期。"],
     }
     assert AffairItem.objects.count() == 0
+
+
+def test_a_period_or_survey_already_over_is_refused(world):
+    with pytest.raises(ValidationError) as e:
+        services.item_publish(
+            org=world.union_a,
+            category="rules",
+            title="过去",
+            body="内容",
+            publish_from=date(2000, 1, 1),
+            publish_until=date(2000, 1, 31),
+            actor=world.staff_a,
+        )
+    assert e.value.message_dict == {"publish_until": ["公开截止日期已过，发布后职工也看不到，请核对日期。"]}
+    with pytest.raises(ValidationError) as e:
+        services.survey_create(
+            org=world.union_a,
+            title="调查",
+            opens_on=date(2001, 12, 1),
+            closes_on=date(2001, 12, 31),
+            actor=world.staff_a,
+        )
+    assert e.value.message_dict == {"closes_on": ["调查结束日期已过，职工无法参加，请核对日期。"]}
+    assert not AffairItem.objects.exists()
 
 
 def test_the_database_refuses_a_reversed_period(world):

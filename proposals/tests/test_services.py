@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -60,6 +60,20 @@ def test_call_create_refuses_reversed_window(world):
             actor=world.staff_a,
         )
     assert e.value.message_dict == {"closes_on": ["征集截止日期不能早于开始日期。"]}
+    assert ProposalCall.objects.count() == 0
+
+
+def test_call_create_refuses_a_window_already_over(world):
+    with pytest.raises(ValidationError) as e:
+        services.call_create(
+            org=world.union_a,
+            title="过去的征集",
+            session_label="职代会",
+            opens_on=date(2001, 1, 1),
+            closes_on=date(2001, 1, 31),
+            actor=world.staff_a,
+        )
+    assert e.value.message_dict == {"closes_on": ["征集截止日期已过，职工无法提交提案，请核对日期。"]}
     assert ProposalCall.objects.count() == 0
 
 
