@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_form_errors
+from core.forms import apply_errors, flash_form_errors, once_done, once_spend, once_token
 from deadlines import calendar
 from orgs import access
 
@@ -69,6 +70,9 @@ def mine_view(request):
 def submit_view(request):
     form = SubmitForm(request.POST or None)
     org = services.home_org_for(request.user)
+    if request.method == "POST" and (done := once_done(request)):
+        messages.info(request, _("这份诉求已经提交过，没有重复提交。"))
+        return redirect(done)
     if request.method == "POST" and form.is_valid():
         try:
             appeal = services.appeal_submit(actor=request.user, **form.cleaned_data)
@@ -80,8 +84,10 @@ def submit_view(request):
                 _("已提交给 %(org)s，答复期限 %(due)s。")
                 % {"org": appeal.org.name, "due": appeal.due_on.isoformat()},
             )
-            return redirect("appeals:my_detail", pk=appeal.pk)
-    return render(request, "appeals/submit.html", {"form": form, "org": org})
+            url = reverse("appeals:my_detail", args=[appeal.pk])
+            once_spend(request, url)
+            return redirect(url)
+    return render(request, "appeals/submit.html", {"form": form, "org": org, "once": once_token(request)})
 
 
 @access.login_required

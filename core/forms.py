@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -32,6 +34,40 @@ class UserChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.get_full_name()
+
+
+# One-time form tokens: a page that creates something (a worker's request, a mediation case) carries
+# a token; the first POST with it records what it made, and the same POST again (Back and submit,
+# a double tap) is sent to that instead of making a second one.
+ONCE_KEY = "gonghui_once"
+ONCE_KEEP = 20
+
+
+def once_token(request) -> str:
+    """The token for the form on this page: the posted one when re-showing a form with errors."""
+    posted = request.POST.get("once", "") if request.method == "POST" else ""
+    tokens = request.session.get(ONCE_KEY, {})
+    if posted and posted in tokens:
+        return posted
+    token = secrets.token_urlsafe(12)
+    tokens = dict(list(tokens.items())[-(ONCE_KEEP - 1) :])
+    tokens[token] = ""
+    request.session[ONCE_KEY] = tokens
+    return token
+
+
+def once_done(request) -> str:
+    """Where this POST's form already led (its token was spent), or "" to go ahead."""
+    return request.session.get(ONCE_KEY, {}).get(request.POST.get("once", ""), "")
+
+
+def once_spend(request, url: str) -> None:
+    """Record that this POST's form made the object at `url`."""
+    token = request.POST.get("once", "")
+    tokens = request.session.get(ONCE_KEY, {})
+    if token in tokens:
+        tokens[token] = url
+        request.session[ONCE_KEY] = tokens
 
 
 def apply_errors(form, error: ValidationError) -> None:

@@ -2,10 +2,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_form_errors, year_param
+from core.forms import apply_errors, flash_form_errors, once_done, once_spend, once_token, year_param
 from deadlines import calendar
 from orgs import access
 
@@ -83,6 +84,9 @@ def case_new_view(request):
         mediators=selectors.mediators_for(request.user),
         initial={"received_on": calendar.today(), "application_form": "written", "mediator": request.user.pk},
     )
+    if request.method == "POST" and (done := once_done(request)):
+        messages.info(request, _("这份调解申请已经登记过，没有重复登记。"))
+        return redirect(done)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         org = access.get_org_for_user(request.user, MEDIATION_CHANGE, d["org"].pk)
@@ -111,8 +115,10 @@ def case_new_view(request):
                 _("已受理，案件编号 %(no)s，调解期限至 %(due)s。")
                 % {"no": case.number, "due": case.due_on.isoformat()},
             )
-            return redirect("mediation:case_detail", pk=case.pk)
-    return render(request, "mediation/case_form.html", {"form": form})
+            url = reverse("mediation:case_detail", args=[case.pk])
+            once_spend(request, url)
+            return redirect(url)
+    return render(request, "mediation/case_form.html", {"form": form, "once": once_token(request)})
 
 
 def _apply(form, error: ValidationError, mapping: dict[str, str]) -> None:

@@ -238,3 +238,24 @@ def test_export_follows_the_list_filters(world, client):
     assert reverse("appeals:export") + "?status=open&amp;category=safety" in page
     body = client.get(reverse("appeals:export") + "?status=open&category=safety").content.decode("utf-8-sig")
     assert ("防护罩损坏" in body, "加班费未发" in body) == (True, False)
+
+
+def test_the_same_form_posted_twice_makes_one_request(world, client):
+    from django.urls import reverse
+
+    from appeals.models import Appeal
+
+    client.force_login(world.member_a)
+    page = client.get(reverse("appeals:submit")).content.decode()
+    once = page.split('name="once" value="')[1].split('"')[0]
+    data = {"category": "wages", "title": "加班费未发放", "content": "车间三月份加班费至今未发放。", "once": once}
+    first = client.post(reverse("appeals:submit"), data)
+    again = client.post(reverse("appeals:submit"), data, follow=True)
+    assert Appeal.objects.count() == 1
+    assert again.redirect_chain[0][0] == first["Location"]
+    assert "这份诉求已经提交过，没有重复提交。" in again.content.decode()
+    # a new page gives a new form: a second, deliberate request goes through
+    page = client.get(reverse("appeals:submit")).content.decode()
+    data["once"] = page.split('name="once" value="')[1].split('"')[0]
+    client.post(reverse("appeals:submit"), data)
+    assert Appeal.objects.count() == 2
