@@ -50,7 +50,7 @@ def _check_month(month: date, *, field: str = "month") -> date:
         raise ValidationError({field: [_("请选择月份。")]})
     month = rules.month_start(month)
     if month > rules.month_start(_today()):
-        raise ValidationError({field: [_("不能核定未来月份。")]})
+        raise ValidationError({field: [_("不能选择未来的月份。")]})
     if month.year < 2000:
         raise ValidationError({field: [_("月份不正确。")]})
     return month

@@ -353,6 +353,11 @@ def children_stats(org: Organization) -> list[dict]:
     return out
 
 
+def direct_members(org: Organization) -> int:
+    """Members registered on `org` itself rather than on one of its branches."""
+    return Member.objects.filter(org=org, status__in=COUNTED_STATUSES).count()
+
+
 def my_member(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None

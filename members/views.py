@@ -551,6 +551,7 @@ def stats_view(request):
         "org": org,
         "stats": stats,
         "children": selectors.children_stats(org),
+        "direct": selectors.direct_members(org),
         "chart": chart,
         "orgs": access.orgs_for(request.user, MEMBER_STATS)
         .exclude(kind=OrgKind.GROUP)

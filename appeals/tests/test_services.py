@@ -248,7 +248,12 @@ def test_the_same_form_posted_twice_makes_one_request(world, client):
     client.force_login(world.member_a)
     page = client.get(reverse("appeals:submit")).content.decode()
     once = page.split('name="once" value="')[1].split('"')[0]
-    data = {"category": "wages", "title": "加班费未发放", "content": "车间三月份加班费至今未发放。", "once": once}
+    data = {
+        "category": "wages",
+        "title": "加班费未发放",
+        "content": "车间三月份加班费至今未发放。",
+        "once": once,
+    }
     first = client.post(reverse("appeals:submit"), data)
     again = client.post(reverse("appeals:submit"), data, follow=True)
     assert Appeal.objects.count() == 1

@@ -112,7 +112,7 @@ def test_run_uses_the_federation_policy(world, crew):
 
 
 def test_run_refuses_future_months_and_branches(world, crew):
-    with pytest.raises(ValidationError, match="不能核定未来月份"):
+    with pytest.raises(ValidationError, match="不能选择未来的月份"):
         services.dues_run(org=world.union_a, month=date(2099, 1, 1), actor=world.finance_a)
     with pytest.raises(ValidationError, match="请在所属基层工会办理"):
         services.dues_run(org=world.branch_a, month=OCT, actor=world.finance_a)

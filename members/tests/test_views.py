@@ -162,6 +162,9 @@ def test_stats_page_and_export(world, registry, client):
     assert s["male"] + s["female"] == 6
     assert sum(n for _a, n in s["age"]) == 6
     assert sum(s["joins"]) == 6
+    # the six are registered on the union itself, not on its branch: a row says so
+    assert r.context["direct"] == 6
+    assert "甲公司工会本级" in r.content.decode()
     r = client.get(reverse("members:stats") + f"?org={world.fed.pk}")
     assert r.status_code == 404  # staff of union A see only their subtree
     r = client.get(reverse("members:stats_export") + f"?org={world.union_a.pk}")
