@@ -9,6 +9,17 @@ from . import clock, services
 from .models import Question
 
 # category, title, body, starts (days from today), lasts (days)
+# Both demo unions have a collective contract and a women workers' special contract on their board.
+CONTRACT_ITEMS = [
+    (
+        "contracts",
+        "2026—2028年集体合同文本",
+        "集体合同经职代会审议通过，已报人社部门审查，现全文公开。",
+        -55,
+        120,
+    ),
+    ("contracts", "女职工权益保护专项集体合同", "明确孕期、哺乳期职工的工作时间和岗位调整安排。", -60, 30),
+]
 ITEMS = [
     (
         "operations",
@@ -38,14 +49,7 @@ ITEMS = [
         -15,
         45,
     ),
-    (
-        "contracts",
-        "2026—2028年集体合同文本",
-        "集体合同经职代会审议通过，已报人社部门审查，现全文公开。",
-        -55,
-        120,
-    ),
-    ("contracts", "女职工权益保护专项集体合同", "明确孕期、哺乳期职工的工作时间和岗位调整安排。", -60, 30),
+    *CONTRACT_ITEMS,
     ("rules", "安全生产奖惩规定（征求意见稿）", "征求意见稿，欢迎职工提出意见。", 5, 20),
 ]
 QUESTIONS = [
@@ -100,14 +104,7 @@ LOGISTICS_ITEMS = [
         -15,
         45,
     ),
-    (
-        "contracts",
-        "2026—2028年集体合同文本",
-        "集体合同经职代会审议通过，已报人社部门审查，现全文公开。",
-        -55,
-        120,
-    ),
-    ("contracts", "女职工权益保护专项集体合同", "明确孕期、哺乳期职工的工作时间和岗位调整安排。", -60, 30),
+    *CONTRACT_ITEMS,
     ("rules", "冬季道路运输安全规定（征求意见稿）", "征求意见稿，欢迎职工提出意见。", 5, 20),
 ]
 LOGISTICS_QUESTIONS = [
