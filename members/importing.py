@@ -812,6 +812,9 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
             )
             continue
         else:
+            if "joined_on" in c and c["joined_on"] is None and rec["joined_on"] is not None:
+                # a joining date may be corrected, not erased: a blank cell keeps the registered one
+                c["joined_on"] = rec["joined_on"]
             differs = (
                 any(k in c and c[k] != rec[k] for k in COMPARE_FIELDS)
                 or c["phone_hash"] != rec["phone_hash"]

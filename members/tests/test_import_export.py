@@ -162,6 +162,20 @@ def test_uploads_not_imported_are_deleted_after_the_keeping_period(world, client
     assert not AuditEvent.objects.filter(action="members.import_error_report").exists()
 
 
+def test_a_blank_joining_date_in_a_later_sheet_keeps_the_registered_one(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=preview(world, xlsx([row(1)])), actor=world.staff_a)
+    again = preview(world, xlsx([row(1, joined="")]))
+    assert (again.new_rows, again.update_rows, again.unchanged_rows) == (0, 0, 1)
+    changed = preview(world, xlsx([row(1, joined="", edu="硕士")]))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=changed, actor=world.staff_a)
+    m = Member.objects.get()
+    assert (m.education, m.joined_on) == ("master", date(2024, 3, 1))
+
+
 def test_member_of_another_union_is_an_error(world):
     make_member(world, org=world.union_b, i=1, actor=world.staff_b)
     imp = preview(world, xlsx([row(1)]))
