@@ -448,8 +448,8 @@ def result_print_view(request, pk: int):
     poll = _poll(request, pk)
     if poll.status != PollStatus.PUBLISHED and not access.can(request.user, CONGRESS_MANAGE, poll.org):
         raise Http404
-    if poll.status == PollStatus.DRAFT:
-        raise Http404
+    if poll.status not in (PollStatus.CLOSED, PollStatus.PUBLISHED):
+        raise Http404  # no counts while voting is open, as on the poll's page and in the API
     return render(
         request,
         "congress/print_result.html",

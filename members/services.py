@@ -100,10 +100,15 @@ def _check_date(on: date | None) -> date:
     return on
 
 
+NOT_STATUS_EVENTS = (EventKind.UPDATED, EventKind.TRANSFER_REQUESTED, EventKind.TRANSFER_CANCELLED)
+
+
 def _check_after_history(member: Member, on: date) -> None:
     """A change is dated on or after the member's last recorded change, and not before their birth
     (a timeline in order: an approval cannot precede the application)."""
-    last = member.events.aggregate(last=Max("on"))["last"]
+    # membership changes only: an edit of the details or a transfer request is dated when it is
+    # entered and says nothing of when the member joined, left or retired
+    last = member.events.exclude(kind__in=NOT_STATUS_EVENTS).aggregate(last=Max("on"))["last"]
     if last and on < last:
         raise ValidationError(
             {"on": [_("日期不能早于该会员上一次会籍变动（%(d)s）。") % {"d": last.isoformat()}]}

@@ -35,6 +35,9 @@ def _setup(w):
     services.session_open(actor=w.staff_a, session=w.session)
     services.checkin_manual(actor=w.staff_a, session=w.session, delegate=w.dlg)
     services.checkin_manual(actor=w.staff_a, session=w.session, delegate=w.dlg2)
+    w.closed_poll = services.poll_create(actor=w.staff_a, session=w.session, kind="motion", title="食堂方案")
+    services.poll_open(actor=w.staff_a, poll=w.closed_poll)
+    services.poll_close(actor=w.staff_a, poll=w.closed_poll)
     w.open_poll = services.poll_create(
         actor=w.staff_a, session=w.session, kind="motion", title="工资协议草案"
     )
@@ -231,7 +234,7 @@ CASES = [
     ),
     AuthzCase(
         "congress:result_print",
-        lambda w: reverse("congress:result_print", args=[w.open_poll.pk]),
+        lambda w: reverse("congress:result_print", args=[w.closed_poll.pk]),
         setup=_setup,
     ),
     AuthzCase(

@@ -80,7 +80,10 @@ def test_tally_api_gives_no_counts_while_voting_is_open(world):
     staff.force_login(world.staff_a)
     body = staff.get(f"/api/v1/congress/polls/{poll.pk}/tally").json()
     assert (body["status"], body["voted"], body["result"]) == ("open", 1, {})
+    # nor the printable result
+    assert staff.get(reverse("congress:result_print", args=[poll.pk])).status_code == 404
     services.poll_close(actor=world.staff_a, poll=poll)
+    assert staff.get(reverse("congress:result_print", args=[poll.pk])).status_code == 200
     body = staff.get(f"/api/v1/congress/polls/{poll.pk}/tally").json()
     assert body["status"] == "closed" and body["result"]["ballots"] == 1
     assert {o["key"]: o["votes"] for o in body["result"]["options"]}["no"] == 1

@@ -278,6 +278,12 @@ def test_a_change_cannot_be_dated_before_the_last_one_or_the_birth(world):
     assert "日期不能早于该会员上一次会籍变动" in e.value.messages[0]
     m.refresh_from_db()
     assert m.status == MemberStatus.ACTIVE
+    # an edit of the details is not a membership change: a withdrawal may still be dated before it
+    services.member_update(member=m, data={"department": "二车间"}, actor=world.staff_a)
+    approved_on = m.events.get(kind=EventKind.APPROVED).on
+    services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请", on=approved_on)
+    m.refresh_from_db()
+    assert m.status == MemberStatus.WITHDRAWN
 
 
 def test_pinyin_rules():
