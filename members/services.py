@@ -100,6 +100,23 @@ def _check_date(on: date | None) -> date:
     return on
 
 
+def _member_role_follows(member: Member, *, to_org: Organization | None) -> None:
+    """A member's login follows the membership: its member role moves to the new union with a
+    transfer, and goes when the membership ends (withdrawn, lapsed, expelled)."""
+    if not member.user_id:
+        return
+    from accounts.models import Role, RoleAssignment
+
+    held = RoleAssignment.objects.filter(user_id=member.user_id, role=Role.MEMBER, org_id=member.org_id)
+    if (
+        to_org is not None
+        and not RoleAssignment.objects.filter(user_id=member.user_id, role=Role.MEMBER, org=to_org).exists()
+    ):
+        held.update(org=to_org)
+    else:
+        held.delete()
+
+
 NOT_STATUS_EVENTS = (EventKind.UPDATED, EventKind.TRANSFER_REQUESTED, EventKind.TRANSFER_CANCELLED)
 
 
@@ -411,6 +428,8 @@ def _transition(
             org=member.org,
             details={"from": old, "to": member.status, "reason": normalize_text(reason)},
         )
+        if member.status not in COUNTED_STATUSES:
+            _member_role_follows(member, to_org=None)
         member_count_refresh(member.org_id)
         return member
 
@@ -551,6 +570,7 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
         _check_after_history(member, on)
         rules.check_transition("transfer", member.status)
         from_org, to_org = transfer.org, transfer.to_org
+        _member_role_follows(member, to_org=to_org)
         member.org = to_org
         if transfer.new_employer:
             member.employer = transfer.new_employer

@@ -241,3 +241,20 @@ def test_finance_may_not_open_member_logins(world, registry, client):
     assert client.post(reverse("members:account_invite", args=[registry[0].pk])).status_code == 403
     registry[0].refresh_from_db()
     assert registry[0].user_id is None
+
+
+def test_a_members_login_follows_the_membership(world, registry, client):
+    from accounts.models import Role, RoleAssignment
+
+    moved, gone = registry[0], registry[1]
+    client.force_login(world.staff_a)
+    for m in (moved, gone):
+        client.post(reverse("members:account_invite", args=[m.pk]))
+        m.refresh_from_db()
+    t = services.transfer_request(member=moved, to_org=world.union_b, actor=world.staff_a)
+    services.transfer_accept(transfer=t, actor=world.staff_b)
+    services.member_withdraw(member=gone, actor=world.staff_a, reason="本人申请")
+    assert list(RoleAssignment.objects.filter(user=moved.user).values_list("org_id", "role")) == [
+        (world.union_b.pk, Role.MEMBER)
+    ]
+    assert not RoleAssignment.objects.filter(user=gone.user).exists()
