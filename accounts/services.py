@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -291,6 +292,13 @@ def api_token_authenticate(raw: str) -> User | None:
         or not token.user.is_active
     ):
         return None
+    required = set(getattr(settings, "GONGHUI_2FA_REQUIRED_ROLES", []) or [])
+    if (
+        required
+        and access.roles_of(token.user) & required
+        and not TOTPDevice.objects.filter(user=token.user, confirmed=True).exists()
+    ):
+        return None  # a role that requires 2FA: its tokens work only once the user has set it up
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -1,6 +1,7 @@
 import time
 from datetime import timedelta
 
+from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -70,6 +71,12 @@ def test_two_factor_setup_and_requirement(world, client, settings):
     r = client.get("/api/v1/deadlines/mine")
     assert r.status_code == 403 and r.json() == {"detail": "您的角色要求两步验证，请先在网页上完成设置。"}
     assert not ApiToken.objects.exists()
+    # a token made before the requirement works only once 2FA is set up
+    from accounts.services import api_token_create
+
+    _token, raw = api_token_create(actor=world.fed_admin, name="脚本")
+    bare = Client()
+    assert bare.get("/api/v1/deadlines/mine", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
     client.post("/accounts/me/two-factor/", {"action": "begin"})
     device = TOTPDevice.objects.get(user=world.fed_admin)
     assert device.confirmed is False
@@ -81,6 +88,7 @@ def test_two_factor_setup_and_requirement(world, client, settings):
     assert TOTPDevice.objects.get(user=world.fed_admin).confirmed is True
     assert client.get("/orgs/").status_code == 200
     assert client.get("/api/v1/deadlines/mine").status_code == 200
+    assert bare.get("/api/v1/deadlines/mine", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
     assert AuditEvent.objects.filter(action="user.2fa_enable").count() == 1
 
 
