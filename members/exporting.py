@@ -104,7 +104,7 @@ def xlsx_tempfile(qs: QuerySet):
     return tmp
 
 
-def stats_xlsx(stats: dict, children: list[dict]) -> bytes:
+def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
     import io
 
     import xlsxwriter
@@ -146,6 +146,8 @@ def stats_xlsx(stats: dict, children: list[dict]) -> bytes:
         s.write_row(i, 0, [escape_cell(c["org"].name), c["members"], c["employees"]])
         if c["rate"] is not None:
             s.write_number(i, 3, c["rate"], pct)
+    if children and direct:  # members registered on the union itself, as on the page
+        s.write_row(len(children) + 1, 0, [escape_cell(f"{stats['org'].name}本级"), direct])
     s.set_column(0, 0, 30)
     wb.close()
     return out.getvalue()

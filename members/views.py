@@ -564,7 +564,9 @@ def stats_view(request):
 @access.permission_required(MEMBER_STATS)
 def stats_export_view(request):
     org = _stats_org(request)
-    content = exporting.stats_xlsx(selectors.subtree_stats(org), selectors.children_stats(org))
+    content = exporting.stats_xlsx(
+        selectors.subtree_stats(org), selectors.children_stats(org), selectors.direct_members(org)
+    )
     services.stats_export_record(actor=request.user, org=org)
     resp = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -169,6 +169,12 @@ def test_stats_page_and_export(world, registry, client):
     assert r.status_code == 404  # staff of union A see only their subtree
     r = client.get(reverse("members:stats_export") + f"?org={world.union_a.pk}")
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name("下级组织").to_python()
+    assert rows[-1][:2] == ["甲公司工会本级", 6]
 
 
 def test_self_service_pages(world, registry, client):
