@@ -408,7 +408,7 @@ def session_open(*, actor, session: Session) -> Session:
         s = _transition(session, (SessionStatus.PLANNED,), _("只有筹备中的会议可以宣布开会。"))
         if timezone.localdate() < s.held_on:
             raise ValidationError(
-                _("会议定于%(d)s召开，还不能宣布开会。会议提前的，请先修改会议日期。")
+                _("会议定于%(d)s召开，还不能宣布开会。会议提前召开的，请按实际日期新建一次会议。")
                 % {"d": s.held_on.isoformat()}
             )
         s.status = SessionStatus.IN_PROGRESS

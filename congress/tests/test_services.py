@@ -307,7 +307,7 @@ def test_a_meeting_opens_on_its_day_and_documents_go_out_within_the_term(world):
     with pytest.raises(ValidationError) as e:
         services.session_open(actor=world.staff_a, session=later)
     assert e.value.messages == [
-        f"会议定于{later.held_on.isoformat()}召开，还不能宣布开会。会议提前的，请先修改会议日期。"
+        f"会议定于{later.held_on.isoformat()}召开，还不能宣布开会。会议提前召开的，请按实际日期新建一次会议。"
     ]
     with pytest.raises(ValidationError) as e:
         services.document_add(
