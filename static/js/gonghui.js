@@ -14,3 +14,15 @@ document.addEventListener("click", (e) => {
 document.addEventListener("change", (e) => {
   if (e.target.matches("[data-autosubmit]")) e.target.form.submit();
 });
+// A form that creates something (it carries a one-time token) is sent once: a second tap while the
+// first is on its way does nothing. Coming back with the Back button enables it again; the server
+// then leads the same token to what it made.
+document.addEventListener("submit", (e) => {
+  const form = e.target;
+  if (!form.querySelector("input[name=once]")) return;
+  if (form.dataset.sent) { e.preventDefault(); return; }
+  form.dataset.sent = "1";
+});
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-sent]").forEach((f) => delete f.dataset.sent);
+});
