@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core import crypto
+from core.db import analyze
 from members.models import Member, MemberStatus
 from orgs.models import Organization, OrgKind
 
@@ -60,12 +61,6 @@ def _check_month(month: date, *, field: str = "month") -> date:
 # union's first statement, the lapse-candidate lookup (last paid month per member) otherwise planned
 # for an empty table and took seconds.
 ANALYZE_AFTER = 10_000
-
-
-def _analyze(*tables: str) -> None:
-    with connection.cursor() as cur:
-        for t in tables:
-            cur.execute(f"ANALYZE {connection.ops.quote_name(t)}")
 
 
 def _check_run_org(org: Organization) -> None:
@@ -386,7 +381,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
             },
         )
     if run.charged_count + run.exempt_count + run.missing_count >= ANALYZE_AFTER:
-        _analyze("dues_duesline")
+        analyze(DuesLine)
     return run
 
 
@@ -531,7 +526,7 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
             details={"month": run.month.isoformat(), "lines": count, "total": str(total)},
         )
     if count >= ANALYZE_AFTER:
-        _analyze("dues_duesline", "dues_duespayment")
+        analyze(DuesLine, DuesPayment)
     return batch
 
 

@@ -999,11 +999,10 @@ def events_for_new_members(*, org_id: int, after_id: int, reason: str, actor_id,
 def analyze_tables() -> None:
     """Refresh the planner's statistics after a bulk load (the search plans depend on them, and on
     the organization tree's, which every scoped query joins)."""
+    from core.db import analyze
     from orgs.models import Organization
 
-    with connection.cursor() as cur:
-        for t in (Member._meta.db_table, MemberEvent._meta.db_table, Organization._meta.db_table):
-            cur.execute(f"ANALYZE {connection.ops.quote_name(t)}")
+    analyze(Member, MemberEvent, Organization)
 
 
 class BatchWriter:

@@ -578,34 +578,23 @@ def stats_export_view(request):
 # ---- member self-service ----------------------------------------------------------------------------
 
 
-class NotLinked(Exception):
-    """The signed-in account has no member record linked to it."""
-
-
-def _mine(request) -> Member:
-    member = selectors.my_member(request.user)
-    if member is None:
-        raise NotLinked
-    return member
-
-
 def _self_service(view):
-    """A member's own page: an account without a member record is told how to get one linked."""
+    """A member's own page, called with the member record linked to the account; an account without
+    one is told how to get it linked."""
 
     @access.login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotLinked:
+        member = selectors.my_member(request.user)
+        if member is None:
             return render(request, "members/not_linked.html", status=404)
+        return view(request, member, *args, **kwargs)
 
     return wrapped
 
 
 @_self_service
-def my_card_view(request):
-    member = _mine(request)
+def my_card_view(request, member: Member):
     import segno
 
     payload = f"GONGHUI:MEMBER:{member.card_no or member.member_no}:{member.name}"
@@ -614,8 +603,7 @@ def my_card_view(request):
 
 
 @_self_service
-def my_history_view(request):
-    member = _mine(request)
+def my_history_view(request, member: Member):
     return render(
         request,
         "members/my_history.html",
@@ -624,8 +612,7 @@ def my_history_view(request):
 
 
 @_self_service
-def my_data_view(request):
-    member = _mine(request)
+def my_data_view(request, member: Member):
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -654,9 +641,8 @@ def my_data_view(request):
 
 
 @_self_service
-def my_data_download_view(request):
+def my_data_download_view(request, member: Member):
     """Everything held about the member, as JSON (PIPL art. 45: see and copy one's own data)."""
-    member = _mine(request)
     data = services.member_self_export(member=member, actor=request.user)
     resp = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, default=str),
