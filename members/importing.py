@@ -332,6 +332,10 @@ def _large_sheet(data: bytes, *, stream: bool = False) -> "_SlicedSheet | None":
     return _SlicedSheet(zf, path)
 
 
+def _blank(cell) -> bool:
+    return cell is None or (type(cell) is str and not cell.strip())
+
+
 def _nonempty(row) -> bool:
     return any(c not in (None, "") for c in row)
 
@@ -504,6 +508,7 @@ class CheckResult:
     errors: list[RowError] = field(default_factory=list)
     error_rows: set[int] = field(default_factory=set)
     kinds: dict[int, str] = field(default_factory=dict)  # row -> "new"/"update"/"unchanged" (first rows)
+    changes: dict[int, list[str]] = field(default_factory=dict)  # update row -> changed columns (first rows)
     written: dict = field(default_factory=lambda: {"new": 0, "updated": 0})
 
     def error(self, row: int, column: str, reason: str) -> None:
@@ -574,6 +579,7 @@ def _checked_chunks(
     # The usual row (plain text, valid) takes the fast path; any other row gets clean_member, which
     # words the errors. Both give the same record (members/tests/test_rules.py).
     no_col = mapping.get("member_no")
+    mig_col = mapping.get("is_migrant")
     fast = rules.plain_row_cleaner({k: c for k, c in mapping.items() if k != "member_no"}, today=today)
     batch: list[tuple[int, dict]] = []
     errs: list[RowError] = []
@@ -611,6 +617,8 @@ def _checked_chunks(
             member_no = normalize_text(member_no) if member_no else ""
             cleaned, errors = clean(raw, today=today)
         cleaned["member_no"] = member_no
+        if mig_col is not None and not errors and _blank(row[mig_col] if mig_col < len(row) else None):
+            cleaned["is_migrant"] = None  # not stated: a new member is not one; a registered one keeps it
         if member_no and not _MEMBER_NO.fullmatch(member_no):
             errors["member_no"] = _("会员编号只能包含数字、字母和“-”。")
         idn = cleaned.get("id_number")
@@ -778,11 +786,33 @@ def _in_list(column: str, values: list[str]) -> RawSQL:
     return RawSQL(sql, [json.dumps(values)], output_field=BooleanField())  # noqa: S611
 
 
+PHONE_FIELDS = ("phone_hash", "phone_enc", "phone_masked", "phone_last4")
+
+
+def _keep_registered(c: dict, rec: dict) -> None:
+    """A blank cell in a sheet updating a registered member keeps what is registered: a sheet
+    without phones or departments must not erase them. (A value is cleared on the member's page.)"""
+    for k in COMPARE_FIELDS:
+        if k in c and (c[k] is None or c[k] == "") and k != "name":
+            c[k] = rec[k]
+    if not c["phone"] and rec["phone_hash"]:
+        c["phone_hash"] = rec["phone_hash"]
+        c["phone_kept"] = {k: rec[k] for k in PHONE_FIELDS}
+
+
 def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, keep_kinds: int) -> None:
     label = FIELD_LABELS
     existing: dict[str, dict] = {}
     hashes = [c["id_hash"] for _r, c in batch]
-    cols = ("id", "org_id", "status", "id_number_hash", "phone_hash", "member_no", *COMPARE_FIELDS)
+    cols = (
+        "id",
+        "org_id",
+        "status",
+        "id_number_hash",
+        "member_no",
+        *PHONE_FIELDS,
+        *COMPARE_FIELDS,
+    )
     for rec in Member.objects.filter(_in_list("id_number_hash", hashes)).values(*cols):
         existing[rec["id_number_hash"]] = rec
     nos = [c["member_no"] for _r, c in batch if c["member_no"]]
@@ -812,17 +842,17 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
             )
             continue
         else:
-            if "joined_on" in c and c["joined_on"] is None and rec["joined_on"] is not None:
-                # a joining date may be corrected, not erased: a blank cell keeps the registered one
-                c["joined_on"] = rec["joined_on"]
-            differs = (
-                any(k in c and c[k] != rec[k] for k in COMPARE_FIELDS)
-                or c["phone_hash"] != rec["phone_hash"]
-                or (c["member_no"] and c["member_no"] != rec["member_no"])
-            )
-            if differs:
+            _keep_registered(c, rec)
+            changed = [k for k in COMPARE_FIELDS if k in c and c[k] != rec[k]]
+            if c["phone_hash"] != rec["phone_hash"]:
+                changed.append("phone")
+            if c["member_no"] and c["member_no"] != rec["member_no"]:
+                changed.append("member_no")
+            if changed:
                 updates.append((c, rec["id"]))
                 kind = "update"
+                if len(res.changes) < keep_kinds:
+                    res.changes[rownum] = [label[k] for k in changed]
             else:
                 res.unchanged += 1
                 kind = "unchanged"
@@ -1052,13 +1082,17 @@ class BatchWriter:
             for c, pk in updates:
                 m = Member(pk=pk)
                 for k in COMPARE_FIELDS:
-                    setattr(m, k, c.get(k, "") if k != "joined_on" else c.get(k))
+                    setattr(m, k, c.get(k, "") if k not in ("joined_on", "is_migrant") else c.get(k))
                 m.name_pinyin, m.name_initials = c["name_pinyin"], c["name_initials"]
-                phone = c.get("phone") or ""
-                m.phone_enc = (c.get("phone_enc") or crypto.encrypt(phone)) if phone else ""
-                m.phone_hash = c["phone_hash"]
-                m.phone_masked = mask_mobile(phone) if phone else ""
-                m.phone_last4 = phone[-4:] if phone else ""
+                if kept := c.get("phone_kept"):
+                    for k, v in kept.items():
+                        setattr(m, k, v)
+                else:
+                    phone = c.get("phone") or ""
+                    m.phone_enc = (c.get("phone_enc") or crypto.encrypt(phone)) if phone else ""
+                    m.phone_hash = c["phone_hash"]
+                    m.phone_masked = mask_mobile(phone) if phone else ""
+                    m.phone_last4 = phone[-4:] if phone else ""
                 m.updated_at = now
                 objs.append(m)
             present = set().union(*(c.keys() for c, _p in updates))
@@ -1272,6 +1306,7 @@ def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dic
                 "id_masked": mask_id_number(code) if len(code) == 18 else ("*" * len(code)),
                 "kind": "error" if rownum in err_by_row else result.kinds.get(rownum, ""),
                 "errors": err_by_row.get(rownum, []),
+                "changes": result.changes.get(rownum, []),
             }
         )
     return out

@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from core import crypto
 from core.testing.world import make_user
 from core.validators import id_check_char
 from members import importing, services
@@ -174,6 +175,49 @@ def test_a_blank_joining_date_in_a_later_sheet_keeps_the_registered_one(
         services.import_confirm(imp=changed, actor=world.staff_a)
     m = Member.objects.get()
     assert (m.education, m.joined_on) == ("master", date(2024, 3, 1))
+
+
+def test_blank_cells_in_a_later_sheet_keep_what_is_registered(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=preview(world, xlsx([row(1, migrant="是"), row(2)])), actor=world.staff_a)
+    before = Member.objects.get(id_last4=person(1)["id_number"][-4:])
+    assert (before.phone_masked, before.education, before.is_migrant) == (
+        f"{person(1)['phone'][:3]}****{person(1)['phone'][-4:]}",
+        "bachelor",
+        True,
+    )
+    blank = preview(world, xlsx([row(1, phone="", edu="", migrant=""), row(2, phone="")]))
+    assert (blank.new_rows, blank.update_rows, blank.unchanged_rows) == (0, 0, 2)
+    # a sheet without the phone column at all erases nothing either
+    headers = [h for h in HEAD if h != "手机号码"]
+    no_phone = preview(
+        world, xlsx([[c for j, c in enumerate(row(1, migrant="是")) if j != 2]], headers=headers)
+    )
+    assert (no_phone.update_rows, no_phone.unchanged_rows) == (0, 1)
+    # what is filled in is changed, and the preview names it
+    mixed = preview(world, xlsx([row(1, phone="", edu="硕士", migrant="否"), row(2, phone="13912345678")]))
+    assert (mixed.update_rows, mixed.unchanged_rows) == (2, 0)
+    assert [(p["row"], p["kind"], p["changes"]) for p in mixed.preview] == [
+        (2, "update", ["学历", "是否农民工"]),
+        (3, "update", ["手机号"]),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=mixed, actor=world.staff_a)
+    one = Member.objects.get(pk=before.pk)
+    assert (one.phone_masked, one.phone_hash, one.phone_enc, one.education, one.is_migrant) == (
+        before.phone_masked,
+        before.phone_hash,
+        before.phone_enc,
+        "master",
+        False,
+    )
+    assert crypto.decrypt(one.phone_enc) == person(1)["phone"]
+    two = Member.objects.get(id_last4=person(2)["id_number"][-4:])
+    assert two.phone_masked == "139****5678"
+    # a new member with the column left blank is not a migrant worker
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=preview(world, xlsx([row(3, migrant="")])), actor=world.staff_a)
+    assert Member.objects.get(id_last4=person(3)["id_number"][-4:]).is_migrant is False
 
 
 def test_member_of_another_union_is_an_error(world):
