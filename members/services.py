@@ -866,21 +866,27 @@ def _drop_upload(imp: MemberImport) -> None:
 
 def import_files_expire(*, actor=None, now=None) -> int:
     """Daily: delete uploaded sheets not imported within GONGHUI_MEMBERS["upload_keep_days"] (7)
-    days: a preview never confirmed, or an import that failed. The record of the import stays.
+    days: a preview never confirmed, an import that failed, or one whose background task never
+    finished (marked failed). The record of the import stays.
     Returns the number of files deleted."""
     from datetime import timedelta
 
     from . import importing
     from .models import ImportStatus
 
-    cutoff = (now or timezone.now()) - timedelta(days=int(importing.conf("upload_keep_days", 7)))
-    stale = (
-        MemberImport.objects.filter(created_at__lt=cutoff)
-        .exclude(file="")
-        .exclude(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING])
-    )
+    days = int(importing.conf("upload_keep_days", 7))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    stale = MemberImport.objects.filter(created_at__lt=cutoff).exclude(file="")
     n = 0
     for imp in stale:
+        if imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            # Confirmed, but its background task never finished (the worker stopped): nothing was
+            # written (all or nothing), and a task that starts after this finds the import failed.
+            MemberImport.objects.filter(pk=imp.pk).update(
+                status=ImportStatus.FAILED,
+                message=_("导入在%(n)d天内未能完成（后台任务中断），未导入任何数据。请重新上传。")
+                % {"n": days},
+            )
         _drop_upload(imp)
         n += 1
     return n
@@ -929,6 +935,11 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
     from .models import ImportStatus
 
     imp = MemberImport.objects.select_related("org", "created_by").get(pk=imp_id)
+    if imp.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING) or not imp.file:
+        # already done, or given up by import_files_expire while this task waited
+        if progress_id:
+            progress_fail(progress_id, message=imp.message or _("该导入已结束。"))
+        return {"error": imp.message or _("该导入已结束。")}
     MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING)
     if progress_id:
         progress_start(progress_id, total=imp.new_rows + imp.update_rows)

@@ -163,6 +163,37 @@ def test_uploads_not_imported_are_deleted_after_the_keeping_period(world, client
     assert not AuditEvent.objects.filter(action="members.import_error_report").exists()
 
 
+def test_an_import_whose_task_never_ran_is_given_up_after_the_keeping_period(world):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from core.progress import progress_create
+
+    imp = preview(world, xlsx([row(1)]))
+    path = imp.file.name
+    MemberImport.objects.filter(pk=imp.pk).update(
+        status=ImportStatus.QUEUED, created_at=timezone.now() - timedelta(days=8)
+    )
+    assert services.import_files_expire() == 1
+    imp.refresh_from_db()
+    assert (imp.status, imp.message, bool(imp.file)) == (
+        ImportStatus.FAILED,
+        "导入在7天内未能完成（后台任务中断），未导入任何数据。请重新上传。",
+        False,
+    )
+    assert not default_storage.exists(path)
+    # the task, if the worker comes back and runs it after all, does nothing
+    progress = progress_create(
+        kind="members.import", label="导入", requested_by=world.staff_a, org=world.union_a
+    )
+    assert services.import_apply(imp_id=imp.pk, progress_id=progress.pk) == {"error": imp.message}
+    progress.refresh_from_db()
+    assert (progress.status, progress.message) == ("failed", imp.message)
+    assert Member.objects.count() == 0
+
+
 def test_a_blank_joining_date_in_a_later_sheet_keeps_the_registered_one(
     world, django_capture_on_commit_callbacks
 ):
