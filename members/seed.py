@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from core.seed import GIVEN_F, GIVEN_M, SURNAMES, SeedContext
+from core.seed import GIVEN_F, GIVEN_M, SURNAMES, SeedContext, workers
 from core.validators import id_check_char
 
 from . import importing, rules
@@ -352,6 +352,10 @@ DEMO_PEOPLE = [
 ]
 
 
+DEMO_WORKER_UNIONS = (0, 2)  # the unions whose demo boards have worker readers (affairs.seed)
+DEMO_WORKERS = 8
+
+
 def seed(ctx: SeedContext) -> None:
     """Demo registry: a few named members with a history, ~40 members per union, then N more."""
     from . import services
@@ -384,6 +388,26 @@ def seed(ctx: SeedContext) -> None:
             Member.objects.filter(pk=m.pk).update(user=member_user)
         if status == MemberStatus.RETAINED:
             services.member_retain(member=m, actor=actor, reason="退休", on=ctx.today - timedelta(days=30))
+    # The demo worker accounts (core.seed.workers; readers of the open-affairs boards, proposers)
+    # each have their member record, so that 我的会员卡 works for them as for member_1.
+    for ui in DEMO_WORKER_UNIONS:
+        if ui >= len(ctx.unions):
+            continue
+        union = ctx.unions[ui]
+        for user in workers(ctx, ui, DEMO_WORKERS):
+            p = next(people)
+            user.full_name = p["name"]  # a name that fits the sex in the ID number
+            user.save(update_fields=["full_name"])
+            data = {
+                **p,
+                "employer": union.unit_name or union.name,
+                "education": str(EDU_LABELS[p["education"]]),
+                "political_status": str(POL_LABELS[p["political_status"]]),
+                "consent": True,
+                "joined_on": joined,
+            }
+            m = services.member_create(org=union, data=data, actor=actor, on=joined)
+            Member.objects.filter(pk=m.pk).update(user=user)
     # A transfer with history in both unions.
     if len(ctx.unions) > 1:
         li = Member.objects.get(name="李四", org=ctx.unions[0])

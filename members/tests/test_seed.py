@@ -1,0 +1,29 @@
+import random
+from datetime import date
+
+from django.urls import reverse
+
+from core.seed import SeedContext
+from members import seed
+from members.models import Member
+
+
+def test_demo_workers_have_their_member_records(world, client):
+    ctx = SeedContext(
+        rng=random.Random(1),
+        today=date(2026, 11, 25),
+        federation=world.fed,
+        unions=[world.union_a, world.union_b],
+        branches=[],
+        users={"staff_1": world.staff_a, "member_1": world.member_a},
+    )
+    seed.seed(ctx)
+    linked = Member.objects.filter(user__username__startswith="worker_").select_related("user", "org")
+    # only union index 0 exists of the demo boards' unions (0 and 2)
+    assert linked.count() == seed.DEMO_WORKERS
+    assert {m.org for m in linked} == {world.union_a}
+    assert all(m.status == "active" and m.name == m.user.full_name for m in linked)
+    worker = linked.get(user__username="worker_1_01")
+    client.force_login(worker.user)
+    r = client.get(reverse("members:my_card"))
+    assert r.status_code == 200 and worker.member_no in r.content.decode()
