@@ -130,7 +130,7 @@ def seed(ctx: SeedContext) -> None:
         )
     with _at(dt.date(2025, 3, 28)):
         services.consultation_file(actor=staff, consultation=c, filed_on=dt.date(2025, 3, 28))
-    with _at(dt.date(2025, 4, 14)):
+    with _at(dt.date(2025, 4, 15)):
         services.consultation_take_effect(actor=staff, consultation=c)
     with _at(dt.date(2025, 12, 15)):
         services.check_add(

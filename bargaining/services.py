@@ -563,14 +563,15 @@ def consultation_record_objection(
 
 def consultation_take_effect(*, actor, consultation: Consultation) -> Consultation:
     """filed → in effect: no objection within the 15-day review period, so the contract takes effect
-    on its last day."""
+    on its last day. Confirmed from the day after: an objection may still come on the last day."""
     with transaction.atomic():
         c = _locked(consultation)
         _require(c, Status.FILED, action=_("确认生效"))
         today = calendar.today()
-        if today < _d(c.effective_on):
+        if today <= _d(c.review_due):
             raise ValidationError(
-                _("审查期尚未届满，合同自%(d)s起生效。") % {"d": _d(c.effective_on).isoformat()}
+                _("审查期至%(d)s届满，当天仍可能收到异议；届满次日起可确认生效，合同自%(d)s起生效。")
+                % {"d": _d(c.review_due).isoformat()}
             )
         c.status = Status.IN_EFFECT
         c.renewal_opens = calendar.add_months(_d(c.term_end), -setting("RENEWAL_MONTHS"))

@@ -66,7 +66,7 @@ def make_consultation(world, status: str = Status.REQUESTED, *, org=None, actor=
         with frozen_today(date(2026, 4, 3)):
             services.consultation_file(actor=actor, consultation=c, filed_on=date(2026, 4, 3))
     if target >= 6:
-        with frozen_today(date(2026, 4, 20)):
+        with frozen_today(date(2026, 4, 21)):
             services.consultation_take_effect(actor=actor, consultation=c)
     if target >= 7:
         with frozen_today(date(2028, 4, 1)):

@@ -113,12 +113,17 @@ def test_contract_from_written_request_to_in_effect(page, new_page, live_world, 
     expect(page.get_by_test_id("review-due")).to_have_text("2026-10-08")
     expect(page.get_by_test_id("effective-on")).to_have_text("2026-10-08")
     expect(page.get_by_text("（第15日遇节假日，顺延至节后第一个工作日）")).to_be_visible()
-    expect(page.get_by_text("审查期内。无异议的，合同自2026-10-08起生效。")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "审查期至2026-10-08届满。无异议的，合同自2026-10-08起生效；届满次日起可在此确认生效。"
+        )
+    ).to_be_visible()
 
-    clock(date(2026, 10, 7))
+    # on the last day an objection may still come: confirmed from the day after
+    clock(date(2026, 10, 8))
     page.reload()
     expect(page.get_by_role("button", name="确认合同生效")).to_have_count(0)
-    clock(date(2026, 10, 8))
+    clock(date(2026, 10, 9))
     page.reload()
     page.get_by_role("button", name="确认合同生效").click()
     expect(page.get_by_text("集体合同已生效。")).to_be_visible()

@@ -91,16 +91,20 @@ def test_full_journey_computes_filing_review_and_effective_dates(world):
 
 def test_take_effect_refused_before_the_review_period_ends(world):
     # Filed 3 April: day 15 is Saturday 18 April, so the period (and the contract) runs to Monday.
+    # An objection may still come on the period's last day; effect is confirmed from the day after.
     c = make_consultation(world, Status.FILED)
-    with frozen_today(date(2026, 4, 18)), pytest.raises(ValidationError) as e:
-        services.consultation_take_effect(actor=world.staff_a, consultation=c)
-    assert e.value.messages == ["审查期尚未届满，合同自2026-04-20起生效。"]
+    for day in (date(2026, 4, 18), date(2026, 4, 20)):
+        with frozen_today(day), pytest.raises(ValidationError) as e:
+            services.consultation_take_effect(actor=world.staff_a, consultation=c)
+        assert e.value.messages == [
+            "审查期至2026-04-20届满，当天仍可能收到异议；届满次日起可确认生效，合同自2026-04-20起生效。"
+        ]
     c.refresh_from_db()
     assert c.status == Status.FILED
-    with frozen_today(date(2026, 4, 20)):
+    with frozen_today(date(2026, 4, 21)):
         services.consultation_take_effect(actor=world.staff_a, consultation=c)
     c.refresh_from_db()
-    assert c.status == Status.IN_EFFECT
+    assert (c.status, c.effective_on) == (Status.IN_EFFECT, date(2026, 4, 20))
 
 
 def test_illegal_transitions_are_refused(world):
