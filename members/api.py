@@ -5,7 +5,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from orgs import access
 
-from . import selectors
+from . import selectors, services
 from .models import Member
 from .permissions import MEMBER_VIEW
 
@@ -65,7 +65,10 @@ def members_list(request, q: str = "", org: int | None = None, status: str = "",
     if org is not None:
         params["org"] = str(org)
     f = selectors.MemberFilters.from_params(params, request.user)
-    return selectors.member_filter(request.user, f)
+    qs = selectors.member_filter(request.user, f)
+    if selectors.whole_number(f.q):
+        services.member_lookup_record(actor=request.user, q=f.q, found=qs.select_related("org")[:20])
+    return qs
 
 
 @router.get(

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "members.import_apply": _("导入会员"),
     "members.import_error_report": _("下载导入错误报告（含完整身份证号）"),
     "members.export": _("导出会员名册"),
+    "members.lookup": _("按完整身份证号或手机号查找会员"),
     "members.stats_export": _("导出会员统计"),
     "members.correction_request": _("申请更正个人信息"),
     "members.correction_decide": _("处理个人信息更正申请"),

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from core.validators import normalize_text
+from core.validators import mask_id_number, mask_mobile, normalize_text
 from orgs import access
 from orgs.models import Organization, OrgKind
 
@@ -119,6 +119,28 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
             return prefix_q("name_initials", low), ("name_initials", "name_pinyin", "id")
         return prefix_q("name_pinyin", low), ("name_pinyin", "id")
     return prefix_q("name", q), ("name", "id")
+
+
+def whole_number(q: str) -> str | None:
+    """ "id_number" or "phone" when the search box holds a whole ID or mobile number (an exact look-up
+    of a person through the blind index), else None."""
+    q = normalize_text(q).replace(" ", "")
+    if re.fullmatch(r"\d{17}[\dX]", q.upper()):
+        return "id_number"
+    if re.fullmatch(r"1[3-9]\d{9}", q):
+        return "phone"
+    return None
+
+
+def masked_query(q: str) -> str:
+    """The search text as it may be kept in a record: a whole ID or mobile number masked."""
+    kind = whole_number(q)
+    text = normalize_text(q).replace(" ", "")
+    if kind == "id_number":
+        return mask_id_number(text.upper())
+    if kind == "phone":
+        return mask_mobile(text)
+    return q
 
 
 def search_q(q: str) -> Q:

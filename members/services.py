@@ -1043,7 +1043,12 @@ def member_self_export(*, member: Member, actor) -> dict:
 
 
 def member_export_record(*, actor, org: Organization, fmt: str, filters: dict) -> None:
-    """Exports of personal data are processing records (PIPL art. 56): audit each one."""
+    """Exports of personal data are processing records (PIPL art. 56): audit each one (a whole ID
+    or mobile number searched for is kept masked)."""
+    from .selectors import masked_query
+
+    if filters.get("q"):
+        filters = {**filters, "q": masked_query(filters["q"])}
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -1052,6 +1057,25 @@ def member_export_record(*, actor, org: Organization, fmt: str, filters: dict) -
             target=org,
             details={"format": fmt, "filters": filters},
         )
+
+
+def member_lookup_record(*, actor, q: str, found) -> None:
+    """A search by a whole ID or mobile number finds a person by a number the searcher holds: like a
+    reveal, each member found is recorded (who looked up whom, the number masked)."""
+    from .selectors import masked_query, whole_number
+
+    kind = whole_number(q)
+    if kind is None:
+        return
+    with transaction.atomic():
+        for m in found:
+            audit_record(
+                actor=actor,
+                action="members.lookup",
+                target=m,
+                org=m.org,
+                details={"field": kind, "q": masked_query(q)},
+            )
 
 
 def stats_export_record(*, actor, org: Organization) -> None:

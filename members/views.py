@@ -65,6 +65,8 @@ def list_view(request):
     f = selectors.MemberFilters.from_params(request.GET, request.user)
     qs = selectors.member_filter(request.user, f)
     page = _page(request, selectors.member_list_rows(qs))
+    if selectors.whole_number(f.q):
+        services.member_lookup_record(actor=request.user, q=f.q, found=qs.select_related("org")[:20])
     params = f.as_params()
     ctx = {
         "f": f,

@@ -58,6 +58,30 @@ def test_search_by_last_digits_member_no_and_full_numbers(world, registry, clien
         assert "李四" in names(r), q
 
 
+def test_a_whole_number_search_is_recorded_per_member_found_with_the_number_masked(world, registry, client):
+    from core.validators import mask_id_number, mask_mobile
+
+    client.force_login(world.staff_a)
+    li = registry[2]
+    idn, phone = person(3)["id_number"], person(3)["phone"]
+    for q in ("ls", idn[-4:], li.member_no):  # names and last digits: an ordinary search
+        client.get(reverse("members:list"), {"q": q})
+    assert not AuditEvent.objects.filter(action="members.lookup").exists()
+    client.get(reverse("members:list"), {"q": idn})
+    client.get("/api/v1/members/", {"q": phone})
+    client.get(reverse("members:list"), {"q": "110105198001010011"})  # nobody: nothing to record
+    events = AuditEvent.objects.filter(action="members.lookup").order_by("id")
+    assert [(e.target_id, e.org_id, e.details) for e in events] == [
+        (str(li.pk), world.union_a.pk, {"field": "id_number", "q": mask_id_number(idn)}),
+        (str(li.pk), world.union_a.pk, {"field": "phone", "q": mask_mobile(phone)}),
+    ]
+    assert all(idn not in str(e.details) and phone not in str(e.details) for e in events)
+    # an export of such a search keeps the number masked too
+    client.get(reverse("members:export"), {"q": idn, "format": "csv", "org": world.union_a.pk})
+    export = AuditEvent.objects.get(action="members.export")
+    assert export.details["filters"]["q"] == mask_id_number(idn)
+
+
 def test_htmx_search_renders_partial(world, registry, client):
     client.force_login(world.staff_a)
     r = client.get(
