@@ -51,6 +51,20 @@ def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page,
     page.screenshot(path=f"{SHOTS}/mediation-case.png", full_page=True)
     case_url = page.url
 
+    # A session dated tomorrow is refused; what was typed is still there to correct.
+    page.get_by_text("记录调解会", exact=True).click()
+    page.get_by_label("调解日期").fill("2026-02-14")
+    page.get_by_label("调解员").fill("赵志强")
+    page.get_by_label("调解记录").fill("双方到场，公司同意核对考勤后答复。")
+    page.get_by_role("button", name="保存调解记录").click()
+    expect(page.get_by_text("调解日期：调解日期不能晚于今天（请在调解后记录）。")).to_be_visible()
+    expect(page.get_by_label("调解记录")).to_have_value("双方到场，公司同意核对考勤后答复。")
+    expect(page.get_by_label("调解员")).to_have_value("赵志强")
+    page.get_by_label("调解日期").fill("2026-02-13")
+    page.get_by_role("button", name="保存调解记录").click()
+    expect(page.get_by_text("双方到场，公司同意核对考勤后答复。")).to_be_visible()
+    expect(page.get_by_label("调解记录")).to_have_value("")
+
     clock(D("2026-02-28"))  # day 15, the make-up working Saturday
     page.goto(case_url)
     expect(page.get_by_label("调解期限")).to_contain_text("还剩 0 天（今天是收到申请后第 15 天）")

@@ -26,3 +26,35 @@ document.addEventListener("submit", (e) => {
 window.addEventListener("pageshow", () => {
   document.querySelectorAll("form[data-sent]").forEach((f) => delete f.dataset.sent);
 });
+// What was typed into a form is not lost when the server refuses it and sends the browser back to
+// the page the form is on (the detail pages' small forms): the fields are kept in this tab on
+// submit and put back only if the same page comes back with an error message; dropped otherwise.
+// Hidden, password and file fields are never kept; htmx forms update in place and need none of it.
+const KEPT = "gonghui:typed";
+const keepable = (el) => el.name && !el.disabled && !["hidden", "password", "file", "submit", "button"].includes(el.type);
+document.addEventListener("submit", (e) => {
+  const form = e.target;
+  if (e.defaultPrevented || form.method.toLowerCase() !== "post" || form.matches("[hx-post],[hx-get],[hx-put]")) return;
+  const action = form.getAttribute("action") || "";
+  const same = [...document.querySelectorAll("form")].filter((f) => (f.getAttribute("action") || "") === action);
+  const fields = [...form.elements].filter(keepable).map((el) =>
+    el.type === "checkbox" || el.type === "radio" ? [el.name, el.value, el.checked] : [el.name, el.value]);
+  try {
+    sessionStorage.setItem(KEPT, JSON.stringify({ page: location.pathname + location.search, action, index: same.indexOf(form), fields }));
+  } catch { /* storage full or disabled: nothing kept */ }
+});
+document.addEventListener("DOMContentLoaded", () => {
+  let kept = null;
+  try { kept = JSON.parse(sessionStorage.getItem(KEPT)); sessionStorage.removeItem(KEPT); } catch { return; }
+  if (!kept || kept.page !== location.pathname + location.search || !document.querySelector(".msg-error")) return;
+  const form = [...document.querySelectorAll("form")].filter((f) => (f.getAttribute("action") || "") === kept.action)[kept.index];
+  if (!form) return;
+  for (const [name, value, checked] of kept.fields) {
+    for (const el of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+      if (!keepable(el)) continue;
+      if (el.type === "checkbox" || el.type === "radio") { if (el.value === value) el.checked = checked; }
+      else el.value = value;
+    }
+  }
+  form.closest("details")?.setAttribute("open", "");
+});
