@@ -17,7 +17,7 @@ from core.validators import mask_mobile
 from orgs import access
 from orgs.permissions import USERS_MANAGE
 
-from . import selectors, services
+from . import invite_links, selectors, services
 from .forms import GrantForm, InviteForm, LoginForm, OtpForm, SetPasswordForm, TokenForm
 from .models import STAFF_ROLES, ApiToken, RoleAssignment
 
@@ -241,9 +241,7 @@ def user_invite_view(request):
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            request.session["gonghui_invite_link"] = request.build_absolute_uri(
-                reverse("accounts:invitation", args=[raw])
-            )
+            invite_links.keep(request, raw)
             messages.success(
                 request,
                 _("已创建用户 %(name)s。请把下面的邀请链接发给本人，用于设置密码。")
@@ -267,7 +265,7 @@ def user_detail_view(request, pk: int):
         else:
             messages.success(request, _("已分配角色。"))
             return redirect("accounts:user_detail", pk=user.pk)
-    invite_link = request.session.pop("gonghui_invite_link", None)
+    invite_link = invite_links.take(request)
     return render(
         request,
         "accounts/user_detail.html",
@@ -323,7 +321,5 @@ def user_reinvite_view(request, pk: int):
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
-        request.session["gonghui_invite_link"] = request.build_absolute_uri(
-            reverse("accounts:invitation", args=[raw])
-        )
+        invite_links.keep(request, raw)
     return HttpResponseRedirect(reverse("accounts:user_detail", args=[user.pk]))

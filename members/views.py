@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import invite_links
 from core import crypto
 from core.forms import apply_errors, flash_error
 from orgs import access
@@ -164,7 +165,7 @@ def detail_view(request, pk: int):
         and member.user_id is None
         and member.status in COUNTED_STATUSES
         and access.can(request.user, USERS_MANAGE, member.org),
-        "invite_link": request.session.pop("gonghui_member_invite_link", None),
+        "invite_link": invite_links.take(request),
     }
     return render(request, "members/detail.html", ctx)
 
@@ -180,9 +181,7 @@ def account_invite_view(request, pk: int):
     except ValidationError as e:
         flash_error(request, e)
     else:
-        request.session["gonghui_member_invite_link"] = request.build_absolute_uri(
-            reverse("accounts:invitation", args=[raw])
-        )
+        invite_links.keep(request, raw)
         messages.success(
             request,
             _("已为%(name)s开通登录账号。请把下面的邀请链接发给本人设置密码。") % {"name": member.name},
