@@ -55,6 +55,28 @@ class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("会议日期"), widget=DateInput)
     venue = forms.CharField(label=_("地点"), max_length=120, required=False)
 
+    def __init__(self, *args, limits: "services.SessionDateLimits | None" = None, **kwargs):
+        """With `limits` (editing a planned meeting) the date field says which dates are possible
+        and the date picker offers only those; the service checks them again."""
+        super().__init__(*args, **kwargs)
+        if limits is None:
+            return
+        field = self.fields["held_on"]
+        earliest = max(limits.term_starts, limits.last_distributed or limits.term_starts)
+        hints = [
+            _("须在本届任期内（%(s)s 至 %(e)s）。")
+            % {"s": limits.term_starts.isoformat(), "e": limits.term_ends.isoformat()}
+        ]
+        if limits.last_distributed:
+            hints.append(
+                _("已有会议文件于%(d)s送达代表，不能早于这一天。")
+                % {"d": limits.last_distributed.isoformat()}
+            )
+        if len(limits.checked_in) == 1:
+            hints.append(_("已有代表于%(d)s签到，只能改为这一天。") % {"d": limits.checked_in[0].isoformat()})
+        field.help_text = "".join(str(h) for h in hints)
+        field.widget.attrs.update({"min": earliest.isoformat(), "max": limits.term_ends.isoformat()})
+
 
 class AgendaForm(forms.Form):
     title = forms.CharField(label=_("议题"), max_length=200)

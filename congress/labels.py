@@ -8,6 +8,7 @@ ACTION_LABELS = {
     "congress.constituency_election": _("录入选区代表选举结果"),
     "congress.delegate_replace": _("替换职工代表"),
     "congress.session_create": _("筹备职代会会议"),
+    "congress.session_update": _("修改会议信息"),
     "congress.agenda_add": _("增加议题"),
     "congress.document_add": _("登记会议文件"),
     "congress.session_open": _("宣布开会"),

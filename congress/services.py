@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -337,6 +338,106 @@ def session_create(*, actor, term: Term, title: str, held_on: date, venue: str =
     return s
 
 
+@dataclass(frozen=True)
+class SessionDateLimits:
+    """What a planned meeting's date must respect: the term, the documents already handed to the
+    delegates (none after the meeting) and the check-ins already made (presence on one day)."""
+
+    term_starts: date
+    term_ends: date
+    last_distributed: date | None  # the latest date a document reached the delegates
+    checked_in: tuple[date, ...]  # the first and last day delegates checked in (empty: none yet)
+
+
+def session_date_limits(session: Session) -> SessionDateLimits:
+    docs = Document.objects.filter(session=session).aggregate(last=Max("distributed_on"))
+    times = Attendance.objects.filter(session=session, checked_in_at__isnull=False).aggregate(
+        first=Min("checked_in_at"), last=Max("checked_in_at")
+    )
+    days: tuple[date, ...] = ()
+    if times["first"] is not None:
+        first, last = timezone.localdate(times["first"]), timezone.localdate(times["last"])
+        days = (first,) if first == last else (first, last)
+    return SessionDateLimits(
+        term_starts=session.term.starts_on,
+        term_ends=session.term.ends_on,
+        last_distributed=docs["last"],
+        checked_in=days,
+    )
+
+
+def session_check_editable(session: Session) -> None:
+    """Only a planned meeting is edited: once opened, its date and name are on the record."""
+    if session.status != SessionStatus.PLANNED:
+        raise ValidationError(
+            _("只有筹备中的会议可以修改会议信息（当前：%(s)s）。") % {"s": session.get_status_display()},
+            code="not_planned",
+        )
+
+
+def session_update(*, actor, session: Session, title: str, held_on: date, venue: str = "") -> Session:
+    """Change a planned meeting's name, date and venue, with the checks of session_create. A new
+    date must also leave the registered documents on or before it and, once delegates have checked
+    in, be the day they checked in (their presence counts for that day's quorum)."""
+    title = normalize_text(title)
+    if not title:
+        raise ValidationError({"title": [_("请填写会议名称。")]})
+    values = {"title": title, "held_on": held_on, "venue": normalize_text(venue)}
+    with transaction.atomic():
+        s = Session.objects.select_for_update(of=("self",)).select_related("org", "term").get(pk=session.pk)
+        session_check_editable(s)
+        if not (s.term.starts_on <= held_on <= s.term.ends_on):
+            raise ValidationError({"held_on": [_("会议日期不在本届任期内。")]})
+        if held_on != s.held_on:
+            limits = session_date_limits(s)
+            if limits.last_distributed and held_on < limits.last_distributed:
+                raise ValidationError(
+                    {
+                        "held_on": [
+                            _("已有会议文件于%(d)s送达代表，会议日期不能早于这一天。")
+                            % {"d": limits.last_distributed.isoformat()}
+                        ]
+                    }
+                )
+            if len(limits.checked_in) == 1 and held_on != limits.checked_in[0]:
+                raise ValidationError(
+                    {
+                        "held_on": [
+                            _("已有代表在%(d)s签到，会议日期只能改为这一天。")
+                            % {"d": limits.checked_in[0].isoformat()}
+                        ]
+                    }
+                )
+            if len(limits.checked_in) > 1:
+                raise ValidationError(
+                    {
+                        "held_on": [
+                            _("已有代表在%(a)s至%(b)s的不同日期签到，会议日期不能再修改。")
+                            % {"a": limits.checked_in[0].isoformat(), "b": limits.checked_in[1].isoformat()}
+                        ]
+                    }
+                )
+        changes = {}
+        for key, value in values.items():
+            old = getattr(s, key)
+            if old != value:
+                changes[key] = [
+                    old.isoformat() if isinstance(old, date) else old,
+                    value.isoformat() if isinstance(value, date) else value,
+                ]
+                setattr(s, key, value)
+        if changes:
+            s.save(update_fields=list(changes))
+            audit_record(
+                actor=actor,
+                action="congress.session_update",
+                target=s,
+                org=s.org,
+                details={"changes": changes},
+            )
+    return s
+
+
 def agenda_add(*, actor, session: Session, title: str) -> AgendaItem:
     title = normalize_text(title)
     if not title:
@@ -367,8 +468,6 @@ def document_add(*, actor, session: Session, title: str, distributed_on: date | 
     title = normalize_text(title)
     if not title:
         raise ValidationError({"title": [_("请填写文件名称。")]})
-    if distributed_on and distributed_on > session.held_on:
-        raise ValidationError({"distributed_on": [_("送达日期不能晚于会议日期。")]})
     if distributed_on and distributed_on < session.term.starts_on:
         raise ValidationError(
             {
@@ -378,6 +477,11 @@ def document_add(*, actor, session: Session, title: str, distributed_on: date | 
             }
         )
     with transaction.atomic():
+        # the meeting date can change while the meeting is planned (session_update): check against
+        # the locked row, so a document and a new date cannot pass each other
+        session = Session.objects.select_for_update(of=("self",)).select_related("org").get(pk=session.pk)
+        if distributed_on and distributed_on > session.held_on:
+            raise ValidationError({"distributed_on": [_("送达日期不能晚于会议日期。")]})
         doc = Document.objects.create(
             org=session.org, session=session, title=title, distributed_on=distributed_on
         )
@@ -408,7 +512,7 @@ def session_open(*, actor, session: Session) -> Session:
         s = _transition(session, (SessionStatus.PLANNED,), _("只有筹备中的会议可以宣布开会。"))
         if timezone.localdate() < s.held_on:
             raise ValidationError(
-                _("会议定于%(d)s召开，还不能宣布开会。会议提前召开的，请按实际日期新建一次会议。")
+                _("会议定于%(d)s召开，还不能宣布开会。会议提前召开的，请先点“编辑”把会议日期改为实际日期。")
                 % {"d": s.held_on.isoformat()}
             )
         s.status = SessionStatus.IN_PROGRESS

@@ -14,6 +14,7 @@ urlpatterns = [
     path("terms/<int:pk>/sessions/", views.session_create_view, name="session_create"),
     path("delegates/<int:pk>/replace/", views.delegate_replace_view, name="delegate_replace"),
     path("sessions/<int:pk>/", views.session_view, name="session"),
+    path("sessions/<int:pk>/edit/", views.session_edit_view, name="session_edit"),
     path("sessions/<int:pk>/agenda/", views.agenda_add_view, name="agenda_add"),
     path("sessions/<int:pk>/documents/", views.document_add_view, name="document_add"),
     path("sessions/<int:pk>/do/<str:action>/", views.session_action_view, name="session_action"),

@@ -222,6 +222,38 @@ def session_view(request, pk: int):
     return render(request, "congress/session.html", ctx)
 
 
+@access.permission_required(CONGRESS_MANAGE)
+def session_edit_view(request, pk: int):
+    """Change a planned meeting's name, date and venue (e.g. a meeting held earlier than planned)."""
+    session = _session(request, pk, CONGRESS_MANAGE)
+    try:
+        services.session_check_editable(session)
+    except ValidationError as e:
+        flash_error(request, e)
+        return redirect("congress:session", pk=session.pk)
+    limits = services.session_date_limits(session)
+    initial = {"title": session.title, "held_on": session.held_on, "venue": session.venue}
+    form = SessionForm(request.POST or None, initial=initial, limits=limits)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_update(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("已保存会议信息。"))
+            days = services.conf("document_days", 7)
+            late = [r for r in selectors.documents(session) if r["doc"].distributed_on and r["late"]]
+            if late and session.held_on != initial["held_on"]:
+                messages.warning(
+                    request,
+                    _("按新的会议日期，有 %(n)d 份会议文件送达不足 %(days)d 天。")
+                    % {"n": len(late), "days": days},
+                )
+            return redirect("congress:session", pk=session.pk)
+    ctx = {"session": session, "form": form, "title": _("编辑会议信息")}
+    return render(request, "congress/session_edit.html", ctx)
+
+
 @require_POST
 @access.permission_required(CONGRESS_MANAGE)
 def agenda_add_view(request, pk: int):

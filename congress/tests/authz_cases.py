@@ -147,6 +147,20 @@ CASES = [
     ),
     AuthzCase("congress:session", lambda w: reverse("congress:session", args=[w.session.pk]), setup=_setup),
     AuthzCase(
+        "congress:session_edit", lambda w: reverse("congress:session_edit", args=[w.planned.pk]), setup=_setup
+    ),
+    # a delegate sees the meeting but may not change it
+    AuthzCase(
+        "congress:session_edit",
+        lambda w: reverse("congress:session_edit", args=[w.planned.pk]),
+        method="post",
+        data={"title": "一届二次职代会", "held_on": "2026-09-25", "venue": "公司礼堂"},
+        ok_status=302,
+        no_perm="delegate_a",
+        no_perm_status=403,
+        setup=_setup,
+    ),
+    AuthzCase(
         "congress:agenda_add",
         lambda w: reverse("congress:agenda_add", args=[w.planned.pk]),
         method="post",

@@ -208,3 +208,62 @@ def test_session_day_with_phones_projector_secret_election_and_motion(live_world
     expect(sec.get_by_text("本决议获得通过。")).to_be_visible()
     sec.goto(session_url)
     sec.screenshot(path=SHOTS / "congress-session.png", full_page=True)
+
+
+def test_secretariat_moves_a_meeting_held_earlier_to_its_day_and_opens_it(live_world, page, login):
+    """The meeting is held before its planned date: opening is refused and points to 编辑; the
+    secretariat changes the date to today, sees it on the meeting page and opens the meeting."""
+    import datetime as dt
+    from datetime import date
+
+    from django.utils import timezone
+
+    from congress import services
+    from congress.models import Session
+
+    w = live_world
+    today = timezone.localdate()
+    planned = today + dt.timedelta(days=10)
+    term = services.term_create(
+        actor=w.secretariat_a,
+        org=w.union_a,
+        number=1,
+        starts_on=date(2025, 1, 1),
+        ends_on=max(date(2028, 1, 1), planned + dt.timedelta(days=30)),
+        employees=150,
+    )
+    s = services.session_create(
+        actor=w.secretariat_a, term=term, title="一届二次职工代表大会", held_on=planned, venue="公司大礼堂"
+    )
+    login(page, "secretariat_a")
+    page.goto(f"/congress/sessions/{s.pk}/")
+    expect(page.locator("dl.facts")).to_contain_text(planned.isoformat())
+    page.get_by_role("button", name="宣布开会").click()
+    expect(
+        page.get_by_text(
+            f"会议定于{planned.isoformat()}召开，还不能宣布开会。会议提前召开的，请先点“编辑”把会议日期改为实际日期。"
+        )
+    ).to_be_visible()
+
+    page.get_by_role("button", name="编辑", exact=True).click()
+    expect(page.get_by_role("heading", name="编辑会议信息")).to_be_visible()
+    expect(page.get_by_label(_lab("会议名称"))).to_have_value("一届二次职工代表大会")
+    expect(page.get_by_label(_lab("会议日期"))).to_have_value(planned.isoformat())
+    page.screenshot(path=SHOTS / "congress-session-edit.png", full_page=True)
+    # a date after the term is refused beside the field, and nothing is saved
+    page.get_by_label(_lab("会议日期")).fill((term.ends_on + dt.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".errorlist")).to_have_text("会议日期不在本届任期内。")
+    page.screenshot(path=SHOTS / "congress-session-edit-error.png", full_page=True)
+    page.get_by_label(_lab("会议日期")).fill(today.isoformat())
+    page.get_by_role("button", name="保存").click()
+
+    expect(page.get_by_text("已保存会议信息。")).to_be_visible()
+    expect(page.get_by_role("heading", name="一届二次职工代表大会")).to_be_visible()
+    expect(page.locator("dl.facts")).to_contain_text(today.isoformat())
+    page.get_by_role("button", name="宣布开会").click()
+    expect(page.locator(".page-head .badge")).to_have_text("会议进行中")
+    expect(page.get_by_role("button", name="编辑", exact=True)).to_have_count(0)
+    s.refresh_from_db()
+    assert (s.held_on, s.status) == (today, "in_progress")
+    assert Session.objects.count() == 1

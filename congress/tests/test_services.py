@@ -307,7 +307,7 @@ def test_a_meeting_opens_on_its_day_and_documents_go_out_within_the_term(world):
     with pytest.raises(ValidationError) as e:
         services.session_open(actor=world.staff_a, session=later)
     assert e.value.messages == [
-        f"会议定于{later.held_on.isoformat()}召开，还不能宣布开会。会议提前召开的，请按实际日期新建一次会议。"
+        f"会议定于{later.held_on.isoformat()}召开，还不能宣布开会。会议提前召开的，请先点“编辑”把会议日期改为实际日期。"
     ]
     with pytest.raises(ValidationError) as e:
         services.document_add(
@@ -318,3 +318,209 @@ def test_a_meeting_opens_on_its_day_and_documents_go_out_within_the_term(world):
     }
     later.refresh_from_db()
     assert later.status == "planned" and not later.documents.exists()
+
+
+# ---- Editing a planned meeting ------------------------------------------------------------------
+
+
+def _planned(world, term, days_ahead=9):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return services.session_create(
+        actor=world.secretariat_a,
+        term=term,
+        title="一届二次职代会",
+        held_on=timezone.localdate() + dt.timedelta(days=days_ahead),
+        venue="大礼堂",
+    )
+
+
+def _row(session):
+    from congress.models import Session
+
+    return Session.objects.filter(pk=session.pk).values("title", "held_on", "venue", "status").get()
+
+
+def test_a_meeting_held_earlier_is_moved_to_its_day_and_then_opened(world):
+    from django.utils import timezone
+
+    term, _cons, _dels = make_term(world)
+    s = _planned(world, term)
+    planned_on = s.held_on
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):
+        services.session_open(actor=world.secretariat_a, session=s)
+    s = services.session_update(
+        actor=world.secretariat_a,
+        session=s,
+        title=" 一届二次职代会（提前） ",
+        held_on=today,
+        venue="三楼会议室",
+    )
+    assert _row(s) == {
+        "title": "一届二次职代会(提前)",  # normalized as at creation (NFKC)
+        "held_on": today,
+        "venue": "三楼会议室",
+        "status": "planned",
+    }
+    ev = AuditEvent.objects.get(action="congress.session_update")
+    assert (ev.actor_id, ev.org_id, ev.target_type, ev.target_id) == (
+        world.secretariat_a.pk,
+        world.union_a.pk,
+        "congress.session",
+        str(s.pk),
+    )
+    assert ev.details == {
+        "changes": {
+            "title": ["一届二次职代会", "一届二次职代会(提前)"],
+            "held_on": [planned_on.isoformat(), today.isoformat()],
+            "venue": ["大礼堂", "三楼会议室"],
+        }
+    }
+    # saving the same values again changes nothing and records nothing
+    services.session_update(
+        actor=world.secretariat_a,
+        session=s,
+        title="一届二次职代会（提前）",
+        held_on=today,
+        venue="三楼会议室",
+    )
+    assert AuditEvent.objects.filter(action="congress.session_update").count() == 1
+    s = services.session_open(actor=world.secretariat_a, session=s)
+    assert s.status == SessionStatus.IN_PROGRESS
+
+
+def test_an_opened_or_closed_meeting_cannot_be_edited(world):
+    term, _cons, _dels = make_term(world)
+    s = open_session(world, term)
+    before = _row(s)
+    with pytest.raises(ValidationError) as e:
+        services.session_update(
+            actor=world.staff_a, session=s, title="改名", held_on=date(2026, 3, 21), venue=""
+        )
+    assert e.value.messages == ["只有筹备中的会议可以修改会议信息（当前：会议进行中）。"]
+    assert e.value.code == "not_planned"
+    services.session_close(actor=world.staff_a, session=s)
+    with pytest.raises(ValidationError) as e:
+        services.session_update(actor=world.staff_a, session=s, title="改名", held_on=date(2026, 3, 21))
+    assert e.value.messages == ["只有筹备中的会议可以修改会议信息（当前：已闭会）。"]
+    assert _row(s) == {**before, "status": "closed"}
+    assert not AuditEvent.objects.filter(action="congress.session_update").exists()
+
+
+def test_a_stale_planned_copy_is_refused_once_the_meeting_has_opened(world):
+    from congress.models import Session
+
+    term, _cons, _dels = make_term(world)
+    s = services.session_create(actor=world.staff_a, term=term, title="会", held_on=date(2026, 3, 20))
+    stale = Session.objects.get(pk=s.pk)
+    services.session_open(actor=world.staff_a, session=s)
+    assert stale.status == "planned"
+    with pytest.raises(ValidationError) as e:
+        services.session_update(actor=world.staff_a, session=stale, title="会", held_on=date(2026, 3, 19))
+    assert e.value.code == "not_planned"
+    assert _row(s)["held_on"] == date(2026, 3, 20)
+
+
+def test_edit_checks_the_title_and_the_term_as_creation_does(world):
+    term, _cons, _dels = make_term(world)  # term 2025-01-01 .. 2028-01-01
+    s = services.session_create(actor=world.staff_a, term=term, title="会", held_on=date(2026, 3, 20))
+    before = _row(s)
+    for bad in (date(2024, 12, 31), date(2028, 1, 2)):
+        with pytest.raises(ValidationError) as e:
+            services.session_update(actor=world.staff_a, session=s, title="会", held_on=bad)
+        assert e.value.message_dict == {"held_on": ["会议日期不在本届任期内。"]}
+    with pytest.raises(ValidationError) as e:
+        services.session_update(actor=world.staff_a, session=s, title="  ", held_on=date(2026, 3, 21))
+    assert e.value.message_dict == {"title": ["请填写会议名称。"]}
+    assert _row(s) == before
+    # the term's first and last days are within it
+    services.session_update(actor=world.staff_a, session=s, title="会", held_on=date(2025, 1, 1))
+    services.session_update(actor=world.staff_a, session=s, title="会", held_on=date(2028, 1, 1))
+    assert _row(s)["held_on"] == date(2028, 1, 1)
+
+
+def test_a_new_date_keeps_the_documents_on_or_before_the_meeting(world):
+    term, _cons, _dels = make_term(world)
+    s = services.session_create(actor=world.staff_a, term=term, title="会", held_on=date(2026, 3, 20))
+    services.document_add(
+        actor=world.staff_a, session=s, title="行政工作报告", distributed_on=date(2026, 3, 10)
+    )
+    services.document_add(
+        actor=world.staff_a, session=s, title="工资协议草案", distributed_on=date(2026, 3, 13)
+    )
+    services.document_add(actor=world.staff_a, session=s, title="尚未送达", distributed_on=None)
+    with pytest.raises(ValidationError) as e:
+        services.session_update(actor=world.staff_a, session=s, title="会", held_on=date(2026, 3, 12))
+    assert e.value.message_dict == {"held_on": ["已有会议文件于2026-03-13送达代表，会议日期不能早于这一天。"]}
+    assert _row(s)["held_on"] == date(2026, 3, 20)
+    moved = services.session_update(actor=world.staff_a, session=s, title="会", held_on=date(2026, 3, 13))
+    assert moved.held_on == date(2026, 3, 13)
+    # a document registered through an older copy of the meeting is checked against the new date
+    with pytest.raises(ValidationError) as e:
+        services.document_add(
+            actor=world.staff_a, session=s, title="补充材料", distributed_on=date(2026, 3, 15)
+        )
+    assert s.held_on == date(2026, 3, 20)
+    assert e.value.message_dict == {"distributed_on": ["送达日期不能晚于会议日期。"]}
+    assert s.documents.count() == 3
+
+
+def test_once_delegates_have_checked_in_the_date_can_only_become_that_day(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from congress.models import Attendance
+
+    term, _cons, dels = make_term(world)
+    today = timezone.localdate()
+    s = _planned(world, term)
+    planned_on = s.held_on
+    services.checkin_manual(actor=world.staff_a, session=s, delegate=dels[0])
+    with pytest.raises(ValidationError) as e:
+        services.session_update(
+            actor=world.staff_a, session=s, title="一届二次职代会", held_on=today + dt.timedelta(days=5)
+        )
+    assert e.value.message_dict == {
+        "held_on": [f"已有代表在{today.isoformat()}签到，会议日期只能改为这一天。"]
+    }
+    # the name and the venue can still change while the date stays
+    services.session_update(actor=world.staff_a, session=s, title="一届二次", held_on=planned_on, venue="")
+    assert _row(s) == {"title": "一届二次", "held_on": planned_on, "venue": "", "status": "planned"}
+    services.session_update(actor=world.staff_a, session=s, title="一届二次", held_on=today)
+    assert _row(s)["held_on"] == today
+    # check-ins on two different days: no day fits them all
+    services.checkin_manual(actor=world.staff_a, session=s, delegate=dels[1])
+    yesterday = today - dt.timedelta(days=1)
+    Attendance.objects.filter(session=s, delegate=dels[1]).update(
+        checked_in_at=timezone.now() - dt.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError) as e:
+        services.session_update(actor=world.staff_a, session=s, title="一届二次", held_on=yesterday)
+    assert e.value.message_dict == {
+        "held_on": [
+            f"已有代表在{yesterday.isoformat()}至{today.isoformat()}的不同日期签到，会议日期不能再修改。"
+        ]
+    }
+    assert _row(s)["held_on"] == today
+
+
+def test_session_date_limits(world):
+    from django.utils import timezone
+
+    term, _cons, dels = make_term(world)
+    s = services.session_create(actor=world.staff_a, term=term, title="会", held_on=date(2026, 3, 20))
+    assert services.session_date_limits(s) == services.SessionDateLimits(
+        term_starts=date(2025, 1, 1), term_ends=date(2028, 1, 1), last_distributed=None, checked_in=()
+    )
+    services.document_add(actor=world.staff_a, session=s, title="报告", distributed_on=date(2026, 3, 2))
+    services.checkin_manual(actor=world.staff_a, session=s, delegate=dels[0])
+    assert services.session_date_limits(s) == services.SessionDateLimits(
+        term_starts=date(2025, 1, 1),
+        term_ends=date(2028, 1, 1),
+        last_distributed=date(2026, 3, 2),
+        checked_in=(timezone.localdate(),),
+    )

@@ -257,3 +257,120 @@ def test_credential_ballot_is_one_checked_write_with_its_audit_event(world):
     assert Ballot.objects.filter(poll__session=s).count() == 3
     assert Participation.objects.filter(poll__session=s).count() == 3
     assert AuditEvent.objects.filter(action="congress.ballot_cast").count() == 3
+
+
+# ---- Editing a planned meeting ------------------------------------------------------------------
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_edit_link_is_shown_to_managers_while_the_meeting_is_planned(world):
+    term, cons, dels = make_term(world)
+    s = services.session_create(actor=world.staff_a, term=term, title="一届一次", held_on=date(2026, 3, 20))
+    edit = reverse("congress:session_edit", args=[s.pk])
+    link = f'href="{edit}">编辑</a>'
+    secretariat, delegate = Client(), Client()
+    secretariat.force_login(world.secretariat_a)
+    delegate.force_login(dels[0].user)
+    assert link in secretariat.get(reverse("congress:session", args=[s.pk])).content.decode()
+    r = delegate.get(reverse("congress:session", args=[s.pk]))
+    assert r.status_code == 200
+    assert edit not in r.content.decode()
+    services.session_open(actor=world.staff_a, session=s)
+    assert edit not in secretariat.get(reverse("congress:session", args=[s.pk])).content.decode()
+
+
+def test_the_edit_page_changes_the_meeting_and_shows_the_new_date(world):
+    from audit.models import AuditEvent
+
+    term, cons, dels = make_term(world)
+    s = services.session_create(
+        actor=world.staff_a, term=term, title="一届一次", held_on=date(2026, 3, 20), venue="大礼堂"
+    )
+    services.document_add(actor=world.staff_a, session=s, title="工作报告", distributed_on=date(2026, 3, 2))
+    c = Client()
+    c.force_login(world.secretariat_a)
+    url = reverse("congress:session_edit", args=[s.pk])
+    r = c.get(url)
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "<h1>编辑会议信息</h1>" in body
+    assert 'name="title" value="一届一次"' in body
+    assert 'name="venue" value="大礼堂"' in body
+    assert 'type="date" name="held_on" value="2026-03-20"' in body
+    assert 'min="2026-03-02"' in body and 'max="2028-01-01"' in body
+    assert (
+        "须在本届任期内（2025-01-01 至 2028-01-01）。已有会议文件于2026-03-02送达代表，不能早于这一天。"
+        in body
+    )
+    r = c.post(url, {"title": "一届一次（提前）", "held_on": "2026-03-06", "venue": "三楼会议室"})
+    assert r.status_code == 302
+    assert r["Location"] == reverse("congress:session", args=[s.pk])
+    s.refresh_from_db()
+    assert (s.title, s.held_on, s.venue) == ("一届一次(提前)", date(2026, 3, 6), "三楼会议室")
+    assert AuditEvent.objects.filter(action="congress.session_update", target_id=str(s.pk)).count() == 1
+    r = c.get(r["Location"])
+    # the document went out 4 days before the new date: the clerk is told at once
+    assert _messages(r) == ["已保存会议信息。", "按新的会议日期，有 1 份会议文件送达不足 7 天。"]
+    assert "<dt>日期</dt><dd>2026-03-06</dd>" in r.content.decode()
+    assert "送达过晚（不足 7 天）" in r.content.decode()
+
+
+def test_the_edit_page_shows_refusals_beside_the_fields_and_changes_nothing(world):
+    from audit.models import AuditEvent
+
+    term, cons, dels = make_term(world)
+    s = services.session_create(actor=world.staff_a, term=term, title="一届一次", held_on=date(2026, 3, 20))
+    services.document_add(actor=world.staff_a, session=s, title="工作报告", distributed_on=date(2026, 3, 10))
+    c = Client()
+    c.force_login(world.staff_a)
+    url = reverse("congress:session_edit", args=[s.pk])
+    for data, error in [
+        ({"title": "一届一次", "held_on": "2029-03-20"}, "会议日期不在本届任期内。"),
+        (
+            {"title": "一届一次", "held_on": "2026-03-09"},
+            "已有会议文件于2026-03-10送达代表，会议日期不能早于这一天。",
+        ),
+        ({"title": "", "held_on": "2026-03-21"}, "此项必填。"),
+        ({"title": "一届一次", "held_on": "20.3.2026"}, "请输入正确的日期。"),
+    ]:
+        r = c.post(url, data)
+        assert r.status_code == 200, data
+        assert f'<ul class="errorlist"><li>{error}</li></ul>' in r.content.decode(), data
+    s.refresh_from_db()
+    assert (s.title, s.held_on) == ("一届一次", date(2026, 3, 20))
+    assert not AuditEvent.objects.filter(action="congress.session_update").exists()
+
+
+def test_the_edit_page_of_an_opened_meeting_says_why_and_changes_nothing(world):
+    term, cons, dels = make_term(world)
+    s = open_session(world, term)
+    c = Client()
+    c.force_login(world.staff_a)
+    url = reverse("congress:session_edit", args=[s.pk])
+    for send in (lambda: c.get(url), lambda: c.post(url, {"title": "改名", "held_on": "2026-03-21"})):
+        r = send()
+        assert r.status_code == 302
+        assert r["Location"] == reverse("congress:session", args=[s.pk])
+        assert _messages(c.get(r["Location"])) == ["只有筹备中的会议可以修改会议信息（当前：会议进行中）。"]
+    s.refresh_from_db()
+    assert (s.title, s.held_on) == ("一届一次职代会", date(2026, 3, 20))
+
+
+def test_opening_too_early_points_to_the_edit(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    term, cons, dels = make_term(world)
+    later = timezone.localdate() + dt.timedelta(days=9)
+    s = services.session_create(actor=world.staff_a, term=term, title="一届二次", held_on=later)
+    c = Client()
+    c.force_login(world.staff_a)
+    r = c.post(reverse("congress:session_action", args=[s.pk, "open"]), follow=True)
+    assert _messages(r) == [
+        f"会议定于{later.isoformat()}召开，还不能宣布开会。会议提前召开的，请先点“编辑”把会议日期改为实际日期。"
+    ]
+    assert f'href="{reverse("congress:session_edit", args=[s.pk])}">编辑</a>' in r.content.decode()
