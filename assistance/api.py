@@ -1,13 +1,13 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from orgs import access
 
-from . import selectors
-from .permissions import ASSISTANCE_NOTICE, ASSISTANCE_VIEW
+from . import selectors, services
+from .permissions import ASSISTANCE_NOTICE, ASSISTANCE_PAY, ASSISTANCE_VIEW
 
 router = Router(tags=["assistance"])
 
@@ -33,10 +33,18 @@ class HouseholdOut(Schema):
     close_reason: str
 
 
-class MemberOut(Schema):
+# Schema class names are global in the OpenAPI document: a name another app uses (MemberOut,
+# PaymentReversalOut, ...) would silently replace that app's schema there.
+class HouseholdMemberOut(Schema):
     id: int
     name: str
     relation: str
+
+
+class AidReversalOut(Schema):
+    reversed_on: date
+    reason: str
+    reversed_by_id: int | None
 
 
 class PaymentOut(Schema):
@@ -46,11 +54,35 @@ class PaymentOut(Schema):
     kind: str
     amount: Decimal
     paid_on: date
+    reversal: AidReversalOut | None  # a reversed payment counts in no total
+
+    @staticmethod
+    def resolve_reversal(obj):
+        # A payment without one raises RelatedObjectDoesNotExist, an AttributeError.
+        return getattr(obj, "reversal", None)
 
 
 class HouseholdDetailOut(HouseholdOut):
-    members: list[MemberOut]
+    members: list[HouseholdMemberOut]
     payments: list[PaymentOut]
+    paid_total: Decimal  # the payments not reversed
+
+
+class AidReversalIn(Schema):
+    reason: str
+    reversed_on: date | None = None  # default: today
+
+
+class AidPaymentReversalOut(AidReversalOut):
+    payment_id: int
+    household_id: int
+    amount: Decimal
+    paid_total: Decimal  # what the household has received once this payment no longer counts
+
+
+class AidConflictOut(Schema):
+    detail: str
+    code: str = "already_reversed"
 
 
 class NoticeRowOut(Schema):
@@ -87,8 +119,39 @@ def assistance_get(request, pk: int):
     h = selectors.household_get(request.user, pk)
     return HouseholdDetailOut(
         **HouseholdOut.from_orm(h).dict(),
-        members=[MemberOut.from_orm(m) for m in h.members.all()],
-        payments=[PaymentOut.from_orm(p) for p in h.payments.all()],
+        members=[HouseholdMemberOut.from_orm(m) for m in h.members.all()],
+        payments=[PaymentOut.from_orm(p) for p in selectors.household_payments(h)],
+        paid_total=selectors.household_paid(h)["total"],
+    )
+
+
+@router.post(
+    "/payments/{payment_id}/reversal",
+    response={201: AidPaymentReversalOut, 409: AidConflictOut},
+    operation_id="assistance_payment_reverse",
+    summary="Reverse (冲销) an aid payment recorded in error; it stays in the history and leaves every total. "
+    "A second reversal answers 409",
+)
+def assistance_payment_reverse(request, payment_id: int, payload: AidReversalIn):
+    access.require(request.user, ASSISTANCE_PAY)
+    payment = selectors.payment_get(request.user, payment_id, ASSISTANCE_PAY)
+    try:
+        rev = services.payment_reverse(
+            actor=request.user, payment=payment, reason=payload.reason, reversed_on=payload.reversed_on
+        )
+    except services.AlreadyReversed as e:
+        return Status(409, {"detail": e.messages[0], "code": "already_reversed"})
+    return Status(
+        201,
+        {
+            "payment_id": payment.pk,
+            "household_id": payment.household_id,
+            "amount": payment.amount,
+            "reversed_on": rev.reversed_on,
+            "reason": rev.reason,
+            "reversed_by_id": rev.reversed_by_id,
+            "paid_total": selectors.household_paid(payment.household)["total"],
+        },
     )
 
 

@@ -103,6 +103,13 @@ class PaymentForm(forms.Form):
             self.fields["fund"].queryset = funds
 
 
+class PaymentReverseForm(forms.Form):
+    # The reason is checked by the service (required, at most 200 characters), so the page and the
+    # API say the same.
+    reason = forms.CharField(label=_("冲销原因"), max_length=200, required=False)
+    reversed_on = forms.DateField(label=_("冲销日期"), widget=DateInput)
+
+
 class FundForm(forms.Form):
     org = forms.ModelChoiceField(label=_("所属组织"), queryset=Organization.objects.none())
     name = forms.CharField(label=_("资金名称"), max_length=80)

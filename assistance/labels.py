@@ -16,4 +16,5 @@ ACTION_LABELS = {
     "assistance.household_close": _("困难职工退出帮扶"),
     "assistance.fund_create": _("新建帮扶资金"),
     "assistance.payment_record": _("登记帮扶资金发放"),
+    "assistance.payment_reverse": _("冲销帮扶资金发放"),
 }

@@ -245,3 +245,38 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return hasattr(self, "reversal")
+
+
+class PaymentReversal(models.Model):
+    """The reversal (冲销) of an aid payment recorded in error. The payment itself is never edited or
+    deleted: this row records when, why and by whom it was reversed, and every total, statistic and
+    export of payments leaves a reversed payment out (`selectors.not_reversed`). One reversal per
+    payment, held by the database (one-to-one). That the reversal is not dated before the payment
+    nor in the future is checked by `services.payment_reverse`: a CHECK cannot compare two tables,
+    nor depend on today's date."""
+
+    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("工会"))
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, related_name="reversal", verbose_name=_("帮扶发放记录")
+    )
+    reversed_on = models.DateField(_("冲销日期"))
+    reason = models.CharField(_("冲销原因"), max_length=200)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("帮扶发放冲销")
+        verbose_name_plural = _("帮扶发放冲销")
+        ordering = ["-reversed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="assistance_reversal_reason_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reversed_on} -{self.payment_id}"

@@ -1,4 +1,5 @@
-"""Demo hardship files: the local 低保, two funds, households at every workflow step, payments."""
+"""Demo hardship files: the local 低保, two funds, households at every workflow step, payments (one of
+them reversed)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -143,4 +144,17 @@ def seed(ctx: SeedContext) -> None:
                     amount="800",
                     paid_on=pay_day,
                 )
-    ctx.log.append(f"assistance: {len(HOUSEHOLDS)} household files, 低保 2025/2026, 2 funds")
+            if i == 0:  # a payment entered twice, and its reversal (冲销) the next day
+                with calendar.frozen_today(pay_day):
+                    twice = services.payment_record(
+                        actor=finance,
+                        household=h,
+                        fund=fed_fund,
+                        budget_year=pay_day.year,
+                        kind="living",
+                        amount="2000",
+                        paid_on=pay_day,
+                    )
+                with calendar.frozen_today(pay_day + dt.timedelta(days=1)):
+                    services.payment_reverse(actor=finance, payment=twice, reason="重复登记，银行未实际发放")
+    ctx.log.append(f"assistance: {len(HOUSEHOLDS)} household files, 低保 2025/2026, 2 funds, 1 reversal")

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import cast
 
 from django.db.models import Count, QuerySet, Sum
@@ -51,25 +52,61 @@ def funds_for(user, perm=ASSISTANCE_VIEW) -> QuerySet[Fund]:
     return Fund.objects.filter(org__path__in=paths).select_related("org").order_by("org__path", "name")
 
 
+def not_reversed(qs: QuerySet[Payment]) -> QuerySet[Payment]:
+    """The payments that count. Every sum, count, statistic and export of payments goes through here:
+    a reversed payment (冲销) stays in the history but no longer in any figure."""
+    return qs.filter(reversal__isnull=True)
+
+
 def fund_totals(user) -> list[dict]:
-    """Payments the user may see, summed per fund and budget year."""
-    qs = access.scope(Payment.objects.all(), user, ASSISTANCE_VIEW)
-    rows = list(
-        qs.values("fund__name", "fund__org__name", "budget_year")
+    """Payments the user may see and that were not reversed, summed per fund and budget year."""
+    qs = not_reversed(access.scope(Payment.objects.all(), user, ASSISTANCE_VIEW))
+    rows: list[dict] = [
+        dict(r)
+        for r in qs.values("fund__name", "fund__org__name", "budget_year")
         .annotate(total=Sum("amount"), n=Count("id"))
         .order_by("-budget_year", "fund__name")
-    )
+    ]
     for r in rows:  # to the fen, like every other amount (SQLite's SUM drops the trailing zeros)
         r["total"] = rules.money(r["total"])
     return rows
 
 
 def payments_list(user) -> QuerySet[Payment]:
+    """The history of payments, reversed ones included (each with its reversal)."""
     return (
         access.scope(Payment.objects.all(), user, ASSISTANCE_VIEW)
-        .select_related("fund", "household", "org")
+        .select_related("fund", "household", "org", "reversal", "reversal__reversed_by")
         .order_by("-paid_on", "-id")
     )
+
+
+def payment_get(user, pk, perm=ASSISTANCE_VIEW) -> Payment:
+    return cast(Payment, access.get_for_user(Payment.objects.select_related("household"), user, perm, pk=pk))
+
+
+def household_payments(h: Household) -> list[Payment]:
+    """A household's payments, newest first, reversed ones included (each with its reversal)."""
+    return list(
+        h.payments.select_related("fund", "reversal", "reversal__reversed_by").order_by("-paid_on", "-id")
+    )
+
+
+def household_paid(h: Household) -> dict:
+    """What a household has received: the payments not reversed, in all and per budget year (newest
+    first), to the fen."""
+    rows = list(
+        not_reversed(h.payments.all())
+        .values("budget_year")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by("-budget_year")
+    )
+    years = [{"budget_year": r["budget_year"], "n": r["n"], "total": rules.money(r["total"])} for r in rows]
+    return {
+        "total": rules.money(sum((y["total"] for y in years), Decimal(0))),
+        "n": sum(y["n"] for y in years),
+        "years": years,
+    }
 
 
 def standards_list(user, perm) -> QuerySet[LocalMinimumStandard]:

@@ -29,6 +29,7 @@ from .models import (
     HouseholdMember,
     LocalMinimumStandard,
     Payment,
+    PaymentReversal,
     Relation,
     Status,
 )
@@ -599,3 +600,82 @@ def payment_record(
         )
         _audit(actor, "payment_record", h, fund=fund.name, budget_year=budget_year, kind=kind, amount=value)
     return p
+
+
+# ---------------------------------------------------------------- reversals (冲销)
+#
+# A payment recorded in error is never edited or deleted. Its reversal is a row of its own (date,
+# reason, actor); the selectors leave reversed payments out of every total, so the household's and the
+# fund's figures drop by the payment's amount while the history shows both. The reversal table holds
+# one row per payment (UNIQUE), so a second reversal fails in the database even if two requests race
+# past the check below.
+
+REASON_MAX = 200
+
+
+class AlreadyReversed(ValidationError):
+    """The payment was reversed before; nothing was changed."""
+
+
+def _already(done: PaymentReversal) -> AlreadyReversed:
+    return AlreadyReversed(
+        _("这笔发放已于%(d)s冲销，不能重复冲销。") % {"d": done.reversed_on.isoformat()},
+        code="already_reversed",
+    )
+
+
+def _reverse_once(p: Payment, **fields) -> PaymentReversal:
+    """Create the one reversal of `p`; the unique payment column decides between concurrent ones."""
+    try:
+        with transaction.atomic():
+            return PaymentReversal.objects.create(org_id=p.org_id, payment=p, **fields)
+    except IntegrityError:
+        done = PaymentReversal.objects.filter(payment=p).first()
+        if done is None:
+            raise
+        raise _already(done) from None
+
+
+def payment_reverse(
+    *, actor, payment: Payment, reason: str, reversed_on: date | None = None
+) -> PaymentReversal:
+    """Reverse one aid payment (default date: today). Allowed whatever the household's status: a
+    payment recorded in error stays an error after the household left assistance."""
+    reason = (reason or "").strip()  # free text: its Chinese punctuation is kept, as in a visit note
+    if not reason:
+        raise ValidationError({"reason": [_("请填写冲销原因。")]})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": [_("冲销原因不能超过%(n)d个字。") % {"n": REASON_MAX}]})
+    reversed_on = reversed_on or calendar.today()
+    with transaction.atomic():
+        # The household's lock, as for recording: its payments and totals change one at a time.
+        h = _locked(payment.household)
+        p = Payment.objects.select_related("fund").get(pk=payment.pk)
+        done = PaymentReversal.objects.filter(payment=p).first()
+        if done is not None:  # said before the date checks: it is the better answer
+            raise _already(done)
+        _not_future(reversed_on, "reversed_on", _("冲销日期"))
+        if reversed_on < p.paid_on:
+            raise ValidationError(
+                {"reversed_on": [_("冲销日期不能早于发放日期%(d)s。") % {"d": p.paid_on.isoformat()}]}
+            )
+        reversal = _reverse_once(
+            p,
+            reversed_on=reversed_on,
+            reason=reason,
+            reversed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _audit(
+            actor,
+            "payment_reverse",
+            h,
+            payment=p.pk,
+            fund=p.fund.name,
+            budget_year=p.budget_year,
+            kind=p.kind,
+            amount=p.amount,
+            paid_on=p.paid_on,
+            reversed_on=reversed_on,
+            reason=reason,
+        )
+    return reversal

@@ -24,5 +24,6 @@ urlpatterns = [
     path("<int:pk>/recheck/", views.recheck_view, name="recheck"),
     path("<int:pk>/close/", views.close_view, name="close"),
     path("<int:pk>/payments/", views.payment_add_view, name="payment_add"),
+    path("payments/<int:pk>/reverse/", views.payment_reverse_view, name="payment_reverse"),
     path("<int:pk>/reveal/<str:field>/", views.reveal_view, name="reveal"),
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -85,7 +86,8 @@ def detail_view(request, pk: int):
     ctx = {
         "h": h,
         "members": list(h.members.all()),
-        "payments": list(h.payments.select_related("fund")),
+        "payments": selectors.household_payments(h),
+        "paid": selectors.household_paid(h),
         "may_change": may_change,
         "may_pay": may_pay,
         "may_reveal": access.can(request.user, ASSISTANCE_SENSITIVE, h.org),
@@ -295,6 +297,32 @@ def payment_add_view(request, pk: int):
         else:
             messages.success(request, _("已登记发放。"))
     return redirect("assistance:detail", pk=h.pk)
+
+
+@require_POST
+@access.permission_required(ASSISTANCE_PAY)
+def payment_reverse_view(request, pk: int):
+    payment = selectors.payment_get(request.user, pk, ASSISTANCE_PAY)
+    page = reverse("assistance:detail", args=[payment.household_id])
+    form = forms.PaymentReverseForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(f"{page}#reverse-{payment.pk}")  # the form stays open, as it was sent
+    try:
+        services.payment_reverse(actor=request.user, payment=payment, **form.cleaned_data)
+    except services.AlreadyReversed as e:
+        flash_error(request, e)
+    except ValidationError as e:
+        flash_error(request, e)
+        return redirect(f"{page}#reverse-{payment.pk}")
+    else:
+        paid = selectors.household_paid(payment.household)
+        messages.success(
+            request,
+            _("已冲销%(d)s发放的%(a)s元。该户发放合计现为%(t)s元。")
+            % {"d": payment.paid_on.isoformat(), "a": payment.amount, "t": paid["total"]},
+        )
+    return redirect(f"{page}#payments")
 
 
 @require_POST

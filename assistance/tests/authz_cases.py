@@ -14,6 +14,13 @@ def _with(status, **extra):
             from assistance.models import Fund
 
             w.fund = Fund.objects.create(org=w.fed, name="街道帮扶资金")
+        if extra.get("payment"):
+            from assistance.models import Fund
+
+            from .factories import make_payment
+
+            w.fund = Fund.objects.create(org=w.fed, name="街道帮扶资金")
+            w.payment = make_payment(w, w.household, w.fund, "1500")
         if extra.get("nobody"):
             w.nobody = make_user("nobody")
 
@@ -166,6 +173,38 @@ CASES = [
             "amount": "100",
             "paid_on": "2026-04-01",
         },
+    ),
+    _page(
+        "payment_reverse",
+        "archived",
+        method="post",
+        ok=302,
+        allowed="finance_a",
+        target="payment",
+        setup_extra={"payment": True},
+        data={"reason": "重复登记", "reversed_on": "2026-04-02"},
+    ),
+    _page(
+        "payment_reverse",
+        "archived",
+        method="post",
+        ok=302,
+        allowed="chair_a",
+        no_perm="delegate_a",
+        target="payment",
+        setup_extra={"payment": True},
+        data={"reason": "金额录错", "reversed_on": "2026-04-02"},
+    ),
+    AuthzCase(
+        "assistance_payment_reverse",
+        lambda w: f"/api/v1/assistance/payments/{w.payment.pk}/reversal",
+        api=True,
+        method="post",
+        data={"reason": "重复登记", "reversed_on": "2026-04-02"},
+        ok_status=201,
+        allowed="finance_a",
+        no_perm_status=403,
+        setup=_with("archived", payment=True),
     ),
     AuthzCase(
         "assistance_list",

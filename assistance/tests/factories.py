@@ -74,3 +74,18 @@ def make_household(
             services.household_close(actor=actor, household=h, closed_on=date(2026, 6, 1), reason="out")
     h.refresh_from_db()
     return h
+
+
+def make_payment(world, household, fund, amount: str, *, paid_on=date(2026, 4, 1), budget_year=2026, **kw):
+    """A payment recorded by finance on its own date (the household must be archived)."""
+    with frozen_today(paid_on):
+        return services.payment_record(
+            actor=kw.pop("actor", world.finance_a),
+            household=household,
+            fund=fund,
+            budget_year=budget_year,
+            kind=kw.pop("kind", "living"),
+            amount=amount,
+            paid_on=paid_on,
+            **kw,
+        )

@@ -1,3 +1,4 @@
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -7,7 +8,7 @@ from playwright.sync_api import expect
 
 from deadlines import calendar
 
-from .factories import id_number
+from .factories import id_number, make_household, make_payment
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir())
@@ -87,3 +88,55 @@ def test_household_classified_and_notice_honours_consent(new_page, live_world, l
     for secret in ("王建国", "甲机械", id_number(), "110105", "3445", "透析", "6000", "18000"):
         assert secret not in body
     member.screenshot(path=str(SHOTS / "assistance-notice-phone.png"), full_page=True)
+
+
+def test_finance_reverses_a_payment_and_sees_the_total_drop(new_page, live_world, login, clock):
+    from assistance.models import Fund, Status
+
+    h = make_household(live_world, Status.ARCHIVED)
+    fund = Fund.objects.create(org=live_world.fed, name="街道帮扶资金")
+    wrong = make_payment(live_world, h, fund, "1500")
+    make_payment(live_world, h, fund, "800", kind="medical", paid_on=date(2026, 4, 8))
+
+    page = new_page()
+    login(page, "finance_a")
+    page.goto(f"/assistance/{h.pk}/")
+    expect(page.locator("#paid-total")).to_have_text("2300.00")
+    form = page.locator(f"#reverse-{wrong.pk}")
+    expect(form).to_be_hidden()
+    page.locator(f"#payment-{wrong.pk}").get_by_role("link", name="冲销").click()
+    expect(form).to_contain_text("冲销2026-04-01发放的生活救助 1500.00 元")
+    expect(form.get_by_label("冲销日期")).to_have_value("2026-11-25")  # today by default
+    page.once("dialog", lambda d: d.accept())
+    form.get_by_role("button", name="确认冲销").click()
+    expect(page.get_by_text("请填写冲销原因。")).to_be_visible()  # nothing was reversed
+    expect(page.locator("#paid-total")).to_have_text("2300.00")
+
+    # The refused form comes back open, as it was sent.
+    expect(form.get_by_label("冲销日期")).to_be_visible()
+    form.get_by_label("冲销原因（必填）").fill("重复登记，银行未实际发放")
+    page.locator("#payments").screenshot(path=str(SHOTS / "assistance-reversal-form.png"))
+    page.once("dialog", lambda d: d.accept())
+    form.get_by_role("button", name="确认冲销").click()
+    expect(page.get_by_text("已冲销2026-04-01发放的1500.00元。该户发放合计现为800.00元。")).to_be_visible()
+    expect(page.locator("#paid-total")).to_have_text("800.00")
+    row = page.locator(f"#payment-{wrong.pk}")
+    expect(row.get_by_text("已冲销")).to_be_visible()
+    expect(row.get_by_role("link", name="冲销")).to_have_count(0)
+    expect(form).to_have_count(0)
+    expect(row.locator("td.void").first).to_have_css("text-decoration-line", "line-through")
+    expect(page.locator(".reversal-row")).to_contain_text(
+        "冲销 −1500.00 元 · 经办人：finance_a · 原因：重复登记，银行未实际发放"
+    )
+    page.locator("#payments").screenshot(path=str(SHOTS / "assistance-reversal.png"))
+    page.screenshot(path=str(SHOTS / "assistance-reversal-page.png"), full_page=True)
+    page.goto("/assistance/funds/")
+    expect(page.locator("#fund-totals tbody")).to_have_text(re.compile(r"街道帮扶资金.*2026\s*1\s*800\.00"))
+    page.screenshot(path=str(SHOTS / "assistance-reversal-funds.png"), full_page=True)
+
+    phone = new_page(phone=True)
+    login(phone, "finance_a")
+    phone.goto(f"/assistance/{h.pk}/#payments")
+    expect(phone.locator("#paid-total")).to_have_text("800.00")
+    phone.locator("#payments").get_by_role("link", name="冲销").click()
+    phone.locator("#payments").screenshot(path=str(SHOTS / "assistance-reversal-phone.png"))

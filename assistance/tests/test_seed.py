@@ -16,8 +16,10 @@ def test_seed_builds_household_files(world):
         "noticed",
         "visited",
     ]
-    assert Payment.objects.count() == 4
-    assert sum(p.amount for p in Payment.objects.all()) == Decimal("5600.00")
+    assert Payment.objects.count() == 5
+    reversed_ = Payment.objects.get(reversal__isnull=False)
+    assert (reversed_.amount, reversed_.reversal.reason) == (Decimal("2000.00"), "重复登记，银行未实际发放")
+    assert sum(p.amount for p in Payment.objects.filter(reversal__isnull=True)) == Decimal("5600.00")
     categories = dict(Household.objects.values_list("main_cause", "category"))
     assert categories == {
         "illness": "deep",

@@ -3,15 +3,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from assistance import selectors, services
-from assistance.models import Category, Household, HouseholdMember, Payment, Status
+from assistance.models import Category, Fund, Household, HouseholdMember, Payment, PaymentReversal, Status
 from audit.models import AuditEvent
 from core import crypto
 from deadlines.calendar import frozen_today
 from deadlines.models import Deadline
 
-from .factories import id_number, make_household, standard
+from .factories import id_number, make_household, make_payment, standard
 
 
 def open_deadlines(h):
@@ -387,3 +388,193 @@ def test_consent_without_the_income_check_is_not_recorded(world):
     }
     h.refresh_from_db()
     assert h.consent_signed_on is None
+
+
+# ---------------------------------------------------------------- reversals (冲销)
+
+
+@pytest.fixture
+def paid(world):
+    """An archived household with four payments: 1500 + 500.01 from the federation's fund and 800 from
+    the union's own fund for 2026, and 300 from the union's fund for budget year 2025."""
+    h = make_household(world, Status.ARCHIVED)
+    fed = Fund.objects.create(org=world.fed, name="街道帮扶资金")
+    own = Fund.objects.create(org=world.union_a, name="甲公司互助金")
+    return {
+        "h": h,
+        "living": make_payment(world, h, fed, "1500"),
+        "festival": make_payment(world, h, fed, "500.005", kind="festival"),
+        "education": make_payment(world, h, own, "800", kind="education"),
+        "last_year": make_payment(world, h, own, "300", budget_year=2025),
+    }
+
+
+def _fund_totals(user):
+    return {
+        (t["fund__name"], t["budget_year"]): (t["n"], str(t["total"])) for t in selectors.fund_totals(user)
+    }
+
+
+def _household_paid(h):
+    paid = selectors.household_paid(h)
+    return str(paid["total"]), paid["n"], [(y["budget_year"], y["n"], str(y["total"])) for y in paid["years"]]
+
+
+def test_reversal_takes_the_payment_out_of_every_total(world, paid):
+    h = paid["h"]
+    assert _household_paid(h) == ("3100.01", 4, [(2026, 3, "2800.01"), (2025, 1, "300.00")])
+    assert _fund_totals(world.staff_a) == {
+        ("街道帮扶资金", 2026): (2, "2000.01"),
+        ("甲公司互助金", 2026): (1, "800.00"),
+        ("甲公司互助金", 2025): (1, "300.00"),
+    }
+    before = list(Payment.objects.order_by("pk").values())
+
+    with frozen_today(date(2026, 4, 3)):
+        rev = services.payment_reverse(
+            actor=world.finance_a,
+            payment=paid["living"],
+            reason="  重复登记，银行未实际发放 ",
+            reversed_on=date(2026, 4, 2),
+        )
+    assert (rev.payment, rev.org, rev.reversed_on, rev.reason, rev.reversed_by) == (
+        paid["living"],
+        world.union_a,
+        date(2026, 4, 2),
+        "重复登记，银行未实际发放",
+        world.finance_a,
+    )
+    assert _household_paid(h) == ("1600.01", 3, [(2026, 2, "1300.01"), (2025, 1, "300.00")])
+    assert _fund_totals(world.staff_a) == {
+        ("街道帮扶资金", 2026): (1, "500.01"),
+        ("甲公司互助金", 2026): (1, "800.00"),
+        ("甲公司互助金", 2025): (1, "300.00"),
+    }
+    # The last payment of a budget year: the year leaves the figures, the payment stays in the history.
+    with frozen_today(date(2026, 4, 3)):
+        services.payment_reverse(actor=world.staff_a, payment=paid["last_year"], reason="预算年度录错")
+    assert _household_paid(h) == ("1300.01", 2, [(2026, 2, "1300.01")])
+    assert _fund_totals(world.staff_a) == {
+        ("街道帮扶资金", 2026): (1, "500.01"),
+        ("甲公司互助金", 2026): (1, "800.00"),
+    }
+    # Nothing was edited or deleted: the payments are as recorded, and the history lists all four.
+    assert list(Payment.objects.order_by("pk").values()) == before
+    assert [(p.amount, p.is_reversed) for p in selectors.household_payments(h)] == [
+        (Decimal("300.00"), True),
+        (Decimal("800.00"), False),
+        (Decimal("500.01"), False),
+        (Decimal("1500.00"), True),
+    ]
+    assert PaymentReversal.objects.get(payment=paid["last_year"]).reversed_on == date(2026, 4, 3)  # today
+
+    ev = AuditEvent.objects.filter(action="assistance.payment_reverse").order_by("pk").first()
+    assert (ev.actor, ev.org, ev.target_id) == (world.finance_a, world.union_a, str(h.pk))
+    assert ev.details == {
+        "payment": paid["living"].pk,
+        "fund": "街道帮扶资金",
+        "budget_year": 2026,
+        "kind": "living",
+        "amount": "1500.00",
+        "paid_on": "2026-04-01",
+        "reversed_on": "2026-04-02",
+        "reason": "重复登记，银行未实际发放",
+    }
+
+
+def test_second_reversal_refused(world, paid):
+    with frozen_today(date(2026, 4, 2)):
+        services.payment_reverse(actor=world.finance_a, payment=paid["living"], reason="重复登记")
+    events = AuditEvent.objects.count()
+    with frozen_today(date(2026, 5, 6)), pytest.raises(services.AlreadyReversed) as e:
+        services.payment_reverse(actor=world.chair_a, payment=paid["living"], reason="再冲一次")
+    assert e.value.messages == ["这笔发放已于2026-04-02冲销，不能重复冲销。"]
+    assert e.value.code == "already_reversed"
+    # Said before any other check of the second request.
+    with frozen_today(date(2026, 5, 6)), pytest.raises(services.AlreadyReversed):
+        services.payment_reverse(
+            actor=world.chair_a, payment=paid["living"], reason="再冲", reversed_on=date(2026, 3, 1)
+        )
+    rev = PaymentReversal.objects.get()
+    assert (rev.reason, rev.reversed_by, rev.reversed_on) == ("重复登记", world.finance_a, date(2026, 4, 2))
+    assert AuditEvent.objects.count() == events
+    assert _household_paid(paid["h"])[0] == "1600.01"
+
+
+def test_concurrent_second_reversal_meets_the_unique_payment(world, paid):
+    """Two reversals that both passed the check: the database keeps one, the other is told when."""
+    PaymentReversal.objects.create(
+        org=world.union_a, payment=paid["living"], reversed_on=date(2026, 4, 2), reason="先到的一笔"
+    )
+    with transaction.atomic(), pytest.raises(services.AlreadyReversed, match="已于2026-04-02冲销"):
+        services._reverse_once(paid["living"], reversed_on=date(2026, 4, 3), reason="后到的一笔")
+    assert PaymentReversal.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "today", "errors"),
+    [
+        ({"reason": ""}, date(2026, 4, 2), {"reason": ["请填写冲销原因。"]}),
+        ({"reason": " \n "}, date(2026, 4, 2), {"reason": ["请填写冲销原因。"]}),
+        ({"reason": "错" * 201}, date(2026, 4, 2), {"reason": ["冲销原因不能超过200个字。"]}),
+        (
+            {"reason": "录错", "reversed_on": date(2026, 3, 31)},
+            date(2026, 4, 2),
+            {"reversed_on": ["冲销日期不能早于发放日期2026-04-01。"]},
+        ),
+        (
+            {"reason": "录错", "reversed_on": date(2026, 4, 3)},
+            date(2026, 4, 2),
+            {"reversed_on": ["冲销日期不能晚于今天。"]},
+        ),
+    ],
+)
+def test_reversal_refused_without_reason_or_with_a_bad_date(world, paid, kwargs, today, errors):
+    events = AuditEvent.objects.count()
+    with frozen_today(today), pytest.raises(ValidationError) as e:
+        services.payment_reverse(actor=world.finance_a, payment=paid["living"], **kwargs)
+    assert e.value.message_dict == errors
+    assert PaymentReversal.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+    assert _household_paid(paid["h"])[0] == "3100.01"
+
+
+def test_reversal_on_the_payment_day_and_after_the_household_closed(world, paid):
+    h = paid["h"]
+    with frozen_today(date(2026, 4, 1)):
+        services.payment_reverse(actor=world.finance_a, payment=paid["education"], reason="当日发现录错")
+    with frozen_today(date(2026, 6, 1)):
+        services.household_close(actor=world.staff_a, household=h, closed_on=date(2026, 6, 1), reason="out")
+        services.payment_reverse(actor=world.finance_a, payment=paid["festival"], reason="慰问金未实际发放")
+    assert _household_paid(h) == ("1800.00", 2, [(2026, 1, "1500.00"), (2025, 1, "300.00")])
+
+
+def test_reversal_invariants_held_by_the_database(world, paid):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentReversal.objects.create(
+            org=world.union_a, payment=paid["living"], reversed_on=date(2026, 4, 2), reason=""
+        )
+    PaymentReversal.objects.create(
+        org=world.union_a, payment=paid["living"], reversed_on=date(2026, 4, 2), reason="录错"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentReversal.objects.create(
+            org=world.union_a, payment=paid["living"], reversed_on=date(2026, 4, 3), reason="再冲"
+        )
+    # A reversed payment cannot be deleted from under its reversal.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.filter(pk=paid["living"].pk).delete()
+
+
+def test_the_aid_ceiling_is_per_payment_and_reversals_do_not_touch_it(world, paid, settings):
+    """MAX_AID caps one amount as typed; no limit adds payments up, so a reversal frees no room and a
+    reversed payment is not a way around the ceiling."""
+    settings.GONGHUI_ASSISTANCE = {"MAX_AID": "1500"}
+    with frozen_today(date(2026, 4, 2)):
+        services.payment_reverse(actor=world.finance_a, payment=paid["living"], reason="录错")
+    own = Fund.objects.get(name="甲公司互助金")
+    with pytest.raises(ValidationError) as e:
+        make_payment(world, paid["h"], own, "1500.01")
+    assert e.value.message_dict == {"amount": ["金额超过上限 1500 元，请核对。"]}
+    assert make_payment(world, paid["h"], own, "1500").amount == Decimal("1500.00")
+    assert _household_paid(paid["h"])[0] == "3100.01"
