@@ -36,7 +36,7 @@ class MemberOut(Schema):
         return obj.birth_date.year
 
 
-class EventOut(Schema):
+class MemberEventOut(Schema):
     on: date
     kind: str
     org_id: int
@@ -48,7 +48,7 @@ class EventOut(Schema):
 
 
 class MemberDetailOut(MemberOut):
-    events: list[EventOut]
+    events: list[MemberEventOut]
 
     @staticmethod
     def resolve_events(obj) -> list:

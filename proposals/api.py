@@ -44,7 +44,7 @@ class ProposalOut(Schema):
         return str(obj.get_status_display())
 
 
-class EventOut(Schema):
+class ProposalEventOut(Schema):
     kind: str
     at: datetime
     note: str
@@ -55,7 +55,7 @@ class ProposalDetailOut(ProposalOut):
     suggestion: str
     review_note: str
     reply: str
-    events: list[EventOut]
+    events: list[ProposalEventOut]
 
     @staticmethod
     def resolve_events(obj) -> list:

@@ -48,3 +48,26 @@ def test_openapi_schema_is_committed_and_current():
     from core.management.commands.openapi import SCHEMA_PATH, current_schema
 
     assert SCHEMA_PATH.read_text() == current_schema(), "run `make openapi` and commit docs/openapi.json"
+
+
+def test_api_schemas_have_distinct_names():
+    """The OpenAPI document names each schema by its class name alone: two classes of one name
+    across apps are documented as one (the other operation's fields silently wrong)."""
+    from collections import Counter
+
+    from django.apps import apps
+    from ninja import Schema
+
+    from config.api import api
+
+    ours = {a.name.split(".")[0] for a in apps.get_app_configs()} - {"django", "ninja"}
+
+    api.get_openapi_schema()  # imports every router
+    seen, todo = [], list(Schema.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.split(".")[0] in ours:
+            seen.append(cls)
+    dupes = {n: c for n, c in Counter(c.__name__ for c in seen).items() if c > 1}
+    assert dupes == {}, [f"{c.__module__}.{c.__name__}" for c in seen if c.__name__ in dupes]
