@@ -123,7 +123,9 @@ def runs_scoped(user) -> QuerySet[DuesRun]:
     return access.scope(DuesRun.objects.select_related("org"), user, DUES_VIEW)
 
 
-def run_lines(run: DuesRun, kind: str = "") -> QuerySet[DuesLine]:
+def run_lines(run: DuesRun, kind: str = "", q: str = "") -> QuerySet[DuesLine]:
+    """A statement's lines; `q` finds members as the registry's search box does (name, pinyin or
+    initials, member number, last digits)."""
     qs = (
         DuesLine.objects.filter(run=run)
         .select_related("member")
@@ -131,6 +133,10 @@ def run_lines(run: DuesRun, kind: str = "") -> QuerySet[DuesLine]:
     )
     if kind:
         qs = qs.filter(kind=kind)
+    if q:
+        from members.selectors import search_q
+
+        qs = qs.filter(member__in=Member.objects.filter(search_q(q)).values("pk"))
     return qs
 
 

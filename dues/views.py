@@ -2,11 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors, flash_error, flash_form_errors, year_param
+from core.validators import normalize_text
 from members.models import Member
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -95,7 +98,8 @@ def run_view(request, pk: int):
     kind = request.GET.get("kind", "")
     if kind not in LineKind.values:
         kind = ""
-    lines = selectors.run_lines(run, kind)
+    q = normalize_text(request.GET.get("q", ""))[:40]
+    lines = selectors.run_lines(run, kind, q)
     printing = request.GET.get("print") == "1"
     page = None
     if not printing:
@@ -107,8 +111,10 @@ def run_view(request, pk: int):
         "lines": lines,
         "page": page,
         "kind": kind,
+        "q": q,
         "kinds": LineKind.choices,
         "printing": printing,
+        "today": _today_iso(),
         "unpaid": selectors.run_unpaid_count(run),
         "may_manage": access.can(request.user, DUES_MANAGE, run.org),
         "batch_form": BatchForm(),
@@ -155,7 +161,8 @@ def pay_view(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as e:
-            flash_error(request, e)
+            for msg in e.messages:  # which member: the statement has hundreds of rows
+                messages.error(request, f"{line.member.name}：{msg}")
         else:
             messages.success(
                 request,
@@ -166,7 +173,14 @@ def pay_view(request, pk: int):
                 return redirect("dues:receipt", pk=payment.pk)
     else:
         flash_form_errors(request, form)
-    return redirect("dues:run", pk=line.run_id)
+    back = {k: request.POST[k] for k in ("q", "kind", "page") if request.POST.get(k)}
+    return redirect(reverse("dues:run", args=[line.run_id]) + (f"?{urlencode(back)}" if back else ""))
+
+
+def _today_iso() -> str:
+    from .services import _today
+
+    return _today().isoformat()
 
 
 @access.permission_required(DUES_VIEW)

@@ -133,7 +133,7 @@ def test_finance_reverses_a_payment_a_payroll_batch_and_a_funds_payment(live_wor
     page.get_by_role("button", name="确认冲销").click()
     expect(page.get_by_text("请填写冲销原因。")).to_be_visible()  # nothing was reversed
     assert not DuesPayment.objects.get(pk=pay.pk).is_reversed
-    page.get_by_text("冲销", exact=True).click()
+    # the refused form is open again, to be completed
     page.get_by_label(f"{pay.receipt_no}冲销原因").fill("收款时登记错了人")
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="确认冲销").click()

@@ -80,6 +80,32 @@ def test_batch_and_payment_through_views(client, world, union_a_dues):
     assert "已全部缴清" in r.content.decode()
 
 
+def test_run_page_finds_a_member_and_a_refused_payment_names_them(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    url = reverse("dues:run", args=[union_a_dues.pk])
+    r = client.get(url, {"q": "会员07"})
+    lines = list(r.context["lines"])
+    assert [line.member.name for line in lines] == ["会员07"]
+    body = r.content.decode()
+    # the amount due is filled in (what is sent), with today's date, both to correct if need be
+    assert 'value="21.60"' in body and f'name="paid_on" value="{date.today().isoformat()}"' in body
+    assert client.get(url, {"q": "zzz"}).content.decode().count("本月明细中没有与“zzz”匹配的会员。") == 1
+    line = lines[0]
+    r = client.post(
+        reverse("dues:pay", args=[line.pk]), {"method": "cash", "amount": "99", "q": "会员07", "page": "1"}
+    )
+    assert r["Location"] == url + "?q=%E4%BC%9A%E5%91%9807&page=1"
+    r = client.get(r["Location"])
+    assert [str(m) for m in r.context["messages"]] == [f"{line.member.name}：金额超过未缴的21.60元。"]
+    assert not DuesPayment.objects.filter(line=line).exists()
+    r = client.post(
+        reverse("dues:pay", args=[line.pk]),
+        {"method": "transfer", "amount": "21.60", "paid_on": "2026-11-02"},
+    )
+    p = DuesPayment.objects.get(line=line)
+    assert (p.amount, p.method, p.paid_on) == (Decimal("21.60"), "transfer", date(2026, 11, 2))
+
+
 def test_wage_import_errors_are_listed_and_nothing_saved(client, world, union_a_dues):
     client.force_login(world.finance_a)
     before = WageBase.objects.count()

@@ -34,7 +34,8 @@ const KEPT = "gonghui:typed";
 const keepable = (el) => el.name && !el.disabled && !["hidden", "password", "file", "submit", "button"].includes(el.type);
 document.addEventListener("submit", (e) => {
   const form = e.target;
-  if (e.defaultPrevented || form.method.toLowerCase() !== "post" || form.matches("[hx-post],[hx-get],[hx-put]")) return;
+  // getAttribute: a control named "method" or "action" (a payment method, say) shadows form.method
+  if (e.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post" || form.matches("[hx-post],[hx-get],[hx-put]")) return;
   const action = form.getAttribute("action") || "";
   const same = [...document.querySelectorAll("form")].filter((f) => (f.getAttribute("action") || "") === action);
   const fields = [...form.elements].filter(keepable).map((el) =>
