@@ -255,10 +255,17 @@ def arrears_view(request, pk: int):
     org = _union(request, pk)
     rows = selectors.member_arrears(org)
     total = sum((r.amount for r in rows), selectors.ZERO)
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    return render(
-        request, "dues/arrears.html", {"org": org, "page": page, "total": total, "count": len(rows)}
-    )
+    printing = request.GET.get("print") == "1"  # the whole list, as its totals count it
+    page = None if printing else Paginator(rows, 100).get_page(request.GET.get("page"))
+    ctx = {
+        "org": org,
+        "page": page,
+        "items": rows if printing else page,
+        "printing": printing,
+        "total": total,
+        "count": len(rows),
+    }
+    return render(request, "dues/arrears.html", ctx)
 
 
 @access.permission_required(DUES_VIEW)

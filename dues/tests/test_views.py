@@ -106,6 +106,18 @@ def test_run_page_finds_a_member_and_a_refused_payment_names_them(client, world,
     assert (p.amount, p.method, p.paid_on) == (Decimal("21.60"), "transfer", date(2026, 11, 2))
 
 
+def test_arrears_print_version_lists_everyone_its_totals_count(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    url = reverse("dues:arrears", args=[world.union_a.pk])
+    screen = client.get(url)
+    assert len(screen.context["items"].object_list) == screen.context["count"] == 24
+    printed = client.get(url, {"print": "1"})
+    assert printed.context["page"] is None
+    assert len(printed.context["items"]) == 24
+    body = printed.content.decode()
+    assert "合计 24 人" in body and "518.40" in body and "data-print" in body
+
+
 def test_wage_import_errors_are_listed_and_nothing_saved(client, world, union_a_dues):
     client.force_login(world.finance_a)
     before = WageBase.objects.count()
