@@ -225,24 +225,27 @@ def member_arrears_total(member: Member) -> Decimal:
 
 
 def last_paid_month(member: Member) -> date | None:
-    """The latest month for which the member paid dues (in full or in part); None if never.
-    The members app uses it to list lapse candidates (6 months without dues, Charter art. 6)."""
+    """The latest month for which the member paid dues (in full or in part); None if never."""
     return DuesLine.objects.filter(member=member, paid__gt=0).aggregate(m=Max("month"))["m"]
 
 
-def last_paid_month_by_member(member_ids: list[int]) -> dict[int, date]:
-    """last_paid_month for many members at once: {member_id: month} (members never paid are absent)."""
-    out: dict[int, date] = {}
+def lapse_dues(
+    member_ids: list[int], first_month: date, last_month: date
+) -> dict[int, tuple[int, date | None]]:
+    """For the lapse list (6 months without dues, Charter art. 6): per member with any statement line, the months from `first_month` to
+    `last_month` whose dues were charged and of which nothing was paid, and the last month with a
+    payment (None: never). A month without a wage base was never charged, so it does not count."""
+    out: dict[int, tuple[int, date | None]] = {}
     ids = list(member_ids)
+    window = Q(kind=LineKind.CHARGED, paid=0, month__gte=first_month, month__lte=last_month)
     for i in range(0, len(ids), 5000):
-        chunk = ids[i : i + 5000]
-        for mid, month in (
-            DuesLine.objects.filter(member_id__in=chunk, paid__gt=0)
+        for mid, unpaid, last in (
+            DuesLine.objects.filter(member_id__in=ids[i : i + 5000])
             .values("member_id")
-            .annotate(m=Max("month"))
-            .values_list("member_id", "m")
+            .annotate(unpaid=Count("id", filter=window), last=Max("month", filter=Q(paid__gt=0)))
+            .values_list("member_id", "unpaid", "last")
         ):
-            out[mid] = month
+            out[mid] = (unpaid, last)
     return out
 
 

@@ -13,7 +13,17 @@ from orgs import access
 from orgs.models import Organization, OrgKind
 
 from . import rules
-from .models import COUNTED_STATUSES, EventKind, Member, MemberEvent, MemberStatus, Transfer, TransferStatus
+from .models import (
+    COUNTED_STATUSES,
+    CorrectionRequest,
+    CorrectionStatus,
+    EventKind,
+    Member,
+    MemberEvent,
+    MemberStatus,
+    Transfer,
+    TransferStatus,
+)
 from .permissions import MEMBER_CHANGE, MEMBER_VIEW
 from .services import id_hash, phone_hash, today
 
@@ -143,6 +153,15 @@ def masked_query(q: str) -> str:
     return q
 
 
+def open_corrections(user) -> QuerySet[CorrectionRequest]:
+    """Members' open requests to correct their data, in the organizations the user may change."""
+    return access.scope(CorrectionRequest.objects.filter(status=CorrectionStatus.OPEN), user, MEMBER_CHANGE)
+
+
+def open_corrections_count(user) -> int:
+    return open_corrections(user).count() if access.has_any(user, MEMBER_CHANGE) else 0
+
+
 def search_q(q: str) -> Q:
     return search(q)[0]
 
@@ -232,27 +251,21 @@ def transfer_targets(user, member: Member) -> QuerySet[Organization]:
 # ---- dues (the dues app is built separately) ------------------------------------------------------
 
 
-def last_dues_paid_months(member_ids: list[int]) -> dict[int, date | None] | None:
-    """Last month for which each member's dues were paid, from the dues app when it offers
-    `dues.selectors.last_paid_month_by_member(member_ids) -> {member_id: date}`.
-    None when the dues app has no such data yet."""
+def _lapse_dues(member_ids: list[int], first: date, last: date) -> dict | None:
+    """From the dues app when installed (`dues.selectors.lapse_dues`); None without it."""
     try:
         from dues import selectors as dues_selectors
     except ImportError:
         return None
-    fn = getattr(dues_selectors, "last_paid_month_by_member", None)
-    if fn is None:
-        return None
-    try:
-        result = fn(member_ids)
-    except Exception:  # noqa: BLE001 - the other app's data is optional here
-        return None
-    return {mid: result.get(mid) for mid in member_ids}
+    fn = getattr(dues_selectors, "lapse_dues", None)
+    return None if fn is None else fn(member_ids, first, last)
 
 
 def lapse_candidates(user, org: Organization | None = None, months: int = 6, limit: int = 500):
-    """Active members with no dues paid in the last `months` months (DOMAIN.md §2). A person
-    decides each case after talking with the member. Returns (rows, dues_available)."""
+    """Active members whose dues were charged in each of the last `months` full months and who paid
+    none of them (DOMAIN.md §2: consecutive months without dues). Months a member was not charged
+    (no wage base yet, exempt) do not count: the union never asked. A person decides each case
+    after talking with the member. Returns (rows of (member, last paid month)), dues_available)."""
     qs = members_scoped(user, MEMBER_CHANGE).filter(status=MemberStatus.ACTIVE)
     if org is not None:
         qs = qs.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
@@ -265,13 +278,15 @@ def lapse_candidates(user, org: Organization | None = None, months: int = 6, lim
         .order_by("org__path", "name_pinyin")
     )
     members = list(qs[:20000])
-    paid = last_dues_paid_months([mem.pk for mem in members])
-    if paid is None or not any(paid.values()):
+    m = t.year * 12 + t.month - 2  # the last full month
+    last_month = date(m // 12, m % 12 + 1, 1)
+    dues = _lapse_dues([mem.pk for mem in members], cutoff, last_month)
+    if not dues:
         return [], False
     rows = []
     for mem in members:
-        last = paid.get(mem.pk)
-        if last is None or last < cutoff:
+        unpaid, last = dues.get(mem.pk, (0, None))
+        if unpaid >= months:
             rows.append((mem, last))
             if len(rows) >= limit:
                 break

@@ -31,7 +31,6 @@ from .forms import (
 from .models import (
     COUNTED_STATUSES,
     CorrectionRequest,
-    CorrectionStatus,
     Member,
     MemberImport,
     MemberStatus,
@@ -78,6 +77,8 @@ def list_view(request):
         "age_bands": [(k, rules.AGE_BAND_LABELS[k]) for k, _lo, _hi in rules.AGE_BANDS],
         "orgs": access.orgs_for(request.user, MEMBER_VIEW).exclude(kind=OrgKind.GROUP).order_by("path")[:300],
         "may_change": access.has_any(request.user, MEMBER_CHANGE),
+        "may_decide": access.has_any(request.user, MEMBER_DECIDE),
+        "open_corrections": selectors.open_corrections_count(request.user),
         "may_export": access.has_any(request.user, MEMBER_EXPORT),
         "may_stats": access.has_any(request.user, MEMBER_STATS),
         "sexes": [("M", _("男")), ("F", _("女"))],
@@ -409,11 +410,7 @@ def lapse_view(request):
 @access.permission_required(MEMBER_CHANGE)
 def corrections_view(request):
     reqs = (
-        access.scope(
-            CorrectionRequest.objects.filter(status=CorrectionStatus.OPEN), request.user, MEMBER_CHANGE
-        )
-        .select_related("member", "org")
-        .order_by("created_at")[:200]
+        selectors.open_corrections(request.user).select_related("member", "org").order_by("created_at")[:200]
     )
     return render(request, "members/corrections.html", {"requests": reqs, "labels": services.CORRECTABLE})
 

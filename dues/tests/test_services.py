@@ -177,9 +177,11 @@ def test_arrears_and_last_paid_month(world, crew):
     assert selectors.last_paid_month(crew.zhang) == SEP
     assert selectors.last_paid_month(crew.li) == OCT
     assert selectors.last_paid_month(crew.zhao) is None
-    assert selectors.last_paid_month_by_member([crew.zhang.pk, crew.li.pk, crew.zhao.pk]) == {
-        crew.zhang.pk: SEP,
-        crew.li.pk: OCT,
+    # the lapse list's figures: charged months without any payment in the window, last paid month
+    assert selectors.lapse_dues([crew.zhang.pk, crew.li.pk, crew.zhao.pk], SEP, OCT) == {
+        crew.zhang.pk: (1, SEP),
+        crew.li.pk: (0, OCT),
+        crew.zhao.pk: (0, None),
     }
 
 

@@ -217,26 +217,45 @@ def test_self_service_pages(world, registry, client):
     assert client.get(reverse("members:my_card")).status_code == 404
 
 
-def test_lapse_candidates_from_dues_data(world, registry, client, monkeypatch):
+def test_lapse_candidates_are_members_charged_six_months_who_paid_none(world, registry, client, monkeypatch):
     from datetime import date
 
-    from dues import selectors as dues_selectors
+    from deadlines import calendar
+    from dues import services as dues
 
     for m in registry:
         Member.objects.filter(pk=m.pk).update(joined_on=date(2020, 1, 1))
-    paid = {registry[0].pk: date(2026, 1, 1), registry[1].pk: date(2026, 10, 1)}
-    monkeypatch.setattr(
-        dues_selectors, "last_paid_month_by_member", lambda ids: {i: paid[i] for i in ids if i in paid}
+    monkeypatch.setattr("members.selectors.today", lambda: date(2026, 11, 26))
+    calendar.freeze(date(2026, 11, 26))
+    try:
+        client.force_login(world.chair_a)
+        r = client.get(reverse("members:lapse"))
+        assert r.context["dues_available"] is False
+        assert "会费模块暂无缴费记录" in r.content.decode()
+        # wage bases from March for all but the last member (never charged: the union never asked)
+        for m in registry[:5]:
+            dues.wage_set(member=m, month=date(2026, 3, 1), wage="5000", actor=world.finance_a)
+        for month in range(3, 11):  # statements March .. October
+            run = dues.dues_run(org=world.union_a, month=date(2026, month, 1), actor=world.finance_a)
+            if month == 3:  # registry[2] paid in March, before the six months
+                dues.dues_payment_record(line=run.lines.get(member=registry[2]), actor=world.finance_a)
+            if month == 10:  # registry[1] paid in October
+                dues.dues_payment_record(line=run.lines.get(member=registry[1]), actor=world.finance_a)
+    finally:
+        calendar.freeze(None)
+    r = client.get(reverse("members:lapse"))
+    rows = [(m.name, last) for m, last in r.context["rows"]]
+    assert rows == sorted(
+        [
+            (registry[0].name, None),
+            (registry[2].name, date(2026, 3, 1)),
+            (registry[3].name, None),
+            (registry[4].name, None),
+        ],
+        key=lambda row: Member.objects.get(name=row[0]).name_pinyin,
     )
-    client.force_login(world.chair_a)
-    r = client.get(reverse("members:lapse"))
-    names = [m.name for m, _last in r.context["rows"]]
-    assert registry[0].name in names and registry[1].name not in names
-    assert len(names) == 5  # never paid: 4 more; a person decides each case
-    monkeypatch.setattr(dues_selectors, "last_paid_month_by_member", lambda ids: {})
-    r = client.get(reverse("members:lapse"))
-    assert r.context["dues_available"] is False
-    assert "会费模块暂无缴费记录" in r.content.decode()
+    body = r.content.decode()
+    assert "2026年3月" in body and "从未缴纳" in body
 
 
 def test_staff_open_a_login_for_a_member_who_then_sees_their_card(world, registry, client):
