@@ -24,7 +24,7 @@ from core import crypto
 from core.validators import mask_id_number, mask_mobile, normalize_text
 
 from . import rules
-from .models import EventKind, Member, MemberEvent, MemberStatus
+from .models import CLOSED_STATUSES, EventKind, Member, MemberEvent, MemberStatus
 
 
 def conf(key: str, default):
@@ -822,7 +822,7 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
             Member.objects.filter(_in_list("member_no", nos)).values_list("member_no", "id_number_hash")
         )
     new, updates = [], []
-    closed = (MemberStatus.EXPELLED, MemberStatus.WITHDRAWN, MemberStatus.LAPSED)
+    closed = CLOSED_STATUSES
     for rownum, c in batch:
         rec = existing.get(c["id_hash"])
         if c["member_no"] and c["member_no"] in taken_nos and taken_nos[c["member_no"]] != c["id_hash"]:

@@ -11,10 +11,13 @@ class MemberStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已退会")
     LAPSED = "lapsed", _("自动退会")
     EXPELLED = "expelled", _("开除会籍")
+    REJECTED = "rejected", _("未获批准")  # an application turned down: never a member
 
 
 # Statuses that count as members of the holding union (for member_count and the membership rate).
 COUNTED_STATUSES = (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+# Records that are not (or no longer) members: left out of the registry list unless asked for.
+CLOSED_STATUSES = (MemberStatus.WITHDRAWN, MemberStatus.LAPSED, MemberStatus.EXPELLED, MemberStatus.REJECTED)
 
 
 class Education(models.TextChoices):

@@ -21,14 +21,14 @@ S = MemberStatus
 # A transfer keeps the status and changes the holding union.
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "approve": (frozenset({S.APPLIED}), S.ACTIVE),
-    "reject": (frozenset({S.APPLIED}), S.WITHDRAWN),
+    "reject": (frozenset({S.APPLIED}), S.REJECTED),
     "transfer": (frozenset({S.ACTIVE, S.RETAINED}), None),
     "retain": (frozenset({S.ACTIVE}), S.RETAINED),
     "restore": (frozenset({S.RETAINED}), S.ACTIVE),
     "withdraw": (frozenset({S.ACTIVE, S.RETAINED}), S.WITHDRAWN),
     "lapse": (frozenset({S.ACTIVE}), S.LAPSED),
     "expel": (frozenset({S.ACTIVE, S.RETAINED}), S.EXPELLED),
-    "reapply": (frozenset({S.WITHDRAWN, S.LAPSED}), S.APPLIED),
+    "reapply": (frozenset({S.WITHDRAWN, S.LAPSED, S.REJECTED}), S.APPLIED),
 }
 
 TRANSITION_LABELS = {

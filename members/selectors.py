@@ -14,6 +14,7 @@ from orgs.models import Organization, OrgKind
 
 from . import rules
 from .models import (
+    CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
     CorrectionStatus,
@@ -178,10 +179,7 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
     if f.q:
         cond, order = search(f.q)
         qs = qs.filter(cond)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    else:
-        qs = qs.exclude(status__in=[MemberStatus.WITHDRAWN, MemberStatus.LAPSED, MemberStatus.EXPELLED])
+    qs = qs.filter(status=f.status) if f.status else qs.exclude(status__in=CLOSED_STATUSES)
     if f.sex:
         qs = qs.filter(sex=f.sex)
     if f.age:

@@ -109,6 +109,23 @@ def test_application_needs_consent_and_approval_assigns_numbers(world):
     assert e.value.messages == ["会籍状态为“在籍”的会员不能办理“批准入会”。"]
 
 
+def test_a_rejected_application_is_not_a_former_member(world, client):
+    from django.urls import reverse
+
+    m = services.member_apply(org=world.union_a, data=person(3), consent=True)
+    services.member_reject(member=m, actor=world.chair_a, reason="不是本单位职工")
+    m.refresh_from_db()
+    assert m.status == MemberStatus.REJECTED and m.get_status_display() == "未获批准"
+    assert m.events.order_by("-id").values_list("kind", "to_status").first() == ("rejected", "rejected")
+    client.force_login(world.staff_a)
+    stats = client.get(reverse("members:stats"), {"org": world.union_a.pk}).context["stats"]
+    assert ("已退会", 0) in stats["status"] and ("未获批准", 1) in stats["status"]
+    assert m.name not in client.get(reverse("members:list")).content.decode()  # not on the roll
+    # the person may apply again on the same record
+    again = services.member_apply(org=world.union_a, data=person(3), consent=True)
+    assert again.pk == m.pk and again.status == MemberStatus.APPLIED
+
+
 def test_lifecycle_state_machine(world):
     m = make_member(world, i=4)
     services.member_retain(member=m, actor=world.staff_a, reason="退休")
