@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "dues.wage_import": _("导入工资表"),
     "dues.run": _("核定月度会费"),
     "dues.rerun": _("重新核定月度会费"),
+    "dues.supplement": _("补计月度会费"),
     "dues.payment_record": _("登记会费缴纳"),
     "dues.batch_record": _("登记工资代扣会费"),
     "dues.funds_assess": _("核定工会经费"),

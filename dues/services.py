@@ -1,6 +1,7 @@
 """Writes of dues and union funds. Every function owns its transaction, refuses bad input with a
 Chinese ValidationError (saving nothing) and writes its audit event inside the transaction."""
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -313,16 +314,20 @@ FROM (
   WHERE m.org_id IN ({orgs})
     AND m.status IN ('active', 'retained')
     AND (m.joined_on IS NULL OR m.joined_on <= %(month_end)s)
+    {only_new}
 ) s
 """
+# A supplementary assessment adds lines only for members not yet on the statement.
+ONLY_NEW = "AND NOT EXISTS (SELECT 1 FROM dues_duesline l WHERE l.run_id = %(run)s AND l.member_id = m.id)"
 
 
-def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy) -> None:
-    """One INSERT … SELECT: a line per active or retained member; amounts in exact integer fen
-    (base × rate, rounded half up), so the database does the whole run without Python loops."""
+def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy, *, only_new: bool = False) -> None:
+    """One INSERT … SELECT: a line per active or retained member (with `only_new`, per member not yet
+    on the statement); amounts in exact integer fen (base × rate, rounded half up), so the database
+    does the whole run without Python loops."""
     org_ids = [int(i) for i in selectors.run_member_orgs(org)]
     adapt = connection.ops.adapt_datefield_value
-    sql = LINES_SQL.format(orgs=", ".join(str(i) for i in org_ids))
+    sql = LINES_SQL.format(orgs=", ".join(str(i) for i in org_ids), only_new=ONLY_NEW if only_new else "")
     with connection.cursor() as cur:
         cur.execute(
             sql,
@@ -339,7 +344,8 @@ def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy) -> None:
 
 def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
     """Compute `org`'s dues statement for `month`. Running it again for the same month replaces the
-    statement (same result for the same data) until the first payment is recorded against it."""
+    statement (same result for the same data) until the first payment is recorded against it; after
+    that it is a supplementary assessment (dues_supplement)."""
     _check_run_org(org)
     month = _check_month(month)
     policy = selectors.policy_for(org)
@@ -354,9 +360,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
         run = DuesRun.objects.select_for_update().get(pk=run.pk)
         if not created:
             if run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists():
-                raise ValidationError(
-                    _("%(m)s的会费已有缴费记录，不能重新核定。") % {"m": rules.month_text(month)}
-                )
+                return _supplement(run, org, actor)
             with connection.cursor() as cur:
                 cur.execute("DELETE FROM dues_duesline WHERE run_id = %s", [run.pk])
             run.rate, run.base_step = policy.rate, policy.base_step
@@ -385,21 +389,56 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
     return run
 
 
+def _supplement(run: DuesRun, org: Organization, actor) -> DuesRun:
+    """A statement with payments is never recomputed: the lines charged stay as they are. Members it
+    could not charge (no wage base then; one entered since for the month) and members who joined
+    since are added, at the statement's own rate and rounding. Inside dues_run's transaction."""
+    policy = dataclasses.replace(selectors.policy_for(org), rate=run.rate, base_step=int(run.base_step))
+    before = (run.charged_count, run.exempt_count, run.missing_count, run.total_amount)
+    with connection.cursor() as cur:
+        # a line without a wage base has nothing due and so no payment: it is assessed again
+        cur.execute("DELETE FROM dues_duesline WHERE run_id = %s AND kind = %s", [run.pk, LineKind.MISSING])
+    _fill_lines(run, org, policy, only_new=True)
+    _refresh_totals(run)
+    after = (run.charged_count, run.exempt_count, run.missing_count, run.total_amount)
+    if after == before:
+        raise ValidationError(
+            _(
+                "%(m)s的会费已有缴费记录，已计费的明细不变；目前也没有可以补计的会员（缺工资基数的请先补录该月起的工资基数）。"
+            )
+            % {"m": rules.month_text(run.month)}
+        )
+    audit_record(
+        actor=actor,
+        action="dues.supplement",
+        target=run,
+        org=org,
+        details={
+            "month": run.month.isoformat(),
+            "charged": [before[0], after[0]],
+            "missing": [before[2], after[2]],
+            "total": [str(before[3]), str(after[3])],
+        },
+    )
+    return run
+
+
 def _refresh_totals(run: DuesRun) -> None:
     counts: dict[str, int] = {LineKind.CHARGED: 0, LineKind.EXEMPT: 0, LineKind.MISSING: 0}
-    total_base, total_amount = ZERO, ZERO
+    total_base, total_amount, paid = ZERO, ZERO, ZERO
     for row in (
         DuesLine.objects.filter(run=run)
         .values("kind")
-        .annotate(n=Count("pk"), b=Sum("base"), a=Sum("amount"))
+        .annotate(n=Count("pk"), b=Sum("base"), a=Sum("amount"), p=Sum("paid"))
     ):
         counts[row["kind"]] = row["n"]
         if row["kind"] == LineKind.CHARGED:
-            total_base, total_amount = rules.fen(row["b"]), rules.fen(row["a"])
+            total_base, total_amount, paid = rules.fen(row["b"]), rules.fen(row["a"]), rules.fen(row["p"])
     run.charged_count = counts[LineKind.CHARGED]
     run.exempt_count = counts[LineKind.EXEMPT]
     run.missing_count = counts[LineKind.MISSING]
-    run.total_base, run.total_amount, run.paid_amount = total_base, total_amount, ZERO
+    # paid: what the lines hold (zero for a new statement; kept by a supplementary assessment)
+    run.total_base, run.total_amount, run.paid_amount = total_base, total_amount, paid
     run.save()
 
 

@@ -92,9 +92,41 @@ def test_rerun_is_idempotent_until_paid(world, crew):
     assert DuesLine.objects.filter(run=run).count() == 4
     line = DuesLine.objects.get(run=run, member=crew.zhang)
     services.dues_payment_record(line=line, amount="1", actor=world.finance_a)
-    with pytest.raises(ValidationError, match="已有缴费记录，不能重新核定"):
+    with pytest.raises(ValidationError) as e:  # nothing to add: said so, nothing changed
         services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert e.value.messages == [
+        "2026年10月的会费已有缴费记录，已计费的明细不变；目前也没有可以补计的会员（缺工资基数的请先补录该月起的工资基数）。"
+    ]
     assert DuesLine.objects.get(pk=line.pk).paid == D("1.00")
+
+
+def test_a_statement_with_payments_takes_in_members_it_could_not_charge(world, crew):
+    from audit.models import AuditEvent
+
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert (run.charged_count, run.missing_count) == (2, 1)  # 赵六 has no wage base
+    line = DuesLine.objects.get(run=run, member=crew.zhang)
+    services.dues_payment_record(line=line, actor=world.finance_a)
+    # the rate changes meanwhile: the statement keeps its own
+    services.policy_update(
+        org=world.fed,
+        rate=D("0.01"),
+        base_step=10,
+        levy_rate=D("0.02"),
+        grassroots_share=D("0.6"),
+        actor=world.fed_admin,
+    )
+    services.wage_set(member=crew.zhao, month=OCT, wage="3999.99", actor=world.finance_a)
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert again.pk == run.pk
+    assert ("赵六", "charged", D("3990.00"), D("19.95")) in lines_of(again)  # at the statement's 0.5%
+    paid_line = DuesLine.objects.get(pk=line.pk)
+    assert (paid_line.amount, paid_line.paid) == (line.amount, line.amount)  # untouched
+    again.refresh_from_db()
+    assert (again.charged_count, again.missing_count) == (3, 0)
+    assert again.paid_amount == line.amount and again.total_amount == D("67.75")
+    event = AuditEvent.objects.get(action="dues.supplement")
+    assert event.details["charged"] == [2, 3] and event.details["missing"] == [1, 0]
 
 
 def test_run_uses_the_federation_policy(world, crew):

@@ -106,6 +106,21 @@ def test_run_page_finds_a_member_and_a_refused_payment_names_them(client, world,
     assert (p.amount, p.method, p.paid_on) == (Decimal("21.60"), "transfer", date(2026, 11, 2))
 
 
+def test_a_paid_statement_charges_members_whose_wage_base_came_later(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    url = reverse("dues:run", args=[union_a_dues.pk])
+    body = client.get(url).content.decode()
+    assert "补计会费" in body and "已计费的明细和缴费不变" in body
+    late = DuesLine.objects.filter(run=union_a_dues, kind="missing").first().member
+    services.wage_set(member=late, month=OCT, wage="4321", actor=world.finance_a)
+    r = client.post(reverse("dues:run_create", args=[world.union_a.pk]), {"month": "2026-10"}, follow=True)
+    assert r.redirect_chain[-1][0] == url
+    line = DuesLine.objects.get(run=union_a_dues, member=late)
+    assert (line.kind, line.amount) == ("charged", Decimal("21.60"))
+    run = DuesRun.objects.get(pk=union_a_dues.pk)
+    assert (run.charged_count, run.missing_count, run.paid_amount) == (26, 4, Decimal("21.60"))
+
+
 def test_arrears_print_version_lists_everyone_its_totals_count(client, world, union_a_dues):
     client.force_login(world.finance_a)
     url = reverse("dues:arrears", args=[world.union_a.pk])
