@@ -201,12 +201,20 @@ def member_timeline(member: Member) -> list[MemberEvent]:
     return list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
 
 
-def org_events(user, org: Organization, limit: int = 50) -> list[MemberEvent]:
-    """Recent membership events of a union (transfers show up in both unions)."""
-    return list(
+def org_events(user, org: Organization) -> QuerySet[MemberEvent]:
+    """Membership events of one organization, newest first (transfers show up in both unions)."""
+    return (
         MemberEvent.objects.filter(org=org)
         .select_related("member", "from_org", "to_org", "actor")
-        .order_by("-on", "-id")[:limit]
+        .order_by("-on", "-id")
+    )
+
+
+def event_orgs(user) -> QuerySet[Organization]:
+    """The organizations whose membership changes the user may read, for the page's chooser: those
+    that hold members (a federation's own list is empty; its unions' are not)."""
+    return (
+        access.orgs_for(user, MEMBER_VIEW).filter(kind__in=[OrgKind.UNION, OrgKind.BRANCH]).order_by("path")
     )
 
 

@@ -91,15 +91,15 @@ def list_view(request):
 @access.permission_required(MEMBER_VIEW)
 def events_view(request):
     """A union's membership changes, transfers in and out included (the history kept in both)."""
+    orgs = selectors.event_orgs(request.user)
     if request.GET.get("org", "").isdigit():
         org = access.get_org_for_user(request.user, MEMBER_VIEW, int(request.GET["org"]))
     else:
-        org = access.orgs_for(request.user, MEMBER_VIEW).order_by("depth", "path").first()
+        org = orgs.order_by("depth", "path").first()
         if org is None:
             raise Http404
-    return render(
-        request, "members/events.html", {"org": org, "events": selectors.org_events(request.user, org)}
-    )
+    page = _page(request, selectors.org_events(request.user, org), size=100)
+    return render(request, "members/events.html", {"org": org, "orgs": orgs[:300], "page": page})
 
 
 @access.permission_required(MEMBER_EXPORT)

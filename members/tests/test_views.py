@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from members import services
+from members import selectors, services
 from members.models import Member, MemberStatus
 from members.tests.factories import make_member, person
 from members.views import apply_token
@@ -80,6 +80,18 @@ def test_a_whole_number_search_is_recorded_per_member_found_with_the_number_mask
     client.get(reverse("members:export"), {"q": idn, "format": "csv", "org": world.union_a.pk})
     export = AuditEvent.objects.get(action="members.export")
     assert export.details["filters"]["q"] == mask_id_number(idn)
+
+
+def test_membership_changes_page_chooses_a_union_and_pages(world, registry, client):
+    client.force_login(world.fed_admin)
+    r = client.get(reverse("members:events"))  # a federation holds no members: its first union
+    assert r.context["org"] == world.union_a
+    assert [o.pk for o in r.context["orgs"]] == [o.pk for o in selectors.event_orgs(world.fed_admin)]
+    assert world.union_b in list(r.context["orgs"])
+    assert len(r.context["page"]["rows"]) == 12 and not r.context["page"]["has_next"]  # created, approved
+    r = client.get(reverse("members:events"), {"org": world.union_b.pk})
+    assert r.context["org"] == world.union_b and r.context["page"]["rows"] == []
+    assert "暂无会籍变动。" in r.content.decode()
 
 
 def test_htmx_search_renders_partial(world, registry, client):
