@@ -996,6 +996,34 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
     return counts
 
 
+def _self_export_dues(member: Member) -> dict:
+    """The member's dues and wage bases, from the dues app when installed."""
+    try:
+        from dues.models import DuesLine, WageBase
+    except ImportError:
+        return {}
+    return {
+        "会费": [
+            {
+                "月份": line.month.strftime("%Y-%m"),
+                "类别": line.get_kind_display(),
+                "交费基数": str(line.base) if line.base is not None else "",
+                "应缴": str(line.amount),
+                "已缴": str(line.paid),
+            }
+            for line in DuesLine.objects.filter(member=member).order_by("month")
+        ],
+        "工资基数": [
+            {
+                "起始月份": w.month.strftime("%Y-%m"),
+                "月工资": crypto.decrypt(w.wage_enc),
+                "交费基数": str(w.base),
+            }
+            for w in WageBase.objects.filter(member=member).order_by("month")
+        ],
+    }
+
+
 def member_self_export(*, member: Member, actor) -> dict:
     """Everything held about a member, for the member (PIPL art. 45). Decrypting goes through the
     audited reveal; the export itself is audited too."""
@@ -1019,7 +1047,9 @@ def member_self_export(*, member: Member, actor) -> dict:
             "会籍状态": member.get_status_display(),
             "农民工": "是" if member.is_migrant else "否",
             "户籍所在地": member.household_registration,
-            "同意个人信息处理时间": member.consent_at.isoformat() if member.consent_at else "",
+            "同意个人信息处理时间": (
+                timezone.localtime(member.consent_at).strftime("%Y-%m-%d %H:%M") if member.consent_at else ""
+            ),
             "会籍变动": [
                 {
                     "日期": e.on.isoformat(),
@@ -1032,11 +1062,14 @@ def member_self_export(*, member: Member, actor) -> dict:
             "更正申请": [
                 {
                     "信息": str(CORRECTABLE.get(c.field, c.field)),
-                    "正确内容": c.requested_value,
+                    "正确内容": crypto.decrypt(c.requested_value_enc)
+                    if c.requested_value_enc
+                    else c.requested_value,
                     "状态": c.get_status_display(),
                 }
                 for c in member.corrections.all()
             ],
+            **_self_export_dues(member),
         }
         audit_record(actor=actor, action="members.self_export", target=member, org=member.org)
         return data

@@ -225,6 +225,23 @@ def test_self_service_pages(world, registry, client):
     assert r.json()["身份证号"] == person(1)["id_number"]
     r = client.post(reverse("members:my_data"), {"field": "post", "requested_value": "班组长"}, follow=True)
     assert "已提交更正申请" in r.content.decode()
+    r = client.post(
+        reverse("members:my_data"), {"field": "phone", "requested_value": "13912345678"}, follow=True
+    )
+    assert "已提交更正申请" in r.content.decode()
+    # the download holds the member's dues and wage bases too, and their own correction values
+    from dues import services as dues
+
+    month = services.today().replace(day=1)  # the registry's members joined today
+    dues.wage_set(member=m, month=month, wage="4321.50", actor=world.finance_a)
+    dues.dues_run(org=world.union_a, month=month, actor=world.finance_a)
+    data = client.get(reverse("members:my_data_download")).json()
+    ym = month.strftime("%Y-%m")
+    assert data["工资基数"] == [{"起始月份": ym, "月工资": "4321.50", "交费基数": "4320.00"}]
+    assert data["会费"] == [
+        {"月份": ym, "类别": "应缴", "交费基数": "4320.00", "应缴": "21.60", "已缴": "0.00"}
+    ]
+    assert sorted(c["正确内容"] for c in data["更正申请"]) == ["13912345678", "班组长"]
     client.force_login(world.staff_b)
     assert client.get(reverse("members:my_card")).status_code == 404
 
