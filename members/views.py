@@ -395,7 +395,16 @@ def apply_view(request, org_id: int, token: str):
             done = services.member_apply(org=org, data=data, consent=consent)
         except ValidationError as e:
             apply_errors(form, e)
-    return render(request, "members/apply.html", {"form": form, "org": org, "done": done})
+    # where the form leads, as the applicant knows it: the union, then the branch or group
+    path = list(
+        Organization.objects.filter(path__in=org.ancestor_paths(), kind__in=[OrgKind.UNION, OrgKind.BRANCH])
+        .exclude(pk=org.pk)
+        .order_by("depth")
+        .values_list("name", flat=True)
+    )
+    return render(
+        request, "members/apply.html", {"form": form, "org": org, "done": done, "org_path": [*path, org.name]}
+    )
 
 
 @access.permission_required(MEMBER_DECIDE)

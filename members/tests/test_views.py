@@ -187,6 +187,16 @@ def test_public_application_form(world, client):
     assert p["name"] in client.get(reverse("members:applications")).content.decode()
     qr = client.get(reverse("members:apply_qr", args=[world.union_a.pk])).content.decode()
     assert "<svg" in qr
+    # staff turn an application down from the list, with a reason
+    r = client.post(
+        reverse("members:transition", args=[Member.objects.get().pk, "reject"]),
+        {"reason": "不是本单位职工", "next": reverse("members:applications")},
+    )
+    assert r["Location"] == reverse("members:applications")
+    assert Member.objects.get().status == MemberStatus.REJECTED
+    # a branch's form names its union first
+    branch = reverse("members:apply", args=[world.branch_a.pk, apply_token(world.branch_a)])
+    assert "甲公司工会 · 甲公司一车间分会" in client.get(branch).content.decode()
 
 
 def test_stats_page_and_export(world, registry, client):
