@@ -1,16 +1,17 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTION_LABELS = {
     "members.member_create": _("登记会员"),
     "members.member_update": _("修改会员信息"),
     "members.member_apply": _("提交入会申请"),
-    "members.member_approve": _("批准入会"),
+    "members.member_approve": pgettext_lazy("audit action", "批准入会"),
     "members.member_reject": _("不予批准入会"),
-    "members.transfer_request": _("申请转会"),
+    "members.transfer_request": pgettext_lazy("audit action", "申请转会"),
     "members.transfer_accept": _("接收转会"),
     "members.transfer_reject": _("拒绝转会"),
-    "members.transfer_cancel": _("撤回转会"),
-    "members.member_retain": _("保留会籍"),
+    "members.transfer_cancel": pgettext_lazy("audit action", "撤回转会"),
+    "members.member_retain": pgettext_lazy("audit action", "保留会籍"),
     "members.member_restore": _("恢复在籍"),
     "members.member_withdraw": _("退会"),
     "members.member_lapse": _("自动退会"),

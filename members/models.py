@@ -2,16 +2,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberStatus(models.TextChoices):
-    APPLIED = "applied", _("申请中")
-    ACTIVE = "active", _("在籍")
-    RETAINED = "retained", _("保留会籍")
-    WITHDRAWN = "withdrawn", _("已退会")
-    LAPSED = "lapsed", _("自动退会")
-    EXPELLED = "expelled", _("开除会籍")
-    REJECTED = "rejected", _("未获批准")  # an application turned down: never a member
+    APPLIED = "applied", pgettext_lazy("member status", "申请中")
+    ACTIVE = "active", pgettext_lazy("member status", "在籍")
+    RETAINED = "retained", pgettext_lazy("member status", "保留会籍")
+    WITHDRAWN = "withdrawn", pgettext_lazy("member status", "已退会")
+    LAPSED = "lapsed", pgettext_lazy("member status", "自动退会")
+    EXPELLED = "expelled", pgettext_lazy("member status", "开除会籍")
+    REJECTED = (
+        "rejected",
+        pgettext_lazy("member status", "未获批准"),
+    )  # an application turned down: never a member
 
 
 # Statuses that count as members of the holding union (for member_count and the membership rate).
@@ -133,20 +137,20 @@ class Member(models.Model):
 
 
 class EventKind(models.TextChoices):
-    APPLIED = "applied", _("提交入会申请")
-    CREATED = "created", _("登记入会")
-    APPROVED = "approved", _("批准入会")
-    REJECTED = "rejected", _("不予批准")
-    TRANSFER_REQUESTED = "transfer_requested", _("申请转会")
-    TRANSFER_CANCELLED = "transfer_cancelled", _("撤回转会")
-    TRANSFERRED = "transferred", _("转会")
-    RETAINED = "retained", _("保留会籍")
-    RESTORED = "restored", _("恢复在籍")
-    WITHDRAWN = "withdrawn", _("退会")
-    LAPSED = "lapsed", _("自动退会")
-    EXPELLED = "expelled", _("开除会籍")
-    UPDATED = "updated", _("信息变更")
-    IMPORTED = "imported", _("导入")
+    APPLIED = "applied", pgettext_lazy("member event", "提交入会申请")
+    CREATED = "created", pgettext_lazy("member event", "登记入会")
+    APPROVED = "approved", pgettext_lazy("member event", "批准入会")
+    REJECTED = "rejected", pgettext_lazy("member event", "不予批准")
+    TRANSFER_REQUESTED = "transfer_requested", pgettext_lazy("member event", "申请转会")
+    TRANSFER_CANCELLED = "transfer_cancelled", pgettext_lazy("member event", "撤回转会")
+    TRANSFERRED = "transferred", pgettext_lazy("member event", "转会")
+    RETAINED = "retained", pgettext_lazy("member event", "保留会籍")
+    RESTORED = "restored", pgettext_lazy("member event", "恢复在籍")
+    WITHDRAWN = "withdrawn", pgettext_lazy("member event", "退会")
+    LAPSED = "lapsed", pgettext_lazy("member event", "自动退会")
+    EXPELLED = "expelled", pgettext_lazy("member event", "开除会籍")
+    UPDATED = "updated", pgettext_lazy("member event", "信息变更")
+    IMPORTED = "imported", pgettext_lazy("member event", "导入")
 
 
 class MemberEvent(models.Model):
