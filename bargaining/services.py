@@ -1,7 +1,7 @@
 """Writes of collective consultation. One service per state transition; each owns its transaction
 and writes its audit event inside it. Every clock comes from the one deadline calendar."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.apps import apps
 from django.conf import settings
@@ -522,7 +522,14 @@ def consultation_file(*, actor, consultation: Consultation, filed_on: date) -> C
             effective_on=c.effective_on,
         )
         _clock_done(c, "filing", actor=actor)
-        _clock(c, "review", _("劳动行政部门审查期届满（无异议即生效）"), c.review_due, actor=actor)
+        # due the day after the period: the day the contract's effect can be confirmed
+        _clock(
+            c,
+            "review",
+            _("审查期届满无异议，确认集体合同生效"),
+            c.review_due + timedelta(days=1),
+            actor=actor,
+        )
     return c
 
 

@@ -237,12 +237,16 @@ def lapse_dues(
     payment (None: never). A month without a wage base was never charged, so it does not count."""
     out: dict[int, tuple[int, date | None]] = {}
     ids = list(member_ids)
-    window = Q(kind=LineKind.CHARGED, paid=0, month__gte=first_month, month__lte=last_month)
+    # months, not lines (a member moved between unions mid-month has a line in each); a line of
+    # nothing due (a wage under the base step) asks nothing
+    window = Q(kind=LineKind.CHARGED, amount__gt=0, paid=0, month__gte=first_month, month__lte=last_month)
     for i in range(0, len(ids), 5000):
         for mid, unpaid, last in (
             DuesLine.objects.filter(member_id__in=ids[i : i + 5000])
             .values("member_id")
-            .annotate(unpaid=Count("id", filter=window), last=Max("month", filter=Q(paid__gt=0)))
+            .annotate(
+                unpaid=Count("month", filter=window, distinct=True), last=Max("month", filter=Q(paid__gt=0))
+            )
             .values_list("member_id", "unpaid", "last")
         ):
             out[mid] = (unpaid, last)

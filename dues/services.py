@@ -464,6 +464,14 @@ def dues_payment_record(
         line = DuesLine.objects.select_for_update().select_related("member").get(pk=line.pk)
         if line.kind != LineKind.CHARGED:
             raise ValidationError(_("该会员本月为“%(k)s”，无需缴费。") % {"k": line.get_kind_display()})
+        if paid_on < run.month:  # as for a payroll batch
+            raise ValidationError(
+                {
+                    "paid_on": [
+                        _("缴费日期不能早于会费所属月份（%(m)s）。") % {"m": rules.month_text(run.month)}
+                    ]
+                }
+            )
         outstanding = line.amount - line.paid
         if outstanding <= 0:
             raise ValidationError(

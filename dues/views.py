@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors, flash_error, flash_form_errors, year_param
 from core.validators import normalize_text
+from members import selectors as member_selectors
+from members import services as member_services
 from members.models import Member
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -76,7 +78,8 @@ def run_create_view(request, pk: int):
         run = services.dues_run(org=org, month=form.cleaned_data["month"], actor=request.user)
     except ValidationError as e:
         flash_error(request, e)
-        return redirect("dues:union", pk=org.pk)
+        existing = DuesRun.objects.filter(org=org, month=form.cleaned_data["month"]).first()
+        return redirect("dues:run", pk=existing.pk) if existing else redirect("dues:union", pk=org.pk)
     messages.success(
         request,
         _("已核定%(m)s会费：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
@@ -99,6 +102,10 @@ def run_view(request, pk: int):
         kind = ""
     q = normalize_text(request.GET.get("q", ""))[:40]
     lines = selectors.run_lines(run, kind, q)
+    if member_selectors.whole_number(q):  # a person found by a whole ID or mobile number: recorded
+        member_services.member_lookup_record(
+            actor=request.user, q=q, found=[line.member for line in lines.select_related("member__org")[:20]]
+        )
     printing = request.GET.get("print") == "1"
     page = None
     if not printing:

@@ -831,15 +831,16 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
         if rec is None:
             new.append(c)
             kind = "new"
-        elif rec["org_id"] != org.pk:
-            res.error(rownum, label["id_number"], _("该身份证号已在其他工会登记为会员，请通过转会办理。"))
-            continue
-        elif rec["status"] in closed:
+        elif rec["status"] in closed:  # here or in another union: not a member now
             res.error(
                 rownum,
                 label["id_number"],
-                _("该会员的会籍状态为“%(s)s”，不能通过导入修改。") % {"s": MemberStatus(rec["status"]).label},
+                _("该身份证号的会籍状态为“%(s)s”，不能通过导入入会或修改；重新入会请由本人提交入会申请。")
+                % {"s": MemberStatus(rec["status"]).label},
             )
+            continue
+        elif rec["org_id"] != org.pk:
+            res.error(rownum, label["id_number"], _("该身份证号已在其他工会登记为会员，请通过转会办理。"))
             continue
         else:
             _keep_registered(c, rec)

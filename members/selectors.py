@@ -26,7 +26,7 @@ from .models import (
     TransferStatus,
 )
 from .permissions import MEMBER_CHANGE, MEMBER_VIEW
-from .services import id_hash, phone_hash, today
+from .services import HOLDING_KINDS, id_hash, phone_hash, today
 
 SORTS = {
     "name": ("name_pinyin", "id"),
@@ -211,11 +211,9 @@ def org_events(user, org: Organization) -> QuerySet[MemberEvent]:
 
 
 def event_orgs(user) -> QuerySet[Organization]:
-    """The organizations whose membership changes the user may read, for the page's chooser: those
-    that hold members (a federation's own list is empty; its unions' are not)."""
-    return (
-        access.orgs_for(user, MEMBER_VIEW).filter(kind__in=[OrgKind.UNION, OrgKind.BRANCH]).order_by("path")
-    )
+    """The organizations whose membership changes the user may read, for the page's chooser: every
+    kind that may hold members (a federation too, for workers whose employer has no union)."""
+    return access.orgs_for(user, MEMBER_VIEW).filter(kind__in=HOLDING_KINDS).order_by("path")
 
 
 def transfers_incoming(user) -> QuerySet[Transfer]:

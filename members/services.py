@@ -876,19 +876,26 @@ def import_files_expire(*, actor=None, now=None) -> int:
 
     days = int(importing.conf("upload_keep_days", 7))
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    stale = MemberImport.objects.filter(created_at__lt=cutoff).exclude(file="")
+    pending = [ImportStatus.QUEUED, ImportStatus.RUNNING]
     n = 0
-    for imp in stale:
-        if imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
-            # Confirmed, but its background task never finished (the worker stopped): nothing was
-            # written (all or nothing), and a task that starts after this finds the import failed.
-            MemberImport.objects.filter(pk=imp.pk).update(
-                status=ImportStatus.FAILED,
-                message=_("导入在%(n)d天内未能完成（后台任务中断），未导入任何数据。请重新上传。")
-                % {"n": days},
-            )
+    for imp in (
+        MemberImport.objects.filter(created_at__lt=cutoff).exclude(file="").exclude(status__in=pending)
+    ):
         _drop_upload(imp)
         n += 1
+    # Confirmed that long ago (the progress record is made on confirmation) and still not finished:
+    # its background task stopped. Nothing was written (all or nothing). Failed only while still
+    # pending, so an import finishing at this moment keeps its result; a task that starts after
+    # this finds the import failed.
+    stuck = MemberImport.objects.filter(status__in=pending, progress__created_at__lt=cutoff).exclude(file="")
+    for imp in stuck:
+        failed = MemberImport.objects.filter(pk=imp.pk, status__in=pending).update(
+            status=ImportStatus.FAILED,
+            message=_("导入在%(n)d天内未能完成（后台任务中断），未导入任何数据。请重新上传。") % {"n": days},
+        )
+        if failed:
+            _drop_upload(imp)
+            n += 1
     return n
 
 

@@ -95,7 +95,9 @@ def events_view(request):
     if request.GET.get("org", "").isdigit():
         org = access.get_org_for_user(request.user, MEMBER_VIEW, int(request.GET["org"]))
     else:
-        org = orgs.order_by("depth", "path").first()
+        # a union first: most changes happen there (a federation registers few members itself)
+        by_depth = orgs.order_by("depth", "path")
+        org = by_depth.filter(kind=OrgKind.UNION).first() or by_depth.first()
         if org is None:
             raise Http404
     page = _page(request, selectors.org_events(request.user, org), size=100)

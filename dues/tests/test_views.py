@@ -121,6 +121,27 @@ def test_a_paid_statement_charges_members_whose_wage_base_came_later(client, wor
     assert (run.charged_count, run.missing_count, run.paid_amount) == (26, 4, Decimal("21.60"))
 
 
+def test_statement_search_by_a_whole_id_number_is_recorded(client, world, union_a_dues):
+    from audit.models import AuditEvent
+    from core import crypto
+
+    client.force_login(world.finance_a)
+    line = DuesLine.objects.filter(run=union_a_dues, kind="charged").select_related("member").first()
+    idn = crypto.decrypt(line.member.id_number_enc)
+    r = client.get(reverse("dues:run", args=[union_a_dues.pk]), {"q": idn})
+    assert [x.member_id for x in r.context["lines"]] == [line.member_id]
+    event = AuditEvent.objects.get(action="members.lookup")
+    assert (event.target_id, event.details["field"]) == (str(line.member_id), "id_number")
+    assert idn not in str(event.details)
+    # and a payment dated before its month is refused, as a payroll batch's is
+    r = client.post(
+        reverse("dues:pay", args=[line.pk]), {"method": "cash", "paid_on": "2026-09-30"}, follow=True
+    )
+    assert f"{line.member.name}：缴费日期不能早于会费所属月份（2026年10月）。" in [
+        str(m) for m in r.context["messages"]
+    ]
+
+
 def test_arrears_print_version_lists_everyone_its_totals_count(client, world, union_a_dues):
     client.force_login(world.finance_a)
     url = reverse("dues:arrears", args=[world.union_a.pk])

@@ -169,14 +169,23 @@ def test_an_import_whose_task_never_ran_is_given_up_after_the_keeping_period(wor
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
-    from core.progress import progress_create
+    from core.models import TaskProgress
 
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    # uploaded 8 days ago but confirmed just now: its task may well run yet
+    late = preview(world, xlsx([row(2)]))
+    services.import_confirm(imp=late, actor=world.staff_a)
+    MemberImport.objects.filter(pk=late.pk).update(created_at=eight_days_ago)
+    # confirmed 8 days ago and still queued: the task stopped
     imp = preview(world, xlsx([row(1)]))
     path = imp.file.name
-    MemberImport.objects.filter(pk=imp.pk).update(
-        status=ImportStatus.QUEUED, created_at=timezone.now() - timedelta(days=8)
-    )
+    services.import_confirm(imp=imp, actor=world.staff_a)
+    imp.refresh_from_db()
+    TaskProgress.objects.filter(pk=imp.progress_id).update(created_at=eight_days_ago)
+    MemberImport.objects.filter(pk=imp.pk).update(created_at=eight_days_ago)
     assert services.import_files_expire() == 1
+    late.refresh_from_db()
+    assert (late.status, bool(late.file)) == (ImportStatus.QUEUED, True)
     imp.refresh_from_db()
     assert (imp.status, imp.message, bool(imp.file)) == (
         ImportStatus.FAILED,
@@ -185,11 +194,8 @@ def test_an_import_whose_task_never_ran_is_given_up_after_the_keeping_period(wor
     )
     assert not default_storage.exists(path)
     # the task, if the worker comes back and runs it after all, does nothing
-    progress = progress_create(
-        kind="members.import", label="导入", requested_by=world.staff_a, org=world.union_a
-    )
-    assert services.import_apply(imp_id=imp.pk, progress_id=progress.pk) == {"error": imp.message}
-    progress.refresh_from_db()
+    assert services.import_apply(imp_id=imp.pk, progress_id=imp.progress_id) == {"error": imp.message}
+    progress = TaskProgress.objects.get(pk=imp.progress_id)
     assert (progress.status, progress.message) == ("failed", imp.message)
     assert Member.objects.count() == 0
 
@@ -256,6 +262,26 @@ def test_member_of_another_union_is_an_error(world):
     imp = preview(world, xlsx([row(1)]))
     assert imp.errors == [
         {"row": 2, "column": "身份证号", "reason": "该身份证号已在其他工会登记为会员，请通过转会办理。"}
+    ]
+
+
+def test_a_former_member_or_turned_down_applicant_is_not_imported(world):
+    gone = make_member(world, org=world.union_b, i=1, actor=world.staff_b)
+    services.member_withdraw(member=gone, actor=world.staff_b, reason="本人申请")
+    applicant = services.member_apply(org=world.union_a, data=person(2), consent=True)
+    services.member_reject(member=applicant, actor=world.chair_a, reason="不是本单位职工")
+    imp = preview(world, xlsx([row(1), row(2)]))
+    assert imp.errors == [
+        {
+            "row": 2,
+            "column": "身份证号",
+            "reason": "该身份证号的会籍状态为“已退会”，不能通过导入入会或修改；重新入会请由本人提交入会申请。",
+        },
+        {
+            "row": 3,
+            "column": "身份证号",
+            "reason": "该身份证号的会籍状态为“未获批准”，不能通过导入入会或修改；重新入会请由本人提交入会申请。",
+        },
     ]
 
 

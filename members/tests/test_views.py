@@ -89,6 +89,7 @@ def test_membership_changes_page_chooses_a_union_and_pages(world, registry, clie
     assert [o.pk for o in r.context["orgs"]] == [o.pk for o in selectors.event_orgs(world.fed_admin)]
     assert world.union_b in list(r.context["orgs"])
     assert len(r.context["page"]["rows"]) == 12 and not r.context["page"]["has_next"]  # created, approved
+    assert world.fed in list(r.context["orgs"])  # a federation may hold members itself
     r = client.get(reverse("members:events"), {"org": world.union_b.pk})
     assert r.context["org"] == world.union_b and r.context["page"]["rows"] == []
     assert "暂无会籍变动。" in r.content.decode()

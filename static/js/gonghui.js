@@ -29,9 +29,18 @@ window.addEventListener("pageshow", () => {
 // What was typed into a form is not lost when the server refuses it and sends the browser back to
 // the page the form is on (the detail pages' small forms): the fields are kept in this tab on
 // submit and put back only if the same page comes back with an error message; dropped otherwise.
-// Hidden, password and file fields are never kept; htmx forms update in place and need none of it.
+// htmx forms update in place and need none of it.
 const KEPT = "gonghui:typed";
-const keepable = (el) => el.name && !el.disabled && !["hidden", "password", "file", "submit", "button"].includes(el.type);
+// The page as a key: its path and its non-empty query parameters in a fixed order (the server may
+// send the browser back with the same parameters written in another order).
+const pageKey = () => {
+  const params = [...new URLSearchParams(location.search)].filter(([, v]) => v !== "").sort();
+  return location.pathname + "?" + new URLSearchParams(params).toString();
+};
+// ID numbers and phone numbers are never kept (typed again if refused), nor hidden, password or
+// file fields.
+const SENSITIVE = /id_number|phone|mobile|requested_value/;
+const keepable = (el) => el.name && !el.disabled && !SENSITIVE.test(el.name) && !["hidden", "password", "file", "submit", "button"].includes(el.type);
 document.addEventListener("submit", (e) => {
   const form = e.target;
   // getAttribute: a control named "method" or "action" (a payment method, say) shadows form.method
@@ -41,13 +50,13 @@ document.addEventListener("submit", (e) => {
   const fields = [...form.elements].filter(keepable).map((el) =>
     el.type === "checkbox" || el.type === "radio" ? [el.name, el.value, el.checked] : [el.name, el.value]);
   try {
-    sessionStorage.setItem(KEPT, JSON.stringify({ page: location.pathname + location.search, action, index: same.indexOf(form), fields }));
+    sessionStorage.setItem(KEPT, JSON.stringify({ page: pageKey(), action, index: same.indexOf(form), fields }));
   } catch { /* storage full or disabled: nothing kept */ }
 });
 document.addEventListener("DOMContentLoaded", () => {
   let kept = null;
   try { kept = JSON.parse(sessionStorage.getItem(KEPT)); sessionStorage.removeItem(KEPT); } catch { return; }
-  if (!kept || kept.page !== location.pathname + location.search || !document.querySelector(".msg-error")) return;
+  if (!kept || kept.page !== pageKey() || !document.querySelector(".msg-error")) return;
   const form = [...document.querySelectorAll("form")].filter((f) => (f.getAttribute("action") || "") === kept.action)[kept.index];
   if (!form) return;
   for (const [name, value, checked] of kept.fields) {
