@@ -95,6 +95,14 @@ def test_membership_changes_page_chooses_a_union_and_pages(world, registry, clie
     assert "暂无会籍变动。" in r.content.decode()
 
 
+def test_an_empty_search_under_a_filter_says_the_filter_applies(world, registry, client):
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:list"), {"q": "张三", "status": "retained"}).content.decode()
+    assert "没有找到与“张三”匹配的会员。" in body and "也在起作用。" in body
+    assert 'href="?q=%E5%BC%A0%E4%B8%89">清除筛选再找</a>' in body
+    assert "也在起作用" not in client.get(reverse("members:list"), {"q": "无此人"}).content.decode()
+
+
 def test_htmx_search_renders_partial(world, registry, client):
     client.force_login(world.staff_a)
     r = client.get(
