@@ -314,9 +314,15 @@ FROM (
   WHERE m.org_id IN ({orgs})
     AND m.status IN ('active', 'retained')
     AND (m.joined_on IS NULL OR m.joined_on <= %(month_end)s)
+    AND NOT EXISTS (
+      SELECT 1 FROM dues_duesline o
+      WHERE o.member_id = m.id AND o.month = %(month)s AND o.run_id <> %(run)s AND o.kind = 'charged'
+    )
     {only_new}
 ) s
 """
+# The NOT EXISTS: a member pays one union a month. One who transferred in this month and was already
+# charged by the union they left is not charged again (whichever statement charges first).
 # A supplementary assessment adds lines only for members not yet on the statement.
 ONLY_NEW = "AND NOT EXISTS (SELECT 1 FROM dues_duesline l WHERE l.run_id = %(run)s AND l.member_id = m.id)"
 

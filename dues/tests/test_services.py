@@ -129,6 +129,20 @@ def test_a_statement_with_payments_takes_in_members_it_could_not_charge(world, c
     assert event.details["charged"] == [2, 3] and event.details["missing"] == [1, 0]
 
 
+def test_a_member_who_moved_unions_in_the_month_is_charged_once(world, crew):
+    from members.models import Member
+
+    run_a = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(run_a)
+    Member.objects.filter(pk=crew.zhang.pk).update(org=world.union_b)  # transferred in October
+    run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
+    assert lines_of(run_b) == {("周九", "charged", D("7000.00"), D("35.00"))}  # 张三 paid A this month
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)  # A re-runs first
+    assert "张三" not in {name for name, *_rest in lines_of(again)}  # no longer A's member
+    run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(run_b)  # now charged by B, once
+
+
 def test_run_uses_the_federation_policy(world, crew):
     services.policy_update(
         org=world.fed,
