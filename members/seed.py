@@ -284,6 +284,16 @@ class _indexes_deferred:
         return False
 
 
+def _holders(union, branches) -> tuple[list[int], list[int]]:
+    """Where a union's generated members are registered: on its branches by their employee counts,
+    the rest on the union itself (as a large union's registry is kept)."""
+    own = [b for b in branches if b.parent_id == union.pk]
+    rest = max(union.employee_count - sum(b.employee_count for b in own), 0)
+    if not own or not any(b.employee_count for b in own):
+        return [union.pk], [1]
+    return [union.pk, *[b.pk for b in own]], [rest, *[b.employee_count for b in own]]
+
+
 def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = True) -> int:
     """Write generated active members: counts[i] for ctx.unions[i]. COPY on PostgreSQL."""
     from django.db import connection, transaction
@@ -305,15 +315,17 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
             people = generate_people(rng, n, ctx.today, start_seq=start)
             for u, k in zip(unions, counts, strict=True):
                 employer = u.unit_name or u.name
+                holders, weights = _holders(u, ctx.branches)
                 for _i in range(k):
                     p = next(people)
                     used[u.pk] += 1
                     no = f"{u.pk:06d}{used[u.pk]:07d}"
                     p["name_pinyin"], p["name_initials"] = rules.name_pinyin(p["name"])
                     p["employer"] = employer
+                    holder = holders[0] if len(holders) == 1 else rng.choices(holders, weights)[0]
                     yield importing.member_tuple(
                         p,
-                        org_id=u.pk,
+                        org_id=holder,
                         member_no=no,
                         card_no=f"{(p['joined_on'] or ctx.today).year}{no}",  # issued on joining
                         status=MemberStatus.ACTIVE,
@@ -334,7 +346,7 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
                     f"FROM {qn('members_member')} WHERE id > %s",
                     ["imported", MemberStatus.ACTIVE, "演示数据导入", now, before],
                 )
-        member_count_refresh(*[u.pk for u in unions])
+        member_count_refresh(*[u.pk for u in unions], *[b.pk for b in ctx.branches])
     importing.analyze_tables()
     ctx.log.append(f"members: {written} generated members in {time.perf_counter() - t0:.1f}s")
     return written

@@ -135,10 +135,22 @@ def _check_after_history(member: Member, on: date) -> None:
 
 
 def member_count_refresh(*org_ids: int) -> None:
-    """Keep Organization.member_count in step with the members (active + retained) each union holds."""
-    for org_id in {o for o in org_ids if o}:
-        n = Member.objects.filter(org_id=org_id, status__in=COUNTED_STATUSES).count()
-        Organization.objects.filter(pk=org_id).update(member_count=n)
+    """Keep Organization.member_count in step with the registry (active + retained members): for a
+    union, branch or group, the members of its whole subtree (a union's members registered on its
+    branches are the union's members too, in its membership rate and in the federation's sums of
+    unions); for a federation, those it registered itself. Refreshes each organization given and
+    the ones above it up to its union."""
+    orgs = list(Organization.objects.filter(pk__in={o for o in org_ids if o}))
+    paths = {p for o in orgs for p in o.ancestor_paths()}
+    for org in Organization.objects.filter(path__in=paths):
+        if org.kind == OrgKind.FEDERATION:
+            if not any(o.pk == org.pk for o in orgs):
+                continue  # a federation's count is not its unions' sum (selectors add those up)
+            held = Member.objects.filter(org=org)
+        else:
+            held = Member.objects.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
+        n = held.filter(status__in=COUNTED_STATUSES).count()
+        Organization.objects.filter(pk=org.pk).update(member_count=n)
 
 
 def _event(member: Member, *, kind: str, actor, on: date, reason: str = "", org=None, **extra) -> MemberEvent:

@@ -27,10 +27,16 @@ class OrgForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.members.exists():
+        if self.instance.pk and self._registry_holds_members():
             # kept by the member registry (active and retained members), not typed in
             self.fields["member_count"].disabled = True
             self.fields["member_count"].help_text = _("按会员名册自动统计（在籍和保留会籍）")
+
+    def _registry_holds_members(self) -> bool:
+        """Members registered on this organization or below it (a union's branches)."""
+        o = self.instance
+        below = Organization.objects.filter(path__gte=o.path, path__lt=o.subtree_upper)
+        return below.filter(members__isnull=False).exists()
 
     def _post_clean(self):
         # Validation and uniqueness are the service's job (orgs.services); skip the model's own.

@@ -126,6 +126,25 @@ def test_a_rejected_application_is_not_a_former_member(world, client):
     assert again.pk == m.pk and again.status == MemberStatus.APPLIED
 
 
+def test_a_union_counts_the_members_registered_on_its_branches(world):
+    from orgs.forms import OrgForm
+    from orgs.selectors import org_subtree_summary
+
+    on_branch = make_member(world, org=world.branch_a, i=1)
+    make_member(world, org=world.union_a, i=2)
+    for org in (world.union_a, world.branch_a, world.fed, world.union_b):
+        org.refresh_from_db()
+    assert (world.union_a.member_count, world.branch_a.member_count, world.fed.member_count) == (2, 1, 0)
+    # the federation adds up its unions (B's figure is typed in: it has no registry)
+    assert org_subtree_summary(world.fed)["members"] == 2 + world.union_b.member_count
+    # the union's count is kept by the registry even with members only below it
+    services.member_withdraw(member=on_branch, actor=world.staff_a, reason="本人申请")
+    world.union_a.refresh_from_db()
+    assert world.union_a.member_count == 1
+    assert OrgForm(instance=world.union_a).fields["member_count"].disabled
+    assert OrgForm(instance=world.branch_a).fields["member_count"].disabled
+
+
 def test_lifecycle_state_machine(world):
     m = make_member(world, i=4)
     services.member_retain(member=m, actor=world.staff_a, reason="退休")
