@@ -78,7 +78,7 @@ def run_create_view(request, pk: int):
         run = services.dues_run(org=org, month=form.cleaned_data["month"], actor=request.user)
     except ValidationError as e:
         flash_error(request, e)
-        existing = DuesRun.objects.filter(org=org, month=form.cleaned_data["month"]).first()
+        existing = selectors.runs_for(org).filter(month=form.cleaned_data["month"]).first()
         return redirect("dues:run", pk=existing.pk) if existing else redirect("dues:union", pk=org.pk)
     messages.success(
         request,
@@ -120,7 +120,6 @@ def run_view(request, pk: int):
         "q": q,
         "kinds": LineKind.choices,
         "printing": printing,
-        "today": _today_iso(),
         "unpaid": selectors.run_unpaid_count(run),
         "may_manage": access.can(request.user, DUES_MANAGE, run.org),
         "batch_form": BatchForm(),
@@ -181,12 +180,6 @@ def pay_view(request, pk: int):
         flash_form_errors(request, form)
     back = {k: request.POST[k] for k in ("q", "kind", "page") if request.POST.get(k)}
     return redirect(reverse("dues:run", args=[line.run_id]) + (f"?{urlencode(back)}" if back else ""))
-
-
-def _today_iso() -> str:
-    from .services import _today
-
-    return _today().isoformat()
 
 
 @access.permission_required(DUES_VIEW)

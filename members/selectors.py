@@ -201,6 +201,24 @@ def member_timeline(member: Member) -> list[MemberEvent]:
     return list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
 
 
+def first_event_org(orgs: QuerySet[Organization]) -> Organization | None:
+    """The membership-changes page's default: a union first (most changes happen there; a federation
+    registers few members itself), else the highest organization."""
+    by_depth = orgs.order_by("depth", "path")
+    return by_depth.filter(kind=OrgKind.UNION).first() or by_depth.first()
+
+
+def org_path_names(org: Organization) -> list[str]:
+    """The organization as an applicant knows it: its union, then the branch and group below."""
+    above = (
+        Organization.objects.filter(path__in=org.ancestor_paths(), kind__in=[OrgKind.UNION, OrgKind.BRANCH])
+        .exclude(pk=org.pk)
+        .order_by("depth")
+        .values_list("name", flat=True)
+    )
+    return [*above, org.name]
+
+
 def org_events(user, org: Organization) -> QuerySet[MemberEvent]:
     """Membership events of one organization, newest first (transfers show up in both unions)."""
     return (
@@ -405,9 +423,9 @@ def my_member(user) -> Member | None:
     return Member.objects.filter(user=user).select_related("org").first()
 
 
-def my_dues(member: Member, limit: int = 24) -> list[dict] | None:
+def my_dues(member: Member, limit: int | None = 24) -> list[dict] | None:
     """The member's monthly dues lines from the dues app (month, kind, base, amount, paid), newest
-    first; None when the dues app is not there."""
+    first (`limit=None`: all); None when the dues app is not there."""
     try:
         from dues.models import DuesLine
     except ImportError:

@@ -1017,20 +1017,23 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
 
 def _self_export_dues(member: Member) -> dict:
     """The member's dues and wage bases, from the dues app when installed."""
-    try:
-        from dues.models import DuesLine, WageBase
-    except ImportError:
+    from .selectors import my_dues
+
+    lines = my_dues(member, limit=None)
+    if lines is None:
         return {}
+    from dues.models import WageBase
+
     return {
         "会费": [
             {
-                "月份": line.month.strftime("%Y-%m"),
-                "类别": line.get_kind_display(),
-                "交费基数": str(line.base) if line.base is not None else "",
-                "应缴": str(line.amount),
-                "已缴": str(line.paid),
+                "月份": d["month"].strftime("%Y-%m"),
+                "类别": d["kind"],
+                "交费基数": str(d["base"]) if d["base"] is not None else "",
+                "应缴": str(d["amount"]),
+                "已缴": str(d["paid"]),
             }
-            for line in DuesLine.objects.filter(member=member).order_by("month")
+            for d in reversed(lines)  # oldest first, as the timeline
         ],
         "工资基数": [
             {

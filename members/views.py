@@ -95,9 +95,7 @@ def events_view(request):
     if request.GET.get("org", "").isdigit():
         org = access.get_org_for_user(request.user, MEMBER_VIEW, int(request.GET["org"]))
     else:
-        # a union first: most changes happen there (a federation registers few members itself)
-        by_depth = orgs.order_by("depth", "path")
-        org = by_depth.filter(kind=OrgKind.UNION).first() or by_depth.first()
+        org = selectors.first_event_org(orgs)
         if org is None:
             raise Http404
     page = _page(request, selectors.org_events(request.user, org), size=100)
@@ -397,16 +395,8 @@ def apply_view(request, org_id: int, token: str):
             done = services.member_apply(org=org, data=data, consent=consent)
         except ValidationError as e:
             apply_errors(form, e)
-    # where the form leads, as the applicant knows it: the union, then the branch or group
-    path = list(
-        Organization.objects.filter(path__in=org.ancestor_paths(), kind__in=[OrgKind.UNION, OrgKind.BRANCH])
-        .exclude(pk=org.pk)
-        .order_by("depth")
-        .values_list("name", flat=True)
-    )
-    return render(
-        request, "members/apply.html", {"form": form, "org": org, "done": done, "org_path": [*path, org.name]}
-    )
+    ctx = {"form": form, "org": org, "done": done, "org_path": selectors.org_path_names(org)}
+    return render(request, "members/apply.html", ctx)
 
 
 @access.permission_required(MEMBER_DECIDE)

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from dues import services
 from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, WageBase
@@ -88,7 +89,7 @@ def test_run_page_finds_a_member_and_a_refused_payment_names_them(client, world,
     assert [line.member.name for line in lines] == ["会员07"]
     body = r.content.decode()
     # the amount due is filled in (what is sent), with today's date, both to correct if need be
-    assert 'value="21.60"' in body and f'name="paid_on" value="{date.today().isoformat()}"' in body
+    assert 'value="21.60"' in body and f'name="paid_on" value="{timezone.localdate().isoformat()}"' in body
     assert client.get(url, {"q": "zzz"}).content.decode().count("本月明细中没有与“zzz”匹配的会员。") == 1
     line = lines[0]
     r = client.post(
