@@ -122,6 +122,18 @@ def split(amount: Decimal, grassroots_share: Decimal) -> tuple[Decimal, Decimal]
     return kept, amount - kept
 
 
+def split_next(
+    amount: Decimal, *, paid: Decimal, kept: Decimal, grassroots_share: Decimal
+) -> tuple[Decimal, Decimal]:
+    """Split one more payment of a month that already has `paid` in, `kept` of it by the grassroots
+    union: the part kept is what brings the month's total kept to the split of its total paid, so
+    that a month paid in instalments divides exactly as if paid at once (rounding each instalment
+    on its own could leave the higher level a fen short). Within [0, amount]; the parts add up."""
+    target, _up = split(paid + amount, grassroots_share)
+    part = min(max(target - kept, Decimal(0)), amount)
+    return part, amount - part
+
+
 def month_start(d: date) -> date:
     return d.replace(day=1)
 

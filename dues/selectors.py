@@ -256,12 +256,20 @@ def lapse_dues(
 # ---- wage bases ---------------------------------------------------------------------------------------
 
 
-def wage_rows(org: Organization, q: str = "") -> QuerySet[Member]:
-    """Members of `org`'s statement with their latest wage base (annotated as `base`, `base_month`)."""
+def wage_rows(
+    org: Organization, q: str = "", *, month: date | None = None, missing: bool = False
+) -> QuerySet[Member]:
+    """Members of `org`'s statement with the wage base a statement of `month` would use (the latest
+    from that month or before; the latest of all without a month), annotated as `base` and
+    `base_month`. With `missing`, only those without one."""
     latest = WageBase.objects.filter(member=OuterRef("pk")).order_by("-month")
+    if month is not None:
+        latest = latest.filter(month__lte=month)
     qs = dues_members(org).annotate(
         base=Subquery(latest.values("base")[:1]), base_month=Subquery(latest.values("month")[:1])
     )
+    if missing:
+        qs = qs.filter(base__isnull=True)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(member_no__icontains=q))
     return qs.order_by("name_pinyin", "id")

@@ -633,10 +633,15 @@ def funds_payment_record(
     *, assessment: FundsAssessment, amount, actor, paid_on: date | None = None, note: str = ""
 ) -> FundsPayment:
     """Money from the employer against a month's levy, split at once between the grassroots union
-    and the higher level (the two parts add up to the payment exactly)."""
+    and the higher level (the two parts add up to the payment exactly, and a month's instalments
+    add up to the split of their total: rules.split_next)."""
     paid_on = paid_on or _today()
     if paid_on > _today():
         raise ValidationError({"paid_on": [_("到账日期不能晚于今天。")]})
+    if paid_on < assessment.month:
+        raise ValidationError(
+            {"paid_on": [_("到账日期不能早于%(m)s。") % {"m": rules.month_text(assessment.month)}]}
+        )
     try:
         value = rules.money(amount)
     except ValueError:
@@ -647,7 +652,9 @@ def funds_payment_record(
         fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=assessment.pk)
         if value > fa.levy - fa.paid:
             raise ValidationError({"amount": [_("金额超过未拨缴的%(o)s元。") % {"o": fa.levy - fa.paid}]})
-        kept, remitted = rules.split(value, fa.grassroots_share)
+        kept, remitted = rules.split_next(
+            value, paid=fa.paid, kept=fa.kept, grassroots_share=fa.grassroots_share
+        )
         payment = FundsPayment.objects.create(
             org=fa.org,
             assessment=fa,

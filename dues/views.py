@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -267,20 +270,41 @@ def arrears_view(request, pk: int):
     return render(request, "dues/arrears.html", ctx)
 
 
+def _wage_month(request) -> date:
+    """The month the wage page shows and enters bases from (?month=2026-10; this month by default)."""
+    try:
+        return rules.parse_month(request.GET.get("month") or this_month())
+    except ValueError:
+        messages.error(request, _("月份格式不正确，已显示本月。"))
+        return rules.parse_month(this_month())
+
+
+def _wages_context(request, org, *, month: date, q: str = "", missing: bool = False, page=None) -> dict:
+    rows = selectors.wage_rows(org, q, month=month, missing=missing)
+    return {
+        "org": org,
+        "page": Paginator(rows, 50).get_page(page),
+        "q": q,
+        "month": month,
+        "missing": missing,
+        "paging": urlencode({"q": q, "month": f"{month:%Y-%m}", **({"missing": "1"} if missing else {})}),
+        "policy": selectors.policy_for(org),
+        "may_manage": access.can(request.user, DUES_MANAGE, org),
+        "import_form": WageImportForm(initial={"month": f"{month:%Y-%m}"}),
+    }
+
+
 @access.permission_required(DUES_VIEW)
 def wages_view(request, pk: int):
     org = _union(request, pk)
-    q = request.GET.get("q", "").strip()
-    page = Paginator(selectors.wage_rows(org, q), 50).get_page(request.GET.get("page"))
-    ctx = {
-        "org": org,
-        "page": page,
-        "q": q,
-        "policy": selectors.policy_for(org),
-        "may_manage": access.can(request.user, DUES_MANAGE, org),
-        "import_form": WageImportForm(initial={"month": this_month()}),
-        "this_month": this_month(),
-    }
+    ctx = _wages_context(
+        request,
+        org,
+        month=_wage_month(request),
+        q=request.GET.get("q", "").strip(),
+        missing=request.GET.get("missing") == "1",
+        page=request.GET.get("page"),
+    )
     return render(request, "dues/wages.html", ctx)
 
 
@@ -292,7 +316,7 @@ def wage_set_view(request, pk: int):
     form = WageForm(request.POST)
     if form.is_valid():
         try:
-            services.wage_set(
+            wb = services.wage_set(
                 member=member,
                 month=form.cleaned_data["month"],
                 wage=form.cleaned_data["wage"],
@@ -301,7 +325,15 @@ def wage_set_view(request, pk: int):
         except ValidationError as e:
             flash_error(request, e)
         else:
-            messages.success(request, _("已保存%(name)s的工资基数。") % {"name": member.name})
+            messages.success(
+                request,
+                _("已保存%(name)s的工资基数：从%(m)s起按%(base)s元计缴。")
+                % {
+                    "name": member.name,
+                    "m": rules.month_text(wb.month),
+                    "base": number_format(wb.base, 0, force_grouping=True),
+                },
+            )
     else:
         flash_form_errors(request, form)
     back = request.POST.get("back", "")
@@ -342,16 +374,9 @@ def wage_import_view(request, pk: int):
                 return redirect("dues:wages", pk=org.pk)
     else:
         errors = [e for errs in form.errors.values() for e in errs]
-    ctx = {
-        "org": org,
-        "page": Paginator(selectors.wage_rows(org), 50).get_page(1),
-        "q": "",
-        "policy": selectors.policy_for(org),
-        "may_manage": True,
-        "import_form": form,
-        "import_errors": errors,
-        "this_month": this_month(),
-    }
+    month = form.cleaned_data.get("month") if form.is_valid() else None
+    ctx = _wages_context(request, org, month=month or rules.parse_month(this_month()))
+    ctx.update(import_form=form, import_errors=errors)
     return render(request, "dues/wages.html", ctx, status=200)
 
 

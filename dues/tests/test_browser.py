@@ -39,7 +39,9 @@ def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new
     expect(page.get_by_role("row", name=re.compile("赵六")).get_by_text("缺")).to_be_visible()
     page.get_by_label("赵六的月工资").fill("3999.99")
     page.get_by_role("row", name=re.compile("赵六")).get_by_role("button", name="保存").click()
-    expect(page.get_by_text("已保存赵六的工资基数。")).to_be_visible()
+    expect(
+        page.get_by_text(f"已保存赵六的工资基数：从{timezone.localdate():%Y年%-m月}起按3,990元计缴。")
+    ).to_be_visible()
     page.screenshot(path=f"{SHOTS}/dues-wages.png", full_page=True)
 
     # Run the month.

@@ -228,17 +228,19 @@ def test_reversing_a_funds_payment(world):
     first = services.funds_payment_record(assessment=fa, amount="1000.01", actor=world.finance_a)
     services.funds_payment_record(assessment=fa, amount="469.13", actor=world.finance_a)
     fa.refresh_from_db()
-    assert (fa.paid, fa.kept, fa.remitted) == (D("1469.14"), D("881.49"), D("587.65"))
+    # The month splits as a whole: 1469.14 × 60% = 881.484 → 881.48 (rules.split_next).
+    assert (fa.paid, fa.kept, fa.remitted) == (D("1469.14"), D("881.48"), D("587.66"))
 
     rev = services.funds_payment_reverse(payment=first, reason="银行退回", actor=world.finance_a)
 
     assert (rev.amount, rev.kept, rev.remitted) == (first.amount, first.kept, first.remitted)
     assert (first.kept, first.remitted) == (D("600.01"), D("400.00"))
     fa.refresh_from_db()
+    # The reversal takes back exactly what the payment added; the second payment had kept 281.47.
     assert (fa.paid, fa.kept, fa.remitted, fa.arrears) == (
         D("469.13"),
-        D("281.48"),
-        D("187.65"),
+        D("281.47"),
+        D("187.66"),
         D("2000.01"),
     )
     row = selectors.union_ledger(ua).rows[0]
@@ -246,8 +248,8 @@ def test_reversing_a_funds_payment(world):
         D("2469.14"),
         D("469.13"),
         D("2000.01"),
-        D("281.48"),
-        D("187.65"),
+        D("281.47"),
+        D("187.66"),
     )
     assert row.kept + row.remitted == row.levy_paid
     assert selectors.union_summaries([ua])[ua.pk]["levy_arrears"] == D("2000.01")

@@ -131,3 +131,26 @@ def test_policy_percentages_for_display():
 )
 def test_rmb_upper(amount, text):
     assert rules.rmb_upper(D(amount)) == text
+
+
+def test_instalments_split_as_the_whole_month():
+    # The helper's case: 216,000.03 paid as 100,000.01 + 0.01 + 116,000.01. Each rounded on its own
+    # gives 129,600.03 / 86,400.00; the month as a whole splits 129,600.02 / 86,400.01.
+    paid = kept = D("0")
+    parts = []
+    for amount in (D("100000.01"), D("0.01"), D("116000.01")):
+        k, up = rules.split_next(amount, paid=paid, kept=kept, grassroots_share=D("0.60"))
+        assert k + up == amount and k >= 0 and up >= 0
+        parts.append((k, up))
+        paid, kept = paid + amount, kept + k
+    assert parts == [(D("60000.01"), D("40000.00")), (D("0.00"), D("0.01")), (D("69600.01"), D("46400.00"))]
+    assert (kept, paid - kept) == rules.split(D("216000.03"), D("0.60")) == (D("129600.02"), D("86400.01"))
+
+
+def test_instalment_split_stays_within_the_payment():
+    # After a reversal the month's kept can sit a fen above its share; the next fen is not split
+    # into a negative part.
+    k, up = rules.split_next(D("0.01"), paid=D("0.01"), kept=D("0.01"), grassroots_share=D("0.60"))
+    assert (k, up) == (D("0.00"), D("0.01"))
+    k, up = rules.split_next(D("0.01"), paid=D("0"), kept=D("0.02"), grassroots_share=D("0.60"))
+    assert (k, up) == (D("0.00"), D("0.01"))

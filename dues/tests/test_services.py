@@ -1,5 +1,5 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEvent
 from core import crypto
 from dues import rules, selectors, services
-from dues.models import DuesLine, DuesPayment, DuesRun, LineKind, PayrollBatch, WageBase
+from dues.models import DuesLine, DuesPayment, DuesRun, FundsPayment, LineKind, PayrollBatch, WageBase
 from members.models import MemberStatus
 
 from .factories import make_member
@@ -241,6 +241,11 @@ def test_funds_levy_payments_split_and_ledger_reconcile(world, crew):
     services.funds_payment_record(assessment=fa, amount="0.05", actor=world.finance_a)
     with pytest.raises(ValidationError, match="超过未拨缴的2765.38元"):
         services.funds_payment_record(assessment=fa, amount="2765.39", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="到账日期不能早于2026年9月"):
+        services.funds_payment_record(
+            assessment=fa, amount="1", paid_on=SEP - timedelta(days=1), actor=world.finance_a
+        )
+    assert FundsPayment.objects.filter(assessment=fa).count() == 2
     with pytest.raises(ValidationError, match="不能修改工资总额"):
         services.funds_assess(org=world.union_a, month=SEP, payroll_total="1", actor=world.finance_a)
     services.funds_assess(org=world.union_a, month=OCT, payroll_total="98765.43", actor=world.finance_a)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dues import services
 from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, WageBase
+from members.models import Member
 
 from .factories import make_member
 
@@ -201,3 +202,37 @@ def test_api_ledger_and_runs(client, world, union_a_dues):
     ledger = client.get(f"/api/v1/dues/orgs/{world.union_a.pk}/ledger").json()
     assert ledger["total"]["levy"] == "2000.00"
     assert ledger["total"]["dues_paid"] == "21.60"
+
+
+def test_wage_page_enters_missing_bases_from_the_statements_month(client, world, union_a_dues):
+    """The statement's "missing wage base" link opens the wage page at its month with only the
+    members missing one; a wage saved there counts from that month, so re-running the month
+    charges them."""
+    client.force_login(world.finance_a)
+    run_page = client.get(reverse("dues:run", args=[union_a_dues.pk])).content.decode()
+    link = reverse("dues:wages", args=[world.union_a.pk]) + "?month=2026-10&amp;missing=1"
+    assert link in run_page
+    body = client.get(link.replace("&amp;", "&")).content.decode()
+    assert [f"会员{i:02d}" for i in range(25, 30)] == [
+        n for n in (f"会员{i:02d}" for i in range(30)) if n in body
+    ]
+    # Each row's form, the page's month chooser and the payroll import's month.
+    assert body.count('name="month" value="2026-10"') == 5 + 2
+
+    m = Member.objects.get(name="会员27")
+    r = client.post(
+        reverse("dues:wage_set", args=[m.pk]),
+        {"month": "2026-10", "wage": "5000", "back": link.replace("&amp;", "&")},
+        follow=True,
+    )
+    assert "已保存会员27的工资基数：从2026年10月起按5,000元计缴。" in r.content.decode()
+    assert list(WageBase.objects.filter(member=m).values_list("month", "base")) == [(OCT, Decimal("5000.00"))]
+    assert "会员27" not in r.content.decode().split("<tbody>")[1]  # no longer missing in October
+
+    # December shows October's bases (the latest from that month or before).
+    dec = client.get(
+        reverse("dues:wages", args=[world.union_a.pk]) + "?month=2026-12&missing=1"
+    ).content.decode()
+    assert "会员27" not in dec and "会员28" in dec
+    bad = client.get(reverse("dues:wages", args=[world.union_a.pk]) + "?month=2026-13", follow=True)
+    assert "月份格式不正确，已显示本月。" in bad.content.decode()
