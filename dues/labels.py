@@ -4,6 +4,7 @@ ACTION_LABELS = {
     "dues.policy_update": _("修改会费与经费标准"),
     "dues.wage_set": _("录入工资基数"),
     "dues.wage_import": _("导入工资表"),
+    "dues.wage_template": _("下载工资表（会员名单）"),
     "dues.run": _("核定月度会费"),
     "dues.rerun": _("重新核定月度会费"),
     "dues.supplement": _("补计月度会费"),

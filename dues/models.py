@@ -420,6 +420,10 @@ class FundsAssessment(models.Model):
     def arrears(self) -> Decimal:
         return self.levy - self.paid
 
+    @property
+    def levy_pct(self) -> str:
+        return rules.pct(self.levy_rate)
+
 
 class FundsPayment(models.Model):
     org = models.ForeignKey(

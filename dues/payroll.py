@@ -38,6 +38,7 @@ class SheetRow:
     name: str
     wage: object  # raw cell value; parsed by the service
     id_was_number: bool = False  # Excel stored the ID number as a number: its last digits are lost
+    no_was_number: bool = False  # the member number was a number cell (leading zeros lost)
 
 
 def _cell_text(v) -> str:
@@ -123,8 +124,50 @@ def read_payroll(content: bytes, filename: str) -> list[SheetRow]:
                 name=_cell_text(get(r, "name")),
                 wage=get(r, "wage"),
                 id_was_number=isinstance(get(r, "id_number"), float | int),
+                no_was_number=isinstance(get(r, "member_no"), float | int),
             )
         )
     if not rows:
         raise ValidationError(_("工资表只有表头，没有数据行。"))
     return rows
+
+
+def template_xlsx(members: list[tuple[str, str]], *, month_label: str) -> bytes:
+    """A payroll sheet to fill in: the union's members (member number, name) with an empty wage
+    column, read back by read_payroll. Member numbers are text cells (Excel would drop leading
+    zeros) and every name is written as text (no formulas)."""
+    import xlsxwriter
+
+    from members.rules import escape_cell
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    ws = wb.add_worksheet(_("工资表"))
+    bold = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    text = wb.add_format({"num_format": "@"})
+    money = wb.add_format({"num_format": "0.00"})
+    ws.write_row(0, 0, ["会员编号", "姓名", "月工资"], bold)
+    ws.set_column(0, 0, 16, text)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 2, 14, money)
+    ws.set_column(4, 4, 60)
+    for r, (no, name) in enumerate(members, start=1):
+        ws.write_string(r, 0, no, text)
+        ws.write_string(r, 1, escape_cell(name))
+    ws.write_string(
+        0,
+        4,
+        _("填写%(m)s起的月工资（元，不含奖金、津贴、补贴）；不要改动会员编号；空着的行不导入。")
+        % {"m": month_label},
+    )
+    ws.freeze_panes(1, 0)
+    wb.close()
+    return out.getvalue()

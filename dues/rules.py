@@ -49,19 +49,19 @@ class Policy:
 
     @property
     def rate_pct(self) -> str:
-        return _pct(self.rate)
+        return pct(self.rate)
 
     @property
     def levy_pct(self) -> str:
-        return _pct(self.levy_rate)
+        return pct(self.levy_rate)
 
     @property
     def kept_pct(self) -> str:
-        return _pct(self.grassroots_share)
+        return pct(self.grassroots_share)
 
     @property
     def up_pct(self) -> str:
-        return _pct(1 - self.grassroots_share)
+        return pct(1 - self.grassroots_share)
 
     @classmethod
     def defaults(cls) -> "Policy":
@@ -73,7 +73,7 @@ class Policy:
         )
 
 
-def _pct(rate: Decimal) -> str:
+def pct(rate: Decimal) -> str:
     """0.005 → '0.5%', 0.6 → '60%'."""
     text = f"{(rate * 100).normalize():f}"
     return f"{text}%"

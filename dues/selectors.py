@@ -256,6 +256,11 @@ def lapse_dues(
 # ---- wage bases ---------------------------------------------------------------------------------------
 
 
+def run_has_payments(run: DuesRun) -> bool:
+    """A statement with payments (reversed ones too) is only ever supplemented, never recomputed."""
+    return run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists()
+
+
 def wage_rows(
     org: Organization, q: str = "", *, month: date | None = None, missing: bool = False
 ) -> QuerySet[Member]:

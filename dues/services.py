@@ -35,6 +35,7 @@ from .models import (
     WageSource,
 )
 from .payroll import read_payroll
+from .payroll import template_xlsx as payroll_template
 
 ZERO = Decimal("0.00")
 MAX_WAGE = Decimal("1000000")
@@ -176,9 +177,28 @@ def wage_set(*, member: Member, month: date, wage, actor, source: str = WageSour
     return wb
 
 
+def wage_template(*, org: Organization, month: date, actor, missing: bool = False) -> bytes:
+    """The payroll sheet to fill in for `org` from `month`: its members' numbers and names (with
+    `missing`, only those without a wage base for the month). A list of members leaving the system,
+    so it is audited like an export."""
+    _check_run_org(org)
+    month = _check_month(month)
+    members = list(selectors.wage_rows(org, month=month, missing=missing).values_list("member_no", "name"))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="dues.wage_template",
+            target=org,
+            org=org,
+            details={"month": month.isoformat(), "members": len(members), "missing_only": missing},
+        )
+    return payroll_template(members, month_label=rules.month_text(month))
+
+
 def wage_import(*, org: Organization, month: date, content: bytes, filename: str, actor) -> dict:
     """Import a payroll sheet (member number or ID number + wage) for the members of `org`.
-    Every bad row is reported (row number and reason, in Chinese) and then nothing is saved."""
+    Every bad row is reported (row number and reason, in Chinese) and then nothing is saved. Rows
+    whose wage is left blank are skipped (counted): those members keep the base they have."""
     from members.services import id_hash
 
     _check_run_org(org)
@@ -199,15 +219,19 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
     errors: list[str] = []
     seen: dict[int, int] = {}
     parsed: list[tuple[int, Decimal]] = []
+    skipped = 0
     for r in rows:
         rec: dict | None = None
         if r.member_no:
             rec = by_no.get(r.member_no)
             if rec is None:
-                errors.append(
-                    _("第%(row)d行：本工会没有会员编号为“%(v)s”的在册会员。")
-                    % {"row": r.row, "v": r.member_no}
-                )
+                msg = _("第%(row)d行：本工会没有会员编号为“%(v)s”的在册会员。") % {
+                    "row": r.row,
+                    "v": r.member_no,
+                }
+                if r.no_was_number:
+                    msg += _("该列是数字格式，以0开头的编号会丢掉开头的0：请把该列设为“文本”格式后重新填写。")
+                errors.append(msg)
                 continue
         elif r.id_number:
             if r.id_was_number:
@@ -235,7 +259,7 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
             )
             continue
         if r.wage is None or str(r.wage).strip() == "":
-            errors.append(_("第%(row)d行：工资为空。") % {"row": r.row})
+            skipped += 1  # not filled in (the downloaded sheet lists every member): base unchanged
             continue
         try:
             wage = _parse_wage(r.wage)
@@ -251,6 +275,8 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
         parsed.append((rec["pk"], wage))
     if errors:
         raise ValidationError(errors)
+    if not parsed:
+        raise ValidationError(_("工资表中没有填写工资的行。"))
     member_orgs = dict(Member.objects.filter(pk__in=[p[0] for p in parsed]).values_list("pk", "org_id"))
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
@@ -282,6 +308,7 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
             "rows": len(parsed),
             "created": len(new),
             "updated": len(changed),
+            "skipped": skipped,
             "month": month.isoformat(),
         }
         audit_record(
@@ -365,7 +392,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
         )
         run = DuesRun.objects.select_for_update().get(pk=run.pk)
         if not created:
-            if run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists():
+            if selectors.run_has_payments(run):
                 return _supplement(run, org, actor)
             with connection.cursor() as cur:
                 cur.execute("DELETE FROM dues_duesline WHERE run_id = %s", [run.pk])

@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/<int:pk>/arrears/", views.arrears_view, name="arrears"),
     path("org/<int:pk>/wages/", views.wages_view, name="wages"),
     path("org/<int:pk>/wages/import/", views.wage_import_view, name="wage_import"),
+    path("org/<int:pk>/wages/template/", views.wage_template_view, name="wage_template"),
     path("org/<int:pk>/funds/", views.funds_assess_view, name="funds_assess"),
     path("org/<int:pk>/ledger/", views.ledger_view, name="ledger"),
     path("federation/<int:pk>/policy/", views.policy_view, name="policy"),

@@ -1,8 +1,10 @@
 from datetime import date
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -77,19 +79,27 @@ def run_create_view(request, pk: int):
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect("dues:union", pk=org.pk)
+    before = selectors.runs_for(org).filter(month=form.cleaned_data["month"]).first()
     try:
         run = services.dues_run(org=org, month=form.cleaned_data["month"], actor=request.user)
     except ValidationError as e:
         flash_error(request, e)
-        existing = selectors.runs_for(org).filter(month=form.cleaned_data["month"]).first()
-        return redirect("dues:run", pk=existing.pk) if existing else redirect("dues:union", pk=org.pk)
+        return redirect("dues:run", pk=before.pk) if before else redirect("dues:union", pk=org.pk)
+    if before is None:
+        text = _("已核定%(m)s会费：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
+    elif selectors.run_has_payments(before):
+        text = _("已补计%(m)s会费：现应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
+    else:
+        text = _(
+            "已重新核定%(m)s会费，原明细已替换：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。"
+        )
     messages.success(
         request,
-        _("已核定%(m)s会费：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
+        text
         % {
             "m": rules.month_text(run.month),
             "c": run.charged_count,
-            "t": run.total_amount,
+            "t": number_format(run.total_amount, 2, force_grouping=True),
             "e": run.exempt_count,
             "x": run.missing_count,
         },
@@ -222,7 +232,7 @@ def payment_reverse_view(request, pk: int):
     else:
         messages.success(
             request,
-            _("已冲销%(name)s%(m)s会费%(a)s元（收据号%(no)s），该月会费恢复为未缴。")
+            _("已冲销%(name)s%(m)s会费%(a)s元（收据号%(no)s），该月已缴金额相应减少。")
             % {
                 "name": payment.member.name,
                 "m": rules.month_text(payment.month),
@@ -344,6 +354,23 @@ def wage_set_view(request, pk: int):
     return redirect("dues:wages", pk=union.pk)
 
 
+@access.permission_required(DUES_MANAGE)
+def wage_template_view(request, pk: int):
+    org = _union(request, pk, DUES_MANAGE)
+    month = _wage_month(request)
+    content = services.wage_template(
+        org=org, month=month, actor=request.user, missing=request.GET.get("missing") == "1"
+    )
+    resp = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{_('工资表')}-{month:%Y-%m}.xlsx"
+    resp["Content-Disposition"] = (
+        f"attachment; filename=\"payroll-{month:%Y-%m}.xlsx\"; filename*=UTF-8''{quote(name)}"
+    )
+    return resp
+
+
 @require_POST
 @access.permission_required(DUES_MANAGE)
 def wage_import_view(request, pk: int):
@@ -366,12 +393,18 @@ def wage_import_view(request, pk: int):
             except ValidationError as e:
                 errors = e.messages
             else:
-                messages.success(
-                    request,
-                    _("工资表导入成功：%(n)d人（新增%(c)d，更新%(u)d）。")
-                    % {"n": result["rows"], "c": result["created"], "u": result["updated"]},
-                )
-                return redirect("dues:wages", pk=org.pk)
+                text = _("工资表导入成功：%(n)d人（新增%(c)d，更新%(u)d），从%(m)s起生效。") % {
+                    "n": result["rows"],
+                    "c": result["created"],
+                    "u": result["updated"],
+                    "m": rules.month_text(form.cleaned_data["month"]),
+                }
+                if result["skipped"]:
+                    text += _("%(s)d行没有填写工资，已跳过（这些会员的基数不变）。") % {
+                        "s": result["skipped"]
+                    }
+                messages.success(request, text)
+                return redirect(f"{_url('dues:wages', org.pk)}?month={form.cleaned_data['month']:%Y-%m}")
     else:
         errors = [e for errs in form.errors.values() for e in errs]
     month = form.cleaned_data.get("month") if form.is_valid() else None

@@ -60,6 +60,11 @@ CASES = [
         "dues:funds_receipt", lambda w: reverse("dues:funds_receipt", args=[w.dues_funds_payment.pk]), **VIEW
     ),
     AuthzCase(
+        "dues:wage_template",
+        lambda w: reverse("dues:wage_template", args=[w.union_a.pk]) + "?month=2026-10",
+        **MANAGE,
+    ),
+    AuthzCase(
         "dues:run_create",
         lambda w: reverse("dues:run_create", args=[w.union_a.pk]),
         method="post",

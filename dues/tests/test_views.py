@@ -236,3 +236,26 @@ def test_wage_page_enters_missing_bases_from_the_statements_month(client, world,
     assert "会员27" not in dec and "会员28" in dec
     bad = client.get(reverse("dues:wages", args=[world.union_a.pk]) + "?month=2026-13", follow=True)
     assert "月份格式不正确，已显示本月。" in bad.content.decode()
+
+
+def test_running_a_month_again_says_whether_it_replaced_or_supplemented(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    url = reverse("dues:run_create", args=[world.union_a.pk])
+    first = client.post(url, {"month": "2026-11"}, follow=True).content.decode()
+    assert "已核定2026年11月会费：应缴25人，合计540.00元；保留会籍免缴0人；缺工资基数5人。" in first
+    again = client.post(url, {"month": "2026-11"}, follow=True).content.decode()
+    assert "已重新核定2026年11月会费，原明细已替换：应缴25人，合计540.00元" in again
+    m = Member.objects.get(name="会员27")
+    services.wage_set(member=m, month=OCT, wage="5000", actor=world.finance_a)
+    more = client.post(url, {"month": "2026-10"}, follow=True).content.decode()  # October has a payment
+    assert "已补计2026年10月会费：现应缴26人，合计565.00元" in more
+    assert DuesRun.objects.filter(org=world.union_a).count() == 2
+
+
+def test_a_statement_with_nobody_charged_is_not_shown_as_paid(client, world):
+    make_member(world.union_a, "无基数")
+    services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    client.force_login(world.finance_a)
+    body = client.get(reverse("dues:union", args=[world.union_a.pk])).content.decode()
+    runs = body.split("<tbody>")[1].split("</tbody>")[0]
+    assert "无应缴" in runs and "已缴清" not in runs
