@@ -30,7 +30,10 @@ def navigation(request):
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 url = None
-            if item.permission:
+            if item.permission.startswith("role:"):
+                if url is None or item.permission[5:] not in access.roles_of(user):
+                    continue
+            elif item.permission:
                 perm = _permission(item.permission)
                 if url is not None and (perm is None or not access.has_any(user, perm)):
                     continue

@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 class NavItem:
     label: str
     url_name: str
-    permission: str  # dotted path to a Permission in some app's permissions module, or "" for any user
+    permission: str  # dotted path to a Permission in some app's permissions module, "role:<role>" for
+    # holders of that role, or "" for any user
     section: str
 
 
 SECTIONS = [
+    ("me", _("我的")),
     ("org", _("组织与会员")),
     ("democracy", _("民主管理")),
     ("rights", _("维权服务")),
@@ -26,6 +28,9 @@ SECTIONS = [
 ]
 
 NAV = [
+    NavItem(_("我的会员卡"), "members:my_card", "role:member", "me"),
+    NavItem(_("会籍与会费"), "members:my_history", "role:member", "me"),
+    NavItem(_("我的信息"), "members:my_data", "role:member", "me"),
     NavItem(_("组织架构"), "orgs:tree", "orgs.permissions.ORG_VIEW", "org"),
     NavItem(_("会员名册"), "members:list", "members.permissions.MEMBER_VIEW", "org"),
     NavItem(_("会费与经费"), "dues:home", "dues.permissions.DUES_VIEW", "org"),

@@ -424,14 +424,15 @@ def my_member(user) -> Member | None:
 
 
 def my_dues(member: Member, limit: int | None = 24) -> list[dict] | None:
-    """The member's monthly dues lines from the dues app (month, kind, base, amount, paid), newest
-    first (`limit=None`: all); None when the dues app is not there."""
+    """The member's monthly dues lines from the dues app (month, kind, base, amount, paid, owed and
+    the payments standing), newest first (`limit=None`: all); None when the dues app is not there."""
     try:
         from dues.models import DuesLine
     except ImportError:
         return None
     rows = []
-    for line in DuesLine.objects.filter(member=member).order_by("-month")[:limit]:
+    lines = DuesLine.objects.filter(member=member).prefetch_related("payments__reversal").order_by("-month")
+    for line in lines[:limit]:
         rows.append(
             {
                 "month": line.month,
@@ -440,6 +441,12 @@ def my_dues(member: Member, limit: int | None = 24) -> list[dict] | None:
                 "amount": line.amount,
                 "paid": line.paid,
                 "owed": line.amount - line.paid,
+                # the receipts the member can ask for (reversed payments are void)
+                "payments": [
+                    {"paid_on": p.paid_on, "receipt_no": p.receipt_no, "amount": p.amount}
+                    for p in line.payments.all()
+                    if not p.is_reversed
+                ],
             }
         )
     return rows

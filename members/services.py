@@ -1025,21 +1025,29 @@ def _self_export_dues(member: Member) -> dict:
     from dues.models import WageBase
 
     return {
-        "会费": [
+        _("会费"): [
             {
-                "月份": d["month"].strftime("%Y-%m"),
-                "类别": d["kind"],
-                "交费基数": str(d["base"]) if d["base"] is not None else "",
-                "应缴": str(d["amount"]),
-                "已缴": str(d["paid"]),
+                _("月份"): d["month"].strftime("%Y-%m"),
+                _("类别"): d["kind"],
+                _("交费基数"): str(d["base"]) if d["base"] is not None else "",
+                _("应缴"): str(d["amount"]),
+                _("已缴"): str(d["paid"]),
+                _("缴费记录"): [
+                    {
+                        _("缴费日期"): p["paid_on"].isoformat(),
+                        _("收据号"): p["receipt_no"],
+                        _("金额"): str(p["amount"]),
+                    }
+                    for p in d["payments"]
+                ],
             }
             for d in reversed(lines)  # oldest first, as the timeline
         ],
-        "工资基数": [
+        _("工资基数"): [
             {
-                "起始月份": w.month.strftime("%Y-%m"),
-                "月工资": crypto.decrypt(w.wage_enc),
-                "交费基数": str(w.base),
+                _("起始月份"): w.month.strftime("%Y-%m"),
+                _("月工资"): crypto.decrypt(w.wage_enc),
+                _("交费基数"): str(w.base),
             }
             for w in WageBase.objects.filter(member=member).order_by("month")
         ],
@@ -1047,47 +1055,47 @@ def _self_export_dues(member: Member) -> dict:
 
 
 def member_self_export(*, member: Member, actor) -> dict:
-    """Everything held about a member, for the member (PIPL art. 45). Decrypting goes through the
-    audited reveal; the export itself is audited too."""
+    """Everything held about a member, for the member (PIPL art. 45), labelled in the member's
+    language. Decrypting goes through the audited reveal; the export itself is audited too."""
     with transaction.atomic():
         data = {
-            "姓名": member.name,
-            "身份证号": member_reveal(member=member, field="id_number", actor=actor),
-            "手机号": member_reveal(member=member, field="phone", actor=actor) if member.phone_enc else "",
-            "出生日期": member.birth_date.isoformat(),
-            "性别": member.get_sex_display(),
-            "民族": member.ethnicity,
-            "学历": member.get_education_display(),
-            "政治面貌": member.get_political_status_display(),
-            "工作单位": member.employer,
-            "部门": member.department,
-            "岗位": member.post,
-            "所在工会": member.org.name,
-            "会员编号": member.member_no,
-            "会员证号": member.card_no,
-            "入会日期": member.joined_on.isoformat() if member.joined_on else "",
-            "会籍状态": member.get_status_display(),
-            "农民工": "是" if member.is_migrant else "否",
-            "户籍所在地": member.household_registration,
-            "同意个人信息处理时间": (
+            _("姓名"): member.name,
+            _("身份证号"): member_reveal(member=member, field="id_number", actor=actor),
+            _("手机号"): member_reveal(member=member, field="phone", actor=actor) if member.phone_enc else "",
+            _("出生日期"): member.birth_date.isoformat(),
+            _("性别"): member.get_sex_display(),
+            _("民族"): member.ethnicity,
+            _("学历"): member.get_education_display(),
+            _("政治面貌"): member.get_political_status_display(),
+            _("工作单位"): member.employer,
+            _("部门"): member.department,
+            _("岗位"): member.post,
+            _("所在工会"): member.org.name,
+            _("会员编号"): member.member_no,
+            _("会员证号"): member.card_no,
+            _("入会日期"): member.joined_on.isoformat() if member.joined_on else "",
+            _("会籍状态"): member.get_status_display(),
+            _("农民工"): _("是") if member.is_migrant else _("否"),
+            _("户籍所在地"): member.household_registration,
+            _("同意个人信息处理时间"): (
                 timezone.localtime(member.consent_at).strftime("%Y-%m-%d %H:%M") if member.consent_at else ""
             ),
-            "会籍变动": [
+            _("会籍变动"): [
                 {
-                    "日期": e.on.isoformat(),
-                    "事项": e.get_kind_display(),
-                    "组织": e.org.name,
-                    "原因": e.reason,
+                    _("日期"): e.on.isoformat(),
+                    _("事项"): e.get_kind_display(),
+                    _("组织"): e.org.name,
+                    _("原因"): e.reason,
                 }
                 for e in member.events.select_related("org").order_by("on", "id")
             ],
-            "更正申请": [
+            _("更正申请"): [
                 {
-                    "信息": str(CORRECTABLE.get(c.field, c.field)),
-                    "正确内容": crypto.decrypt(c.requested_value_enc)
+                    _("信息"): str(CORRECTABLE.get(c.field, c.field)),
+                    _("正确内容"): crypto.decrypt(c.requested_value_enc)
                     if c.requested_value_enc
                     else c.requested_value,
-                    "状态": c.get_status_display(),
+                    _("状态"): c.get_status_display(),
                 }
                 for c in member.corrections.all()
             ],

@@ -1,5 +1,6 @@
 import hmac
 import json
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -603,10 +604,16 @@ def my_card_view(request, member: Member):
 
 @_self_service
 def my_history_view(request, member: Member):
+    dues = selectors.my_dues(member)
     return render(
         request,
         "members/my_history.html",
-        {"member": member, "events": selectors.member_timeline(member), "dues": selectors.my_dues(member)},
+        {
+            "member": member,
+            "events": selectors.member_timeline(member),
+            "dues": dues,
+            "owed": sum((d["owed"] for d in dues or ()), Decimal(0)),
+        },
     )
 
 

@@ -258,8 +258,22 @@ def test_self_service_pages(world, registry, client):
     ym = month.strftime("%Y-%m")
     assert data["工资基数"] == [{"起始月份": ym, "月工资": "4321.50", "交费基数": "4320.00"}]
     assert data["会费"] == [
-        {"月份": ym, "类别": "应缴", "交费基数": "4320.00", "应缴": "21.60", "已缴": "0.00"}
+        {"月份": ym, "类别": "应缴", "交费基数": "4320.00", "应缴": "21.60", "已缴": "0.00", "缴费记录": []}
     ]
+    assert "目前共欠缴会费 21.60 元。" in client.get(reverse("members:my_history")).content.decode()
+    from dues.models import DuesLine
+
+    pay = dues.dues_payment_record(line=DuesLine.objects.get(member=m), actor=world.finance_a)
+    body = client.get(reverse("members:my_history")).content.decode()
+    assert "会费已全部缴清。" in body and pay.receipt_no in body
+    assert client.get(reverse("members:my_data_download")).json()["会费"][0]["缴费记录"] == [
+        {"缴费日期": pay.paid_on.isoformat(), "收据号": pay.receipt_no, "金额": "21.60"}
+    ]
+    # In English the download is labelled in English, like its values.
+    client.cookies["django_language"] = "en"
+    en = client.get(reverse("members:my_data_download")).json()
+    assert not any("\u4e00" <= ch <= "\u9fff" for key in en for ch in key)
+    del client.cookies["django_language"]
     assert sorted(c["正确内容"] for c in data["更正申请"]) == ["13912345678", "班组长"]
     client.force_login(world.staff_b)
     assert client.get(reverse("members:my_card")).status_code == 404
