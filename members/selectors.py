@@ -423,6 +423,11 @@ def my_member(user) -> Member | None:
     return Member.objects.filter(user=user).select_related("org").first()
 
 
+def card_member(pk: int) -> Member | None:
+    """A member for the public card check (its caller checks the card's token)."""
+    return Member.objects.select_related("org").filter(pk=pk).first()
+
+
 def my_dues(member: Member, limit: int | None = 24) -> list[dict] | None:
     """The member's monthly dues lines from the dues app (month, kind, base, amount, paid, owed and
     the payments standing), newest first (`limit=None`: all); None when the dues app is not there."""

@@ -30,6 +30,7 @@ urlpatterns = [
     path("stats/", views.stats_view, name="stats"),
     path("stats/export/", views.stats_export_view, name="stats_export"),
     path("me/", views.my_card_view, name="my_card"),
+    path("card/<int:pk>/<str:token>/", views.card_check_view, name="card_check"),
     path("me/history/", views.my_history_view, name="my_history"),
     path("me/data/", views.my_data_view, name="my_data"),
     path("me/data/download/", views.my_data_download_view, name="my_data_download"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import invite_links
 from core import crypto
 from core.forms import apply_errors, flash_error
+from core.validators import mask_text
 from orgs import access
 from orgs.models import Organization, OrgKind
 from orgs.permissions import USERS_MANAGE
@@ -593,13 +594,37 @@ def _self_service(view):
     return wrapped
 
 
+def card_token(member: Member) -> str:
+    return crypto.blind_index(str(member.pk), "members.card")[:20]
+
+
 @_self_service
 def my_card_view(request, member: Member):
     import segno
 
-    payload = f"GONGHUI:MEMBER:{member.card_no or member.member_no}:{member.name}"
-    svg = segno.make(payload, error="m").svg_inline(scale=5)
+    # The QR code opens the card's check page: whoever scans it sees whether the card is valid today
+    # (a copied screenshot of a member who has left shows that), not a name frozen into the code.
+    url = request.build_absolute_uri(reverse("members:card_check", args=[member.pk, card_token(member)]))
+    svg = segno.make(url, error="m").svg_inline(scale=4)
     return render(request, "members/my_card.html", {"member": member, "svg": svg})
+
+
+def card_check_view(request, pk: int, token: str):
+    """Public (no login; the token in the link is the card's secret): whether a membership card is
+    valid now. Shows the masked name, the union, the card number and the status, nothing more."""
+    member = selectors.card_member(pk)
+    if member is None or not hmac.compare_digest(card_token(member), token):
+        raise Http404
+    return render(
+        request,
+        "members/card_check.html",
+        {
+            "member": member,
+            "masked_name": mask_text(member.name, 1),
+            "valid": member.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED),
+            "checked_at": timezone.localtime(),
+        },
+    )
 
 
 @_self_service

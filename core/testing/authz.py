@@ -50,6 +50,7 @@ PUBLIC = {
     "accounts:logout": "ends the caller's own session",
     "accounts:invitation": "guarded by a one-time secret token",
     "members:apply": "online membership application from a union's QR code; guarded by the union's secret token",
+    "members:card_check": "a membership card's QR code: whether the card is valid now (masked name); guarded by the card's secret token",
     "set_language": "Django's language switch",
     "healthz": "process health for the load balancer, no data",
     "api:openapi-json": "the API description, no data",

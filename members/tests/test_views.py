@@ -369,3 +369,31 @@ def test_a_members_login_follows_the_membership(world, registry, client):
         (world.union_b.pk, Role.MEMBER)
     ]
     assert not RoleAssignment.objects.filter(user=gone.user).exists()
+
+
+def test_the_card_qr_code_opens_a_check_of_the_card_as_it_is_now(world, registry, client, monkeypatch):
+    import segno
+
+    from members.views import card_token
+
+    m = registry[0]
+    Member.objects.filter(pk=m.pk).update(user=world.member_a)
+    client.force_login(world.member_a)
+    made = []
+    real = segno.make
+    monkeypatch.setattr(segno, "make", lambda content, **kw: made.append(content) or real(content, **kw))
+    client.get(reverse("members:my_card"))
+    url = reverse("members:card_check", args=[m.pk, card_token(m)])
+    assert made == [f"http://testserver{url}"]
+
+    client.logout()  # whoever scans it: no login
+    body = client.get(url).content.decode()
+    assert "✓ 有效会员" in body
+    assert m.name not in body and m.name[0] + "*" * (len(m.name) - 1) in body
+    assert m.card_no in body and "甲公司工会" in body
+    assert client.get(reverse("members:card_check", args=[m.pk, "x" * 20])).status_code == 404
+    assert client.get(reverse("members:card_check", args=[registry[1].pk, card_token(m)])).status_code == 404
+
+    Member.objects.filter(pk=m.pk).update(status=MemberStatus.WITHDRAWN)
+    body = client.get(url).content.decode()
+    assert "✗ 不是有效会员（已退会）" in body and "有效会员（" not in body.replace("不是有效会员（", "")
