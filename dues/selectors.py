@@ -92,7 +92,15 @@ def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
     """Dues and funds totals per union (two aggregate queries for the whole list)."""
     ids = [o.pk for o in orgs]
     out: dict[int, dict] = {
-        i: {"runs": 0, "last_month": None, "due": ZERO, "paid": ZERO, "levy": ZERO, "levy_paid": ZERO}
+        i: {
+            "runs": 0,
+            "last_month": None,
+            "due": ZERO,
+            "paid": ZERO,
+            "levy": ZERO,
+            "levy_paid": ZERO,
+            "remitted": ZERO,
+        }
         for i in ids
     }
     for row in (
@@ -106,13 +114,25 @@ def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
     for frow in (
         FundsAssessment.objects.filter(org_id__in=ids)
         .values("org_id")
-        .annotate(levy=Sum("levy"), paid=Sum("paid"))
+        .annotate(levy=Sum("levy"), paid=Sum("paid"), remitted=Sum("remitted"))
     ):
-        out[frow["org_id"]].update(levy=rules.fen(frow["levy"]), levy_paid=rules.fen(frow["paid"]))
+        out[frow["org_id"]].update(
+            levy=rules.fen(frow["levy"]),
+            levy_paid=rules.fen(frow["paid"]),
+            remitted=rules.fen(frow["remitted"]),
+        )
     for v in out.values():
         v["arrears"] = v["due"] - v["paid"]
         v["levy_arrears"] = v["levy"] - v["levy_paid"]
     return out
+
+
+SUMMED = ("due", "paid", "arrears", "levy", "levy_paid", "levy_arrears", "remitted")
+
+
+def summaries_total(summaries: dict[int, dict]) -> dict:
+    """The column sums of union_summaries (the federation's overview)."""
+    return {k: sum((v[k] for v in summaries.values()), ZERO) for k in SUMMED}
 
 
 def runs_for(org: Organization) -> QuerySet[DuesRun]:

@@ -51,7 +51,8 @@ def home_view(request):
     summaries = selectors.union_summaries(unions)
     rows = [(u, summaries[u.pk]) for u in unions]
     feds = [u for u in unions if u.kind == OrgKind.FEDERATION and access.can(request.user, DUES_POLICY, u)]
-    return render(request, "dues/home.html", {"rows": rows, "policy_orgs": feds})
+    total = selectors.summaries_total(summaries) if len(rows) > 1 else None
+    return render(request, "dues/home.html", {"rows": rows, "total": total, "policy_orgs": feds})
 
 
 @access.permission_required(DUES_VIEW)

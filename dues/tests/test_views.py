@@ -259,3 +259,18 @@ def test_a_statement_with_nobody_charged_is_not_shown_as_paid(client, world):
     body = client.get(reverse("dues:union", args=[world.union_a.pk])).content.decode()
     runs = body.split("<tbody>")[1].split("</tbody>")[0]
     assert "无应缴" in runs and "已缴清" not in runs
+
+
+def test_the_federation_overview_adds_up_its_unions(client, world, union_a_dues):
+    b = make_member(world.union_b, "乙会员", member_no="B001")
+    services.wage_set(member=b, month=OCT, wage="6000", actor=world.finance_a)
+    services.dues_run(org=world.union_b, month=OCT, actor=world.finance_a)
+    fa = services.funds_assess(org=world.union_b, month=OCT, payroll_total="50000", actor=world.finance_a)
+    services.funds_payment_record(assessment=fa, amount="1000", actor=world.finance_a)
+    client.force_login(world.fed_admin)
+    body = client.get(reverse("dues:home")).content.decode()
+    total = body.split('class="dues-total"')[1].split("</tr>")[0]
+    # Dues: A 25 × 21.60 = 540.00 (21.60 paid), B 30.00; funds: A 2,000.00, B 1,000.00 levy, 1,000 paid (400 up).
+    cells = [c.split("<")[0] for c in total.split('class="dues-num')[1:]]
+    assert [c.split(">", 1)[1] for c in cells] == ["570.00", "548.40", "3,000.00", "2,000.00", "400.00"]
+    assert "合计（3 个）" in total  # the federation's own row, A and B
