@@ -87,9 +87,9 @@ def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new
     page.get_by_label("月份", exact=True).fill(month)
     page.get_by_label("单位工资总额（元）").fill("123456.78")
     page.get_by_role("button", name="登记工资总额").click()
-    expect(page.get_by_text(re.compile("工资总额123456.78元，应拨缴2469.14元"))).to_be_visible()
+    expect(page.get_by_text(re.compile("工资总额123,456.78元，应拨缴2,469.14元"))).to_be_visible()
     page.get_by_role("button", name="到账").click()
-    expect(page.get_by_text("已登记经费到账2469.14元：基层留成1481.48元，上解987.66元。")).to_be_visible()
+    expect(page.get_by_text("已登记经费到账2,469.14元：基层留成1,481.48元，上解987.66元。")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/dues-union.png", full_page=True)
     page.get_by_role("button", name="经费台账").click()
     expect(
