@@ -101,6 +101,8 @@ def prefix_q(field: str, prefix: str) -> Q:
 
 
 VOWELS = set("aeiouv")
+# No pinyin syllable starts with i, u or ü; a, o and e do (安 an, 欧 ou, 鄂 e), so they can be initials.
+NEVER_INITIAL = set("iuv")
 
 
 def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
@@ -110,8 +112,9 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
     Returns the condition and, for name searches, the order that the matching index already
     provides (so the first page comes straight off the index even when a surname matches tens of
     thousands of members). Latin letters without a vowel are initials (zs, wjg: no pinyin syllable
-    starts with two consonants other than zh/ch/sh, which are initials too); with a vowel, a pinyin
-    prefix (zhangsan, li)."""
+    starts with two consonants other than zh/ch/sh, which are initials too); with i, u or ü, a pinyin
+    prefix (li, zhangsan); with only a, o or e as vowels, either (al finds 安丽 by her initials and
+    alan finds 阿兰 by pinyin)."""
     q = normalize_text(q).replace(" ", "")
     if not q:
         return Q(), None
@@ -128,6 +131,8 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
         low = q.lower()
         if VOWELS.isdisjoint(low):
             return prefix_q("name_initials", low), ("name_initials", "name_pinyin", "id")
+        if NEVER_INITIAL.isdisjoint(low):
+            return prefix_q("name_pinyin", low) | prefix_q("name_initials", low), ("name_pinyin", "id")
         return prefix_q("name_pinyin", low), ("name_pinyin", "id")
     return prefix_q("name", q), ("name", "id")
 

@@ -40,9 +40,17 @@ def test_list_page_queries_are_bounded(world, registry, client, django_assert_ma
         ("zhangsan", ["张三", "张三丰"]),
         ("张三", ["张三", "张三丰"]),
         ("ls", ["李四"]),
+        # Initials with a vowel: names starting with 安 (an), 欧 (ou), 阿 (a).
+        ("al", ["安丽", "阿兰"]),  # initials a-l, and the pinyin "alan" starts with "al"
+        ("oyn", ["欧阳娜"]),
+        ("oy", ["欧阳娜"]),
+        ("anli", ["安丽"]),
+        ("li", ["李四"]),  # i is never an initial: pinyin only
     ],
 )
 def test_search_by_name_pinyin_and_initials(world, registry, client, q, expected):
+    for i, name in enumerate(["安丽", "欧阳娜", "阿兰"], start=50):
+        make_member(world, i=i, name=name)
     client.force_login(world.staff_a)
     r = client.get(reverse("members:list"), {"q": q})
     assert sorted(names(r)) == sorted(expected)
