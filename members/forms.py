@@ -41,8 +41,15 @@ class MemberCreateForm(MemberForm):
 
 
 class MemberEditForm(MemberForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, orgs=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if orgs is not None and orgs.count() > 1:  # a union with branches: the member may move between them
+            self.fields["org"] = OrgChoiceField(
+                label=_("所在组织"),
+                queryset=orgs,
+                help_text=_("本会内部调整分会、小组在这里修改；调往其他工会请办理转会。"),
+            )
+            self.order_fields(["org", *[f for f in self.fields if f != "org"]])
         self.fields["id_number"].required = False
         self.fields["id_number"].help_text = _("不修改请留空。")
         self.fields["phone"].help_text = _("不修改请留空。")

@@ -266,11 +266,27 @@ def applications_pending(user) -> QuerySet[Member]:
     )
 
 
+def move_targets(user, member: Member) -> QuerySet[Organization]:
+    """Where in its own union a member may be registered (the union, its branches and groups) that
+    the user may change: a move there is an edit, not a transfer."""
+    from orgs.selectors import holding_union
+
+    union = holding_union(member.org)
+    return (
+        access.orgs_for(user, MEMBER_CHANGE)
+        .filter(is_active=True, kind__in=HOLDING_KINDS, path__gte=union.path, path__lt=union.subtree_upper)
+        .order_by("path")
+    )
+
+
 def transfer_targets(user, member: Member) -> QuerySet[Organization]:
-    """Any active union (or federation) may receive a member; the receiving union decides."""
+    """Any other active union (or federation) may receive a member; the receiving union decides. The
+    member's own union is not one: moving between its branches is a change of the member's details."""
+    from orgs.selectors import holding_union
+
     return (
         Organization.objects.filter(is_active=True, kind__in=[OrgKind.UNION, OrgKind.FEDERATION])
-        .exclude(pk=member.org_id)
+        .exclude(pk__in={member.org_id, holding_union(member.org).pk})
         .order_by("path")
     )
 

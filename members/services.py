@@ -15,6 +15,7 @@ from core import crypto
 from core.services import sensitive_reveal
 from core.validators import mask_id_number, mask_mobile, normalize_text, parse_id_number, validate_mobile
 from orgs.models import Organization, OrgKind
+from orgs.selectors import holding_union
 
 from . import rules
 from .models import (
@@ -335,6 +336,19 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
             if getattr(member, key) != value:
                 setattr(member, key, value)
                 changed.append(key)
+        moved_from = None
+        to_org = data.get("org")
+        if to_org is not None and to_org.pk != member.org_id:
+            union = holding_union(member.org)
+            if (
+                not to_org.path.startswith(union.path)
+                or to_org.kind not in HOLDING_KINDS
+                or not to_org.is_active
+            ):
+                raise ValidationError({"org": [_("只能调整到本会及其分会、小组；调往其他工会请办理转会。")]})
+            _member_role_follows(member, to_org=to_org)  # before the member's org changes
+            moved_from, member.org = member.org, to_org
+            changed.append("org")
         sens = sensitive_columns(id_number, phone)
         if id_number is not None and sens["id_number_hash"] != member.id_number_hash:
             changed.append("id_number")
@@ -358,8 +372,13 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
             % {
                 "f": "、".join(
                     str(Member._meta.get_field(f).verbose_name)
-                    if f not in ("id_number", "phone")
-                    else {"id_number": _("身份证号"), "phone": _("手机号")}[f]
+                    if f not in ("id_number", "phone", "org")
+                    else {
+                        "id_number": _("身份证号"),
+                        "phone": _("手机号"),
+                        "org": _("所在组织（%(a)s → %(b)s）")
+                        % {"a": moved_from.name if moved_from else "", "b": member.org.name},
+                    }[f]
                     for f in changed
                 )
             },
@@ -535,6 +554,17 @@ def transfer_request(
         rules.check_transition("transfer", member.status)
         if to_org.pk == member.org_id:
             raise ValidationError({"to_org": [_("转入工会不能与当前工会相同。")]})
+        if to_org.pk == holding_union(member.org).pk:
+            raise ValidationError(
+                {
+                    "to_org": [
+                        _(
+                            "该会员已在%(org)s（含其分会、小组）登记，本会内部调动请在会员信息中修改所在组织，无需转会。"
+                        )
+                        % {"org": to_org.name}
+                    ]
+                }
+            )
         if member.transfers.filter(status=TransferStatus.PENDING).exists():
             raise ValidationError(_("该会员已有一份待接收的转会申请。"))
         transfer = Transfer.objects.create(

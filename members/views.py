@@ -229,7 +229,10 @@ def create_view(request):
 def edit_view(request, pk: int):
     member = _member(request, pk, MEMBER_CHANGE)
     initial = {f: getattr(member, f) for f in services.EDITABLE_FIELDS}
-    form = MemberEditForm(request.POST or None, initial=initial)
+    initial["org"] = member.org_id
+    form = MemberEditForm(
+        request.POST or None, initial=initial, orgs=selectors.move_targets(request.user, member)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if not data.get("phone"):

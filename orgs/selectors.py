@@ -37,6 +37,20 @@ def org_ancestors(user, org: Organization) -> list[Organization]:
     return list(qs.order_by("path"))
 
 
+def holding_union(org: Organization) -> Organization:
+    """The union a branch or group belongs to: the nearest union or federation at or above `org`."""
+    if org.kind in (OrgKind.UNION, OrgKind.FEDERATION):
+        return org
+    found = (
+        Organization.objects.filter(
+            path__in=org.ancestor_paths(), kind__in=[OrgKind.UNION, OrgKind.FEDERATION]
+        )
+        .order_by("-path")
+        .first()
+    )
+    return found or org
+
+
 def subtree(org: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(path__gte=org.path, path__lt=subtree_upper(org.path))
 

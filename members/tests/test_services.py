@@ -365,3 +365,32 @@ def test_one_member_record_per_login(world):
     Member.objects.filter(pk=a.pk).update(user=world.member_a)
     with pytest.raises(IntegrityError), transaction.atomic():
         Member.objects.filter(pk=b.pk).update(user=world.member_a)
+
+
+def test_a_member_moves_within_the_union_by_an_edit_not_a_transfer(world):
+    from members.selectors import move_targets, transfer_targets
+
+    m = services.member_create(
+        org=world.branch_a,
+        data={"name": "白浩宇", "id_number": ZHANG_SAN_ID, "phone": "13800138000"},
+        actor=world.staff_a,
+    )
+    # The union the branch belongs to is not a transfer target; it is a place to move to.
+    assert world.union_a not in transfer_targets(world.staff_a, m)
+    assert world.union_b in transfer_targets(world.staff_a, m)
+    assert list(move_targets(world.staff_a, m)) == [world.union_a, world.branch_a]
+    with pytest.raises(ValidationError, match="无需转会"):
+        services.transfer_request(member=m, to_org=world.union_a, actor=world.staff_a)
+
+    services.member_update(member=m, data={"org": world.union_a}, actor=world.staff_a)
+    m.refresh_from_db()
+    assert m.org == world.union_a
+    ev = m.events.order_by("-id").first()
+    assert (ev.kind, ev.reason) == (
+        EventKind.UPDATED,
+        "修改:所在组织(甲公司一车间分会 → 甲公司工会)",
+    )  # normalized
+    with pytest.raises(ValidationError, match="调往其他工会请办理转会"):
+        services.member_update(member=m, data={"org": world.union_b}, actor=world.staff_a)
+    m.refresh_from_db()
+    assert m.org == world.union_a

@@ -405,3 +405,15 @@ def test_the_card_qr_code_opens_a_check_of_the_card_as_it_is_now(world, registry
     Member.objects.filter(pk=m.pk).update(status=MemberStatus.WITHDRAWN)
     body = client.get(url).content.decode()
     assert "✗ 不是有效会员（已退会）" in body and "有效会员（" not in body.replace("不是有效会员（", "")
+
+
+def test_the_edit_form_moves_a_member_between_the_unions_branches(world, registry, client):
+    m = registry[0]
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:edit", args=[m.pk])).content.decode()
+    assert "所在组织" in body and "甲公司一车间分会" in body and "乙公司工会" not in body
+    data = {"org": world.branch_a.pk, "name": m.name, "sex": m.sex, "joined_on": m.joined_on.isoformat()}
+    r = client.post(reverse("members:edit", args=[m.pk]), data, follow=True)
+    assert "已保存。" in r.content.decode()
+    m.refresh_from_db()
+    assert m.org == world.branch_a
