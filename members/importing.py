@@ -56,7 +56,16 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "household_registration": ("户籍所在地", ("户籍所在地", "户籍", "户口所在地", "户籍地")),
 }
 REQUIRED = ("name", "id_number")
-IGNORED_HEADERS = {"序号", "编号", "出生日期", "年龄", "备注", "错误原因"}
+EXAMPLE_ID = "110105198503070019"  # the template's example row; refused if uploaded by mistake
+IGNORED_HEADERS = {
+    "序号",
+    "编号",
+    "出生日期",
+    "年龄",
+    "备注",
+    "错误原因",
+    "原行号",
+}  # the last two: the error report
 HEADER_LOOKUP = {re.sub(r"\s+", "", v): key for key, (_t, variants) in COLUMNS.items() for v in variants}
 TEMPLATE_FIELDS = list(COLUMNS)
 FIELD_LABELS = {key: t for key, (t, _v) in COLUMNS.items()}
@@ -622,6 +631,8 @@ def _checked_chunks(
         if member_no and not _MEMBER_NO.fullmatch(member_no):
             errors["member_no"] = _("会员编号只能包含数字、字母和“-”。")
         idn = cleaned.get("id_number")
+        if idn == EXAMPLE_ID:
+            errors.setdefault("id_number", _("这是模板里的示例行，请删除后再上传。"))
         if idn is not None:
             first = seen_ids.setdefault(idn, rownum)
             if first != rownum:
@@ -1198,7 +1209,7 @@ def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_f
 
 EXAMPLE_ROW = [
     "张三",
-    "110105198503070019",
+    EXAMPLE_ID,
     "13800138000",
     "男",
     "汉族",
@@ -1246,7 +1257,10 @@ def template_xlsx() -> bytes:
 
 
 def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
-    """The rows with errors, as uploaded, plus a column with the reasons."""
+    """The whole file as uploaded, with the row number it had and a column of reasons: the rows with
+    errors are marked in red and come first, so the report can be corrected in place and uploaded
+    again as it is (its two added columns are ignored on upload). Nothing was imported, so a report
+    holding only the bad rows would lose the good ones on re-upload."""
     import xlsxwriter
 
     by_row: dict[int, list[str]] = {}
@@ -1256,29 +1270,45 @@ def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
     wb = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
     )
-    ws = wb.add_worksheet("错误行")
-    bold = wb.add_format({"bold": True})
-    red = wb.add_format({"font_color": "#B00020"})
-    headers = [h for h in table.headers if h != "错误原因"]
+    ws = wb.add_worksheet("会员")
+    bold = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    bad = wb.add_format({"bg_color": "#FDECEA", "num_format": "@"})
+    red = wb.add_format({"font_color": "#B00020", "bg_color": "#FDECEA"})
+    text = wb.add_format({"num_format": "@"})
+    headers = [h for h in table.headers if h not in ("错误原因", "原行号")]
     ws.write_row(0, 0, ["原行号", *headers, "错误原因"], bold)
+    good: list[tuple[int, list]] = []
     r = 1
+
+    def write(rownum: int, row: list, fmt) -> None:
+        ws.write_number(r, 0, rownum, fmt)
+        for c, v in enumerate(row[: len(headers)]):
+            if isinstance(v, (date, datetime)):
+                ws.write_string(r, c + 1, v.isoformat()[:10], fmt)
+            elif v is None or v == "":
+                if fmt is not None:
+                    ws.write_blank(r, c + 1, None, fmt)
+            else:
+                ws.write_string(r, c + 1, rules.escape_cell(_cell_text(v) or ""), fmt)
+
     rownum = table.first_row - 1
     for row in table.rows:
         rownum += 1
-        if rownum not in by_row:
+        if not _nonempty(row):
             continue
-        ws.write_number(r, 0, rownum)
-        for c, v in enumerate(row[: len(headers)]):
-            if isinstance(v, (date, datetime)):
-                ws.write_string(r, c + 1, v.isoformat()[:10])
-            elif v is None:
-                continue
-            else:
-                cell = _cell_text(v) or ""
-                ws.write_string(r, c + 1, rules.escape_cell(cell))
-        ws.write_string(r, len(headers) + 1, " ".join(by_row[rownum]), red)
+        if rownum in by_row:
+            write(rownum, row, bad)
+            ws.write_string(r, len(headers) + 1, " ".join(by_row[rownum]), red)
+            r += 1
+        else:
+            good.append((rownum, row))
+    for rownum, row in good:
+        write(rownum, row, None)
         r += 1
+    ws.set_column(1, len(headers), 14, text)
     ws.set_column(len(headers) + 1, len(headers) + 1, 60)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(r - 1, 1), len(headers) + 1)
     wb.close()
     return out.getvalue()
 

@@ -82,9 +82,11 @@ def test_template_has_chinese_headers_and_a_valid_example():
     assert wb.sheet_names == ["会员", "填写说明"]
 
 
-def test_the_template_uploaded_unchanged_passes_its_own_checks(world):
+def test_the_template_uploaded_unchanged_is_read_and_its_example_row_refused(world):
+    # Every column of the template is understood; only the example person is not a member to add.
     imp = preview(world, importing.template_xlsx(), name="会员导入模板.xlsx")
-    assert (imp.total_rows, imp.new_rows, imp.error_rows, imp.errors) == (1, 1, 0, [])
+    assert (imp.total_rows, imp.new_rows, imp.error_rows) == (1, 0, 1)
+    assert imp.errors == [{"row": 2, "column": "身份证号", "reason": "这是模板里的示例行，请删除后再上传。"}]
 
 
 def test_preview_reports_exactly_the_planted_bad_rows(world):
@@ -349,13 +351,20 @@ def test_too_many_rows_refused(world, settings):
     assert e.value.message_dict["file"] == ["文件有5行，超过一次最多导入3行的限制，请拆分后分批导入。"]
 
 
-def test_error_report_lists_bad_rows_with_reasons(world, client):
-    imp = preview(world, xlsx([row(1), row(2, name="")]))
+def test_error_report_holds_every_row_bad_ones_first_and_can_be_uploaded_again(world, client):
+    imp = preview(world, xlsx([row(1), row(2, name=""), row(3)]))
     client.force_login(world.staff_a)
     r = client.get(reverse("members:import_errors", args=[imp.pk]))
     rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
     assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因"
-    assert len(rows) == 2 and rows[1][0] == 3 and rows[1][-1] == "姓名：姓名不能为空。"
+    # The bad row first with its reason, then the good rows in file order (nothing was imported).
+    assert [(r[0], r[-1]) for r in rows[1:]] == [(3, "姓名：姓名不能为空。"), (2, ""), (4, "")]
+
+    # Corrected in the report and uploaded as it is: its two added columns are ignored.
+    fixed = [list(r) for r in rows]
+    fixed[1][1 + rows[0][1:].index("姓名")] = "改好了"
+    again = preview(world, xlsx(fixed[1:], headers=fixed[0]))
+    assert (again.error_rows, again.new_rows) == (0, 3)
 
 
 def test_error_report_only_for_the_uploader_or_who_may_reveal_and_audited(world, client):
