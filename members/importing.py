@@ -821,9 +821,11 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
         "status",
         "id_number_hash",
         "member_no",
+        "updated_at",
         *PHONE_FIELDS,
         *COMPARE_FIELDS,
     )
+    since = getattr(writer, "since", None)
     for rec in Member.objects.filter(_in_list("id_number_hash", hashes)).values(*cols):
         existing[rec["id_number_hash"]] = rec
     nos = [c["member_no"] for _r, c in batch if c["member_no"]]
@@ -860,7 +862,14 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
                 changed.append("phone")
             if c["member_no"] and c["member_no"] != rec["member_no"]:
                 changed.append("member_no")
+            if changed and since is not None and rec["updated_at"] > since:
+                # Confirming an old preview must not put back what staff changed after it.
+                res.error(
+                    rownum, label["id_number"], _("预览之后名册中该会员的信息已被修改，请重新上传文件检查。")
+                )
+                continue
             if changed:
+                c["changed_labels"] = [label[k] for k in changed]
                 updates.append((c, rec["id"]))
                 kind = "update"
                 if len(res.changes) < keep_kinds:
@@ -1051,8 +1060,9 @@ class BatchWriter:
     """Writes checked chunks of an import: new members (active, numbered) in bulk, changed ones with
     bulk_update, and one timeline event each. Use inside a transaction with the org row locked."""
 
-    def __init__(self, *, org, actor, today: date, numbers_for, progress=None, reason: str = ""):
+    def __init__(self, *, org, actor, today: date, numbers_for, progress=None, reason: str = "", since=None):
         self.org = org
+        self.since = since  # the preview's time: members changed after it are not overwritten
         self.actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
         self.today = today
         self.numbers_for = numbers_for
@@ -1135,11 +1145,13 @@ class BatchWriter:
                         None,
                         None,
                         today,
-                        _("导入更新"),
+                        _("导入更新：%(f)s") % {"f": "、".join(c.get("changed_labels") or [])}
+                        if c.get("changed_labels")
+                        else _("导入更新"),
                         self.actor_id,
                         now,
                     )
-                    for _c, pk in updates
+                    for c, pk in updates
                 ),
             )
         if self.progress:
@@ -1184,12 +1196,17 @@ def _collector_off_old_objects():
         gc.unfreeze()
 
 
-def apply_file(data: bytes, filename: str, *, org, actor, today: date, numbers_for, progress=None) -> dict:
+def apply_file(
+    data: bytes, filename: str, *, org, actor, today: date, numbers_for, progress=None, since=None
+) -> dict:
     """Read, check and write one file in a single pass. Call inside a transaction (org row locked):
-    any bad row raises ValidationError after all rows were checked, and the transaction rolls back."""
+    any bad row raises ValidationError after all rows were checked, and the transaction rolls back.
+    With `since` (the preview's time), a row that would update a member changed after it is an error."""
     from django.core.exceptions import ValidationError
 
-    writer = BatchWriter(org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress)
+    writer = BatchWriter(
+        org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress, since=since
+    )
     with _foreign_keys_checked_per_statement(), _collector_off_old_objects():
         if _can_fork(data):
             result = _absorb(

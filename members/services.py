@@ -1005,6 +1005,7 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
                 today=today(),
                 numbers_for=lambda k: next_member_numbers(org, k),
                 progress=(lambda step: progress_advance(progress_id, step)) if progress_id else None,
+                since=imp.created_at,
             )
             member_count_refresh(org.pk)
             audit_record(

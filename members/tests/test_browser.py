@@ -99,7 +99,9 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     report = sheet_rows(dl.value.path().read_bytes())
     # Every row, the three bad ones first with their reasons (the report can be fixed and re-uploaded).
     assert [r[0] for r in report[1:4]] == [5, 7, 10] and len(report) == 1 + 10
-    assert report[0][-1] == "错误原因" and all(r[-1] for r in report[1:4]) and not any(r[-1] for r in report[4:])
+    assert (
+        report[0][-1] == "错误原因" and all(r[-1] for r in report[1:4]) and not any(r[-1] for r in report[4:])
+    )
     assert Member.objects.count() == 0
 
     # 3. Fixed and imported again: all ten, through the background task with its progress bar.

@@ -138,6 +138,25 @@ def test_import_applies_all_and_reimport_changes_nothing(world, django_capture_o
     m.refresh_from_db()
     assert m.phone_masked == "139****5678"
     assert Member.objects.count() == 5
+    ev = MemberEvent.objects.filter(member=m, kind=EventKind.UPDATED).get()
+    assert ev.reason == "导入更新：手机号"  # the timeline names what the import changed
+
+
+def test_confirming_an_old_preview_does_not_undo_later_edits(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=preview(world, xlsx([row(1), row(2)])), actor=world.staff_a)
+    old = preview(world, xlsx([row(1, edu="硕士"), row(2, edu="硕士")]))
+    assert old.update_rows == 2
+    m = Member.objects.get(id_last4=person(1)["id_number"][-4:])
+    services.member_update(member=m, data={"education": "doctor"}, actor=world.chair_a)  # after the preview
+    with django_capture_on_commit_callbacks(execute=True):
+        progress = services.import_confirm(imp=old, actor=world.staff_a)
+    progress.refresh_from_db()
+    assert progress.status == "failed"
+    assert "名册在预览后有变化" in progress.message
+    m.refresh_from_db()
+    other = Member.objects.get(id_last4=person(2)["id_number"][-4:])
+    assert (m.education, other.education) == ("doctor", "bachelor")  # nothing written, all or nothing
 
 
 def test_uploads_not_imported_are_deleted_after_the_keeping_period(world, client):
