@@ -225,12 +225,15 @@ def org_path_names(org: Organization) -> list[str]:
 
 
 def org_events(user, org: Organization) -> QuerySet[MemberEvent]:
-    """Membership events of one organization, newest first (transfers show up in both unions)."""
-    return (
-        MemberEvent.objects.filter(org=org)
-        .select_related("member", "from_org", "to_org", "actor")
-        .order_by("-on", "-id")
-    )
+    """Membership events of one organization, newest first (transfers show up in both unions). A
+    union's, branch's or group's include those of the branches and groups below it, as its member
+    count does; a federation's are of the members it holds itself."""
+    if org.kind == OrgKind.FEDERATION:
+        events = MemberEvent.objects.filter(org=org)
+    else:
+        below = Organization.objects.filter(path__gte=org.path, path__lt=org.subtree_upper).values("pk")
+        events = MemberEvent.objects.filter(org_id__in=below)
+    return events.select_related("member", "org", "from_org", "to_org", "actor").order_by("-on", "-id")
 
 
 def event_orgs(user) -> QuerySet[Organization]:

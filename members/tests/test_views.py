@@ -101,6 +101,13 @@ def test_membership_changes_page_chooses_a_union_and_pages(world, registry, clie
     r = client.get(reverse("members:events"), {"org": world.union_b.pk})
     assert r.context["org"] == world.union_b and r.context["page"]["rows"] == []
     assert "暂无会籍变动。" in r.content.decode()
+    # A union's page includes its branches' changes, naming the branch.
+    make_member(world, world.branch_a, i=40, name="分会会员")
+    r = client.get(reverse("members:events"), {"org": world.union_a.pk})
+    assert len(r.context["page"]["rows"]) == 14
+    assert "分会会员" in r.content.decode() and "甲公司一车间分会" in r.content.decode()
+    r = client.get(reverse("members:events"), {"org": world.branch_a.pk})
+    assert [e.member.name for e in r.context["page"]["rows"]] == ["分会会员", "分会会员"]
 
 
 def test_an_empty_search_under_a_filter_says_the_filter_applies(world, registry, client):
