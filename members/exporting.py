@@ -4,7 +4,9 @@ import csv
 import tempfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 
 from .models import Education, MemberStatus, PoliticalStatus
 from .rules import escape_cell
@@ -32,6 +34,13 @@ EXPORT_COLUMNS = [
 
 
 def _display_maps():
+    """Display values in Chinese whatever the user's language: an export is the registry's file, in
+    the same words as its headers and as the import template reads them back."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _display_maps_now()
+
+
+def _display_maps_now():
     return {
         "sex": {"M": "男", "F": "女"},
         "education": {k: str(v) for k, v in Education.choices},

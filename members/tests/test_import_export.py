@@ -422,3 +422,15 @@ def test_export_is_masked_escaped_and_scoped(world, client):
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert sheet[1][0] == "张三" and sheet[1][3].endswith(idn[-4:]) and "*" in sheet[1][3]
     assert AuditEvent.objects.filter(action="members.export").count() == 2
+
+
+def test_an_export_is_in_chinese_whatever_the_users_language(world, client):
+    from members.tests.factories import make_member
+
+    make_member(world, i=1, education="master")
+    client.force_login(world.staff_a)
+    client.cookies["django_language"] = "en"
+    body = b"".join(client.get(reverse("members:export") + "?format=csv").streaming_content).decode("utf-8-sig")
+    header, first = body.splitlines()[:2]
+    assert header.startswith("姓名,性别,出生年份,身份证号")
+    assert "硕士" in first and "在籍" in first and "Master" not in first
