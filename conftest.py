@@ -15,6 +15,18 @@ def _fresh_key_cache():
     crypto.reset_key_cache()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a request in English (its cookie) leaves
+    English active on the thread, and the next test's Chinese messages would come out in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # ---- Browser tests: Playwright's Python package driving Debian's Chromium ----------------------
 
 CHROMIUM = "/usr/bin/chromium"
