@@ -549,7 +549,7 @@ def stats_view(request):
         "months": stats["months"],
         "joins": stats["joins"],
         "leaves": stats["leaves"],
-        "names": {"joins": _("入会"), "leaves": _("退会")},
+        "names": {"joins": _("入会人数"), "leaves": _("退会人数")},
     }
     ctx = {
         "org": org,

@@ -13,7 +13,7 @@
     };
     make("chart-sex", { tooltip: {}, series: [{ type: "pie", radius: ["35%", "65%"], data: d.sex, label: { formatter: "{b} {c}" } }] });
     make("chart-age", { tooltip: {}, xAxis: { type: "category", data: d.age.labels, axisLabel: { interval: 0 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: d.age.values }] });
-    make("chart-edu", { tooltip: {}, grid: { left: 110 }, yAxis: { type: "category", data: d.education.labels }, xAxis: { type: "value" }, series: [{ type: "bar", data: d.education.values }] });
+    make("chart-edu", { tooltip: {}, grid: { left: 8, right: 16, containLabel: true }, yAxis: { type: "category", data: d.education.labels }, xAxis: { type: "value" }, series: [{ type: "bar", data: d.education.values }] });
     make("chart-months", { tooltip: { trigger: "axis" }, legend: { data: [d.names.joins, d.names.leaves] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
       series: [{ name: d.names.joins, type: "bar", data: d.joins }, { name: d.names.leaves, type: "bar", data: d.leaves }] });
   }
