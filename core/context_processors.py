@@ -49,9 +49,12 @@ def navigation(request):
                 "union_staff",
             }:
                 continue
-            items.append(
-                {"label": item.label, "url": url, "active": bool(url) and request.path.startswith(url)}
-            )
+            items.append({"label": item.label, "url": url, "active": False})
         if items:
             sections.append({"label": label, "items": items})
+    # The active entry is the one whose address is the longest start of this page's: /members/me/
+    # is not active on /members/me/history/, which has an entry of its own.
+    found = [i for sec in sections for i in sec["items"] if i["url"] and request.path.startswith(i["url"])]
+    if found:
+        max(found, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_sections": sections, "demo_mode": settings.GONGHUI["DEMO_MODE"]}

@@ -47,6 +47,7 @@ class MemberEditForm(MemberForm):
             self.fields["org"] = OrgChoiceField(
                 label=_("所在组织"),
                 queryset=orgs,
+                required=False,  # left out: the member stays where they are
                 help_text=_("本会内部调整分会、小组在这里修改；调往其他工会请办理转会。"),
             )
             self.order_fields(["org", *[f for f in self.fields if f != "org"]])

@@ -430,7 +430,9 @@ def test_an_export_is_in_chinese_whatever_the_users_language(world, client):
     make_member(world, i=1, education="master")
     client.force_login(world.staff_a)
     client.cookies["django_language"] = "en"
-    body = b"".join(client.get(reverse("members:export") + "?format=csv").streaming_content).decode("utf-8-sig")
+    body = b"".join(client.get(reverse("members:export") + "?format=csv").streaming_content).decode(
+        "utf-8-sig"
+    )
     header, first = body.splitlines()[:2]
     assert header.startswith("姓名,性别,出生年份,身份证号")
     assert "硕士" in first and "在籍" in first and "Master" not in first
