@@ -215,6 +215,17 @@ class MemberEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"
 
+    @property
+    def kind_label(self) -> str:
+        """The kind as a timeline shows it: a transfer writes one event into each union, read there
+        as "transferred out" and "transferred in"."""
+        if self.kind == EventKind.TRANSFERRED and self.org_id:
+            if self.org_id == self.from_org_id:
+                return str(pgettext_lazy("member event", "转出"))
+            if self.org_id == self.to_org_id:
+                return str(pgettext_lazy("member event", "转入"))
+        return self.get_kind_display()
+
 
 class TransferStatus(models.TextChoices):
     PENDING = "pending", _("待接收")
