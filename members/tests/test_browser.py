@@ -155,7 +155,8 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     other.goto("/members/?q=zs")
     other.locator("#member-results").get_by_role("link", name="张三", exact=True).click()
     timeline = other.locator("ol.timeline")
-    expect(timeline.get_by_text("转会", exact=True)).to_have_count(2)
+    expect(timeline.get_by_text("转出", exact=True)).to_have_count(1)  # the event in A
+    expect(timeline.get_by_text("转入", exact=True)).to_have_count(1)  # and the one in B
     expect(timeline).to_contain_text("甲公司工会 → 乙公司工会")
 
     # The sending union keeps the history too.
