@@ -215,7 +215,9 @@ def test_transfer_request_accept_keeps_history_in_both(world):
     assert m.org_id == world.union_b.pk and m.employer == "乙公司" and m.status == MemberStatus.ACTIVE
     assert MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, org=world.union_a, member=m).count() == 1
     assert MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, org=world.union_b, member=m).count() == 1
-    labels = {e.org_id: e.kind_label for e in MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, member=m)}
+    labels = {
+        e.org_id: e.kind_label for e in MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, member=m)
+    }
     assert labels == {world.union_a.pk: "转出", world.union_b.pk: "转入"}  # each union's own reading
     world.union_a.refresh_from_db()
     world.union_b.refresh_from_db()

@@ -191,7 +191,9 @@ def test_transfer_journey_history_in_both(world, registry, client):
     m.refresh_from_db()
     assert m.org_id == world.union_b.pk
     body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
-    assert body.count("<strong>转出</strong>") == 1 and body.count("<strong>转入</strong>") == 1  # A's and B's event
+    assert (
+        body.count("<strong>转出</strong>") == 1 and body.count("<strong>转入</strong>") == 1
+    )  # A's and B's event
     assert body.count("<strong>申请转会</strong>") == 1
 
 
