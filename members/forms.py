@@ -41,7 +41,7 @@ class MemberCreateForm(MemberForm):
 
 
 class MemberEditForm(MemberForm):
-    def __init__(self, *args, orgs=None, **kwargs):
+    def __init__(self, *args, orgs=None, masked: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if orgs is not None and orgs.count() > 1:  # a union with branches: the member may move between them
             self.fields["org"] = OrgChoiceField(
@@ -54,6 +54,10 @@ class MemberEditForm(MemberForm):
         self.fields["id_number"].required = False
         self.fields["id_number"].help_text = _("不修改请留空。")
         self.fields["phone"].help_text = _("不修改请留空。")
+        # The registered numbers, masked, where the clerk looks (the fields stay empty: unchanged).
+        for name, value in (masked or {}).items():
+            if value:
+                self.fields[name].widget.attrs["placeholder"] = _("现为 %(v)s") % {"v": value}
 
 
 class TransitionForm(forms.Form):

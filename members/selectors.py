@@ -432,7 +432,16 @@ def children_stats(org: Organization) -> list[dict]:
                 ).values_list("employee_count", flat=True)
             )
         )
-        out.append({"org": c, "members": n, "employees": emp, "rate": (n / emp) if emp else None})
+        rate = (n / emp) if emp else None
+        out.append(
+            {
+                "org": c,
+                "members": n,
+                "employees": emp,
+                "rate": rate,
+                "rate_pct": round(rate * 100, 1) if rate is not None else None,  # as the headline shows it
+            }
+        )
     return out
 
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -74,7 +75,8 @@ def list_view(request):
         "f": f,
         "page": page,
         "params": params,
-        "query": "&".join(f"{k}={v}" for k, v in params.items() if k != "sort"),
+        "query": urlencode({k: v for k, v in params.items() if k != "sort"}),
+        "export_query": urlencode(params),  # an export keeps the list's order too
         "statuses": MemberStatus.choices,
         "age_bands": [(k, rules.AGE_BAND_LABELS[k]) for k, _lo, _hi in rules.AGE_BANDS],
         "orgs": access.orgs_for(request.user, MEMBER_VIEW).exclude(kind=OrgKind.GROUP).order_by("path")[:300],
@@ -231,7 +233,10 @@ def edit_view(request, pk: int):
     initial = {f: getattr(member, f) for f in services.EDITABLE_FIELDS}
     initial["org"] = member.org_id
     form = MemberEditForm(
-        request.POST or None, initial=initial, orgs=selectors.move_targets(request.user, member)
+        request.POST or None,
+        initial=initial,
+        orgs=selectors.move_targets(request.user, member),
+        masked={"id_number": member.id_number_masked, "phone": member.phone_masked},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -426,3 +426,16 @@ def test_the_edit_form_moves_a_member_between_the_unions_branches(world, registr
     assert "已保存。" in r.content.decode()
     m.refresh_from_db()
     assert m.org == world.branch_a
+
+
+def test_the_edit_form_shows_the_registered_numbers_masked_and_exports_keep_the_order(
+    world, registry, client
+):
+    m = registry[0]
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:edit", args=[m.pk])).content.decode()
+    assert (
+        f'placeholder="现为 {m.id_number_masked}"' in body and f'placeholder="现为 {m.phone_masked}"' in body
+    )
+    body = client.get(reverse("members:list"), {"q": "张", "sort": "-name"}).content.decode()
+    assert "/members/export/?q=%E5%BC%A0&amp;sort=-name&format=xlsx" in body
