@@ -276,6 +276,20 @@ def lapse_dues(
 # ---- wage bases ---------------------------------------------------------------------------------------
 
 
+def charged_elsewhere(run: DuesRun, org_ids: list[int]) -> list[int]:
+    """Members of these organizations already charged for the run's month on another statement (the
+    union they transferred from): not charged again."""
+    return list(
+        DuesLine.objects.filter(month=run.month, kind=LineKind.CHARGED, member__org_id__in=org_ids)
+        .exclude(run=run)
+        .values_list("member_id", flat=True)
+    )
+
+
+def run_member_ids(run: DuesRun) -> list[int]:
+    return list(DuesLine.objects.filter(run=run).values_list("member_id", flat=True))
+
+
 def run_has_payments(run: DuesRun) -> bool:
     """A statement with payments (reversed ones too) is only ever supplemented, never recomputed."""
     return run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists()
