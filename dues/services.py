@@ -222,6 +222,9 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
     parsed: list[tuple[int, Decimal]] = []
     skipped = 0
     for r in rows:
+        if r.wage is None or str(r.wage).strip() == "":
+            skipped += 1  # not filled in (the downloaded sheet lists every member): base unchanged
+            continue
         rec: dict | None = None
         if r.member_no:
             rec = by_no.get(r.member_no)
@@ -258,9 +261,6 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
                 _("第%(row)d行：姓名“%(a)s”与系统中的“%(b)s”不一致。")
                 % {"row": r.row, "a": r.name, "b": rec["name"]}
             )
-            continue
-        if r.wage is None or str(r.wage).strip() == "":
-            skipped += 1  # not filled in (the downloaded sheet lists every member): base unchanged
             continue
         try:
             wage = _parse_wage(r.wage)

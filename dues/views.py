@@ -365,9 +365,13 @@ def wage_set_view(request, pk: int):
 def wage_template_view(request, pk: int):
     org = _union(request, pk, DUES_MANAGE)
     month = _wage_month(request)
-    content = services.wage_template(
-        org=org, month=month, actor=request.user, missing=request.GET.get("missing") == "1"
-    )
+    try:
+        content = services.wage_template(
+            org=org, month=month, actor=request.user, missing=request.GET.get("missing") == "1"
+        )
+    except ValidationError as e:
+        flash_error(request, e)
+        return redirect("dues:wages", pk=org.pk)
     resp = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -1306,7 +1306,10 @@ def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
                 if fmt is not None:
                     ws.write_blank(r, c + 1, None, fmt)
             else:
-                ws.write_string(r, c + 1, rules.escape_cell(_cell_text(v) or ""), fmt)
+                # As uploaded, not escaped: the report is corrected and uploaded again, and an escape
+                # quote would become part of the value. The cells are text, never formulas
+                # (strings_to_formulas is off), and the upload's own formulas were refused.
+                ws.write_string(r, c + 1, _cell_text(v) or "", fmt)
 
     rownum = table.first_row - 1
     for row in table.rows:

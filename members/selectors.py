@@ -3,8 +3,9 @@
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -275,9 +276,12 @@ def move_targets(user, member: Member) -> QuerySet[Organization]:
     from orgs.selectors import holding_union
 
     union = holding_union(member.org)
+    if union.kind != OrgKind.UNION:  # held by a federation: any move is to another union, a transfer
+        return Organization.objects.none()
     return (
         access.orgs_for(user, MEMBER_CHANGE)
-        .filter(is_active=True, kind__in=HOLDING_KINDS, path__gte=union.path, path__lt=union.subtree_upper)
+        .filter(is_active=True, path__gte=union.path, path__lt=union.subtree_upper)
+        .filter(Q(pk=union.pk) | Q(kind__in=[OrgKind.BRANCH, OrgKind.GROUP]))
         .order_by("path")
     )
 
@@ -454,6 +458,16 @@ def my_member(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Member.objects.filter(user=user).select_related("org").first()
+
+
+def my_dues_owed(member: Member) -> Decimal:
+    """What the member owes in all, over every month (my_dues shows the latest 24)."""
+    try:
+        from dues.models import DuesLine
+    except ImportError:
+        return Decimal(0)
+    total = DuesLine.objects.filter(member=member).aggregate(owed=Sum(F("amount") - F("paid")))["owed"]
+    return total or Decimal(0)
 
 
 def card_member(pk: int) -> Member | None:

@@ -14,6 +14,7 @@ from audit.services import audit_record
 from core import crypto
 from core.services import sensitive_reveal
 from core.validators import mask_id_number, mask_mobile, normalize_text, parse_id_number, validate_mobile
+from orgs import access
 from orgs.models import Organization, OrgKind
 from orgs.selectors import holding_union
 
@@ -30,6 +31,7 @@ from .models import (
     Transfer,
     TransferStatus,
 )
+from .permissions import MEMBER_CHANGE
 
 # Kinds of organization that may hold memberships: grassroots unions (and their branches), and a
 # township/street federation for workers whose employer has no union (DOMAIN.md §2).
@@ -340,10 +342,15 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
         to_org = data.get("org")
         if to_org is not None and to_org.pk != member.org_id:
             union = holding_union(member.org)
+            # Within one union only (its branches and groups, not a union nested below it), and
+            # only where the actor may change members.
             if (
-                not to_org.path.startswith(union.path)
-                or to_org.kind not in HOLDING_KINDS
+                union.kind != OrgKind.UNION
+                or holding_union(to_org).pk != union.pk
                 or not to_org.is_active
+                or (
+                    getattr(actor, "is_authenticated", False) and not access.can(actor, MEMBER_CHANGE, to_org)
+                )
             ):
                 raise ValidationError({"org": [_("只能调整到本会及其分会、小组；调往其他工会请办理转会。")]})
             _member_role_follows(member, to_org=to_org)  # before the member's org changes
@@ -388,8 +395,13 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
             action="members.member_update",
             target=member,
             org=member.org,
-            details={"fields": changed},
+            details={
+                "fields": changed,
+                **({"from_org": moved_from.pk, "to_org": member.org_id} if moved_from else {}),
+            },
         )
+        if moved_from is not None:
+            member_count_refresh(moved_from.pk, member.org_id)
         return member
 
 

@@ -1,6 +1,5 @@
 import hmac
 import json
-from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -394,7 +393,7 @@ def apply_view(request, org_id: int, token: str):
     """The public application form opened from the union's QR code (no login: the token in the
     link is the union's secret)."""
     org = Organization.objects.filter(pk=org_id, is_active=True).first()
-    if org is None or not hmac.compare_digest(apply_token(org), token):
+    if org is None or not hmac.compare_digest(apply_token(org).encode(), token.encode()):
         raise Http404
     form = ApplyForm(request.POST or None)
     done = None
@@ -621,7 +620,7 @@ def card_check_view(request, pk: int, token: str):
     """Public (no login; the token in the link is the card's secret): whether a membership card is
     valid now. Shows the masked name, the union, the card number and the status, nothing more."""
     member = selectors.card_member(pk)
-    if member is None or not hmac.compare_digest(card_token(member), token):
+    if member is None or not hmac.compare_digest(card_token(member).encode(), token.encode()):
         raise Http404
     return render(
         request,
@@ -645,7 +644,7 @@ def my_history_view(request, member: Member):
             "member": member,
             "events": selectors.member_timeline(member),
             "dues": dues,
-            "owed": sum((d["owed"] for d in dues or ()), Decimal(0)),
+            "owed": selectors.my_dues_owed(member),
         },
     )
 

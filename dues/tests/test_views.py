@@ -274,3 +274,12 @@ def test_the_federation_overview_adds_up_its_unions(client, world, union_a_dues)
     cells = [c.split("<")[0] for c in total.split('class="dues-num')[1:]]
     assert [c.split(">", 1)[1] for c in cells] == ["570.00", "548.40", "3,000.00", "2,000.00", "400.00"]
     assert "合计（3 个）" in total  # the federation's own row, A and B
+
+
+def test_a_payroll_sheet_for_a_month_out_of_range_is_refused_with_a_message(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    r = client.get(reverse("dues:wage_template", args=[world.union_a.pk]) + "?month=2099-01", follow=True)
+    assert r.status_code == 200 and r.redirect_chain[-1][0].startswith(
+        reverse("dues:wages", args=[world.union_a.pk])
+    )
+    assert "月份" in "".join(str(m) for m in r.context["messages"])

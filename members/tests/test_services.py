@@ -398,3 +398,37 @@ def test_a_member_moves_within_the_union_by_an_edit_not_a_transfer(world):
         services.member_update(member=m, data={"org": world.union_b}, actor=world.staff_a)
     m.refresh_from_db()
     assert m.org == world.union_a
+
+
+def test_a_member_held_by_a_federation_is_not_moved_into_a_union_by_an_edit(world):
+    from members.selectors import move_targets
+
+    m = services.member_create(
+        org=world.fed,
+        data={"name": "散户", "id_number": ZHANG_SAN_ID, "phone": "13800138000"},
+        actor=world.fed_admin,
+    )
+    assert list(move_targets(world.fed_admin, m)) == []
+    with pytest.raises(ValidationError, match="调往其他工会请办理转会"):
+        services.member_update(member=m, data={"org": world.union_b}, actor=world.fed_admin)
+    m.refresh_from_db()
+    assert m.org == world.fed
+
+
+def test_a_move_within_the_union_keeps_the_counts_and_stays_in_the_actors_scope(world):
+    m = services.member_create(
+        org=world.union_a,
+        data={"name": "调动", "id_number": ZHANG_SAN_ID, "phone": "13800138000"},
+        actor=world.staff_a,
+    )
+    services.member_update(member=m, data={"org": world.branch_a}, actor=world.staff_a)
+    world.branch_a.refresh_from_db()
+    world.union_a.refresh_from_db()
+    assert (world.branch_a.member_count, world.union_a.member_count) == (
+        1,
+        1,
+    )  # the union counts its branches
+    ev = AuditEvent.objects.filter(action="members.member_update").latest("id")
+    assert ev.details == {"fields": ["org"], "from_org": world.union_a.pk, "to_org": world.branch_a.pk}
+    with pytest.raises(ValidationError):  # staff of union B may not place anyone in union A's branch
+        services.member_update(member=m, data={"org": world.union_a}, actor=world.staff_b)

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -409,6 +411,7 @@ def test_the_card_qr_code_opens_a_check_of_the_card_as_it_is_now(world, registry
     assert m.name not in body and m.name[0] + "*" * (len(m.name) - 1) in body
     assert m.card_no in body and "甲公司工会" in body
     assert client.get(reverse("members:card_check", args=[m.pk, "x" * 20])).status_code == 404
+    assert client.get(reverse("members:card_check", args=[m.pk, "éé"])).status_code == 404  # not a 500
     assert client.get(reverse("members:card_check", args=[registry[1].pk, card_token(m)])).status_code == 404
 
     Member.objects.filter(pk=m.pk).update(status=MemberStatus.WITHDRAWN)
@@ -439,3 +442,18 @@ def test_the_edit_form_shows_the_registered_numbers_masked_and_exports_keep_the_
     )
     body = client.get(reverse("members:list"), {"q": "张", "sort": "-name"}).content.decode()
     assert "/members/export/?q=%E5%BC%A0&amp;sort=-name&format=xlsx" in body
+
+
+def test_what_a_member_owes_counts_every_month_not_only_those_shown(world, registry):
+    from datetime import date
+
+    from dues import services as dues
+    from members.selectors import my_dues, my_dues_owed
+
+    m = registry[0]
+    Member.objects.filter(pk__in=[r.pk for r in registry]).update(joined_on=date(2025, 1, 1))
+    dues.wage_set(member=m, month=date(2026, 1, 1), wage="4000", actor=world.finance_a)
+    for month in (date(2026, 1, 1), date(2026, 2, 1)):
+        dues.dues_run(org=world.union_a, month=month, actor=world.finance_a)
+    assert len(my_dues(m, limit=1)) == 1
+    assert my_dues_owed(m) == Decimal("40.00")  # 2 × 20.00, the older month too
