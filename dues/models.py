@@ -118,6 +118,10 @@ class DuesRun(models.Model):
     """The dues statement of one union for one month. Re-running replaces the lines as long as no
     payment was recorded against it."""
 
+    # Not stored: what services.dues_run just did with the statement ("created", "replaced",
+    # "supplemented"), for the message the clerk sees.
+    outcome: str = ""
+
     org = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
     )

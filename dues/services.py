@@ -5,6 +5,7 @@ import dataclasses
 import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -361,7 +362,7 @@ def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy, *, only_n
     does the whole run without Python loops."""
     org_ids = [int(i) for i in selectors.run_member_orgs(org)]
     adapt = connection.ops.adapt_datefield_value
-    params = {
+    params: dict[str, Any] = {
         "run": run.pk,
         "org": org.pk,
         "month": adapt(run.month),
@@ -393,7 +394,8 @@ def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy, *, only_n
 def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
     """Compute `org`'s dues statement for `month`. Running it again for the same month replaces the
     statement (same result for the same data) until the first payment is recorded against it; after
-    that it is a supplementary assessment (dues_supplement)."""
+    that it is a supplementary assessment (dues_supplement). The run returned says which in
+    `outcome`: "created", "replaced" or "supplemented"."""
     _check_run_org(org)
     month = _check_month(month)
     policy = selectors.policy_for(org)
@@ -408,7 +410,9 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
         run = DuesRun.objects.select_for_update().get(pk=run.pk)
         if not created:
             if selectors.run_has_payments(run):
-                return _supplement(run, org, actor)
+                run = _supplement(run, org, actor)
+                run.outcome = "supplemented"
+                return run
             with connection.cursor() as cur:
                 cur.execute("DELETE FROM dues_duesline WHERE run_id = %s", [run.pk])
             run.rate, run.base_step = policy.rate, policy.base_step
@@ -434,6 +438,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
         )
     if run.charged_count + run.exempt_count + run.missing_count >= ANALYZE_AFTER:
         analyze(DuesLine)
+    run.outcome = "created" if created else "replaced"
     return run
 
 

@@ -85,15 +85,15 @@ def run_create_view(request, pk: int):
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect("dues:union", pk=org.pk)
-    before = selectors.runs_for(org).filter(month=form.cleaned_data["month"]).first()
     try:
         run = services.dues_run(org=org, month=form.cleaned_data["month"], actor=request.user)
     except ValidationError as e:
         flash_error(request, e)
-        return redirect("dues:run", pk=before.pk) if before else redirect("dues:union", pk=org.pk)
-    if before is None:
+        existing = selectors.runs_for(org).filter(month=form.cleaned_data["month"]).first()
+        return redirect("dues:run", pk=existing.pk) if existing else redirect("dues:union", pk=org.pk)
+    if run.outcome == "created":
         text = _("已核定%(m)s会费：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
-    elif selectors.run_has_payments(before):
+    elif run.outcome == "supplemented":
         text = _("已补计%(m)s会费：现应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。")
     else:
         text = _(

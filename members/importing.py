@@ -57,15 +57,8 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 REQUIRED = ("name", "id_number")
 EXAMPLE_ID = "110105198503070019"  # the template's example row; refused if uploaded by mistake
-IGNORED_HEADERS = {
-    "序号",
-    "编号",
-    "出生日期",
-    "年龄",
-    "备注",
-    "错误原因",
-    "原行号",
-}  # the last two: the error report
+REPORT_HEADERS = ("原行号", "错误原因")  # the error report's own columns, ignored when it is uploaded again
+IGNORED_HEADERS = {"序号", "编号", "出生日期", "年龄", "备注", *REPORT_HEADERS}
 HEADER_LOOKUP = {re.sub(r"\s+", "", v): key for key, (_t, variants) in COLUMNS.items() for v in variants}
 TEMPLATE_FIELDS = list(COLUMNS)
 FIELD_LABELS = {key: t for key, (t, _v) in COLUMNS.items()}
@@ -1292,8 +1285,9 @@ def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
     bad = wb.add_format({"bg_color": "#FDECEA", "num_format": "@"})
     red = wb.add_format({"font_color": "#B00020", "bg_color": "#FDECEA"})
     text = wb.add_format({"num_format": "@"})
-    headers = [h for h in table.headers if h not in ("错误原因", "原行号")]
-    ws.write_row(0, 0, ["原行号", *headers, "错误原因"], bold)
+    headers = [h for h in table.headers if h not in REPORT_HEADERS]
+    row_no, reason = REPORT_HEADERS
+    ws.write_row(0, 0, [row_no, *headers, reason], bold)
     good: list[tuple[int, list]] = []
     r = 1
 

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from core.validators import mask_id_number, mask_mobile, normalize_text
 from orgs import access
 from orgs.models import Organization, OrgKind
+from orgs.selectors import holding_union
 
 from . import rules
 from .models import (
@@ -273,8 +274,6 @@ def applications_pending(user) -> QuerySet[Member]:
 def move_targets(user, member: Member) -> QuerySet[Organization]:
     """Where in its own union a member may be registered (the union, its branches and groups) that
     the user may change: a move there is an edit, not a transfer."""
-    from orgs.selectors import holding_union
-
     union = holding_union(member.org)
     if union.kind != OrgKind.UNION:  # held by a federation: any move is to another union, a transfer
         return Organization.objects.none()
@@ -289,8 +288,6 @@ def move_targets(user, member: Member) -> QuerySet[Organization]:
 def transfer_targets(user, member: Member) -> QuerySet[Organization]:
     """Any other active union (or federation) may receive a member; the receiving union decides. The
     member's own union is not one: moving between its branches is a change of the member's details."""
-    from orgs.selectors import holding_union
-
     return (
         Organization.objects.filter(is_active=True, kind__in=[OrgKind.UNION, OrgKind.FEDERATION])
         .exclude(pk__in={member.org_id, holding_union(member.org).pk})
@@ -461,13 +458,13 @@ def my_member(user) -> Member | None:
 
 
 def my_dues_owed(member: Member) -> Decimal:
-    """What the member owes in all, over every month (my_dues shows the latest 24)."""
+    """What the member owes in all, over every month (my_dues shows the latest 24): the dues app's
+    `member_arrears_total`; nothing without the dues app."""
     try:
-        from dues.models import DuesLine
+        from dues.selectors import member_arrears_total
     except ImportError:
         return Decimal(0)
-    total = DuesLine.objects.filter(member=member).aggregate(owed=Sum(F("amount") - F("paid")))["owed"]
-    return total or Decimal(0)
+    return member_arrears_total(member)
 
 
 def card_member(pk: int) -> Member | None:
