@@ -29,6 +29,30 @@ def _default_language():
 
 # ---- Browser tests: Playwright's Python package driving Debian's Chromium ----------------------
 
+
+def _serve_one_request_at_a_time_on_in_memory_sqlite():
+    """On the in-memory SQLite test database the live server's threads all share one connection, and
+    two requests at once (a page and the htmx request it starts on load) can break it ("bad
+    parameter or other API misuse"). There the live server answers one request at a time (Django's
+    server then closes each connection, so the browser's parallel requests queue instead of
+    waiting on a kept-alive one). PostgreSQL keeps the threaded server: a connection per thread."""
+    import os
+
+    if os.environ.get("DATABASE_URL", "sqlite://:memory:") != "sqlite://:memory:":
+        return
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The live server thread itself installs the shared connection before serving.
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time_on_in_memory_sqlite()
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
