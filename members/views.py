@@ -56,7 +56,13 @@ def _page(request, qs, size=PAGE_SIZE):
     except ValueError:
         number = 1
     rows = list(qs[(number - 1) * size : number * size + 1])
-    return {"rows": rows[:size], "number": number, "has_next": len(rows) > size, "has_previous": number > 1}
+    return {
+        "rows": rows[:size],
+        "number": number,
+        "has_next": len(rows) > size,
+        "has_previous": number > 1,
+        "past_end": number > 1 and not rows,  # a page number beyond the list (an old link, a typed URL)
+    }
 
 
 # ---- registry list --------------------------------------------------------------------------------

@@ -120,6 +120,19 @@ def test_an_empty_search_under_a_filter_says_the_filter_applies(world, registry,
     assert "也在起作用" not in client.get(reverse("members:list"), {"q": "无此人"}).content.decode()
 
 
+def test_a_page_past_the_end_says_so_and_leads_back(world, registry, client):
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:list"), {"q": "张", "page": "999"})
+    body = r.content.decode()
+    assert r.context["page"]["past_end"] is True and r.context["page"]["rows"] == []
+    assert "列表没有第 999 页这么多。" in body and '<a href="?q=%E5%BC%A0&sort=name">回到第一页</a>' in body
+    assert "没有找到" not in body
+    r = client.get(reverse("members:list"), {"q": "张"})
+    assert r.context["page"]["past_end"] is False and names(r) == ["张三", "张三丰", "张珊"]
+    r = client.get(reverse("members:events"), {"org": world.union_a.pk, "page": "50"})
+    assert "列表没有第 50 页这么多。" in r.content.decode() and "暂无会籍变动" not in r.content.decode()
+
+
 def test_htmx_search_renders_partial(world, registry, client):
     client.force_login(world.staff_a)
     r = client.get(
