@@ -30,13 +30,25 @@ _PLAIN_ID = re.compile(r"[0-9]{17}[0-9Xx]")
 _ID_DIGIT_OFFSET = ord("0") * sum(ID_WEIGHTS)
 
 
+# Chinese punctuation written with full-width forms, which NFKC would turn into ASCII: kept, because
+# Chinese text is written with them ("因个人原因，申请退会", "某某（集团）有限公司" as registered).
+CJK_PUNCTUATION = "，：；？！（）…"
+_CJK_PUNCTUATION = re.compile(f"([{CJK_PUNCTUATION}])")
+
+
 def normalize_text(value: str | None) -> str:
-    """Full-width to half-width (NFKC), strip, collapse inner whitespace runs to one space."""
+    """Full-width letters, digits and symbols to half-width (NFKC), except the Chinese punctuation
+    of CJK_PUNCTUATION; strip, collapse inner whitespace runs to one space."""
     if value is None:
         return ""
     if type(value) is str and PLAIN_TEXT.fullmatch(value):
         return value
-    value = unicodedata.normalize("NFKC", str(value))
+    value = str(value)
+    if _CJK_PUNCTUATION.search(value):
+        parts = _CJK_PUNCTUATION.split(value)  # text, punctuation, text, ...
+        value = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+    else:
+        value = unicodedata.normalize("NFKC", value)
     value = value.replace("\u3000", " ").replace("\u200b", "")
     return _SPACES.sub(" ", value).strip()
 

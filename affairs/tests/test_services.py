@@ -30,7 +30,7 @@ def test_publish_item(world):
         publish_until=TODAY + timedelta(days=30),
         actor=world.staff_a,
     )
-    assert (item.title, item.category, item.created_by) == ("考勤管理办法(修订)", "rules", world.staff_a)
+    assert (item.title, item.category, item.created_by) == ("考勤管理办法（修订）", "rules", world.staff_a)
     assert _actions() == ["affairs.item_publish"]
 
 

@@ -402,7 +402,7 @@ def test_renewal_in_the_three_months_before_expiry(world):
         "wages",
         date(2028, 1, 25),
     )
-    assert new.title == "2026年甲公司工资专项集体合同(续签)"  # normalize_text folds full-width brackets
+    assert new.title == "2026年甲公司工资专项集体合同（续签）"  # Chinese brackets kept
     assert open_deadlines(c) == {}
 
 

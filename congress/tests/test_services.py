@@ -360,7 +360,7 @@ def test_a_meeting_held_earlier_is_moved_to_its_day_and_then_opened(world):
         venue="三楼会议室",
     )
     assert _row(s) == {
-        "title": "一届二次职代会(提前)",  # normalized as at creation (NFKC)
+        "title": "一届二次职代会（提前）",  # normalized as at creation (spaces; Chinese brackets kept)
         "held_on": today,
         "venue": "三楼会议室",
         "status": "planned",
@@ -374,7 +374,7 @@ def test_a_meeting_held_earlier_is_moved_to_its_day_and_then_opened(world):
     )
     assert ev.details == {
         "changes": {
-            "title": ["一届二次职代会", "一届二次职代会(提前)"],
+            "title": ["一届二次职代会", "一届二次职代会（提前）"],
             "held_on": [planned_on.isoformat(), today.isoformat()],
             "venue": ["大礼堂", "三楼会议室"],
         }

@@ -309,7 +309,7 @@ def test_the_edit_page_changes_the_meeting_and_shows_the_new_date(world):
     assert r.status_code == 302
     assert r["Location"] == reverse("congress:session", args=[s.pk])
     s.refresh_from_db()
-    assert (s.title, s.held_on, s.venue) == ("一届一次(提前)", date(2026, 3, 6), "三楼会议室")
+    assert (s.title, s.held_on, s.venue) == ("一届一次（提前）", date(2026, 3, 6), "三楼会议室")
     assert AuditEvent.objects.filter(action="congress.session_update", target_id=str(s.pk)).count() == 1
     r = c.get(r["Location"])
     # the document went out 4 days before the new date: the clerk is told at once

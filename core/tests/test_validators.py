@@ -113,15 +113,28 @@ def test_normalize_text_collapses_whitespace_and_full_width():
 # ---- fast paths give exactly what the general path gives ---------------------------------------
 
 
+def test_normalize_text_keeps_chinese_punctuation():
+    assert normalize_text("因个人原因，申请退会。") == "因个人原因，申请退会。"
+    assert normalize_text("杭州某某（集团）有限公司") == "杭州某某（集团）有限公司"
+    assert normalize_text("备注：２０２４年３月；是否？是！…") == "备注：2024年3月；是否？是！…"
+    assert normalize_text("ＡＢ，ｃｄ") == "AB，cd"
+    assert normalize_text("2024－03－01") == "2024-03-01"  # a full-width dash is not Chinese punctuation
+
+
 def _normalize_text_reference(value):
-    value = unicodedata.normalize("NFKC", str(value))
+    keep = {c: chr(0xE000 + i) for i, c in enumerate("，：；？！（）…")}  # private use: NFKC keeps them
+    value = "".join(keep.get(c, c) for c in str(value))
+    value = unicodedata.normalize("NFKC", value)
+    for c, mark in keep.items():
+        value = value.replace(mark, c)
     value = value.replace("\u3000", " ").replace("\u200b", "")
     return re.sub(r"\s+", " ", value).strip()
 
 
 TEXTISH = st.text(
     alphabet=st.sampled_from(
-        list("张三李 　\t\u200bＡａ1１-·.,x") + ["\u00a0", "\u2003", "ｘ", "㈱", "\u4e00", "\u9fff"]
+        list("张三李 　\t\u200bＡａ1１-·.,x，（）…：")
+        + ["\u00a0", "\u2003", "ｘ", "㈱", "\u4e00", "\u9fff", "\uff1f", "\u0301"]
     )
 )
 
