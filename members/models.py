@@ -304,11 +304,19 @@ class CorrectionRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What staff tell the member about the decision; a refusal must give its reason (PIPL art. 50).
+    decision_note = models.CharField(_("处理说明"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("信息更正申请")
         verbose_name_plural = _("信息更正申请")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decision_note=""),
+                name="correction_declined_has_reason",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} · {self.field}"

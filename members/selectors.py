@@ -166,6 +166,29 @@ def open_corrections(user) -> QuerySet[CorrectionRequest]:
     return access.scope(CorrectionRequest.objects.filter(status=CorrectionStatus.OPEN), user, MEMBER_CHANGE)
 
 
+def decided_corrections(user, limit: int = 30) -> QuerySet[CorrectionRequest]:
+    """The latest decided requests in the organizations the user may change: who decided what, and why."""
+    qs = CorrectionRequest.objects.exclude(status=CorrectionStatus.OPEN).select_related(
+        "member", "decided_by"
+    )
+    return access.scope(qs, user, MEMBER_CHANGE).order_by("-decided_at", "-pk")[:limit]
+
+
+def correction_current(req: CorrectionRequest) -> str:
+    """What the registry holds now for the field a request would correct, as staff may see it
+    (ID number and phone masked); "" for "other" or an empty field."""
+    m = req.member
+    if req.field == "id_number":
+        return m.id_number_masked
+    if req.field == "phone":
+        return m.phone_masked
+    if req.field in ("education", "political_status"):
+        return getattr(m, f"get_{req.field}_display")()
+    if req.field == "other" or not hasattr(m, req.field):
+        return ""
+    return str(getattr(m, req.field) or "")
+
+
 def open_corrections_count(user) -> int:
     return open_corrections(user).count() if access.has_any(user, MEMBER_CHANGE) else 0
 

@@ -785,8 +785,16 @@ def correction_request(*, member: Member, field: str, value: str, note: str = ""
         return req
 
 
-def correction_decide(*, request: CorrectionRequest, accept: bool, actor) -> CorrectionRequest:
-    """Staff close a correction request; accepting applies the change through member_update."""
+def correction_decide(
+    *, request: CorrectionRequest, accept: bool, actor, note: str = ""
+) -> CorrectionRequest:
+    """Staff close a correction request; accepting applies the change through member_update. A
+    refusal must say why (PIPL art. 50): the member reads `note` on their data page."""
+    note = normalize_text(note)
+    if not accept and not note:
+        raise ValidationError({"decision_note": _("不予更正时请写明理由，会员会在“我的信息”页看到。")})
+    if len(note) > 300:
+        raise ValidationError({"decision_note": _("说明过长（最多300个字）。")})
     with transaction.atomic():
         req = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
         if req.status != CorrectionStatus.OPEN:
@@ -799,13 +807,14 @@ def correction_decide(*, request: CorrectionRequest, accept: bool, actor) -> Cor
         req.status = CorrectionStatus.DONE if accept else CorrectionStatus.DECLINED
         req.decided_by = actor
         req.decided_at = timezone.now()
-        req.save(update_fields=["status", "decided_by", "decided_at"])
+        req.decision_note = note
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         audit_record(
             actor=actor,
             action="members.correction_decide",
             target=req.member,
             org=req.org,
-            details={"field": req.field, "accepted": accept},
+            details={"field": req.field, "accepted": accept, "note": note},
         )
         return req
 

@@ -425,10 +425,20 @@ def lapse_view(request):
 
 @access.permission_required(MEMBER_CHANGE)
 def corrections_view(request):
-    reqs = (
+    reqs = list(
         selectors.open_corrections(request.user).select_related("member", "org").order_by("created_at")[:200]
     )
-    return render(request, "members/corrections.html", {"requests": reqs, "labels": services.CORRECTABLE})
+    for r in reqs:
+        r.current = selectors.correction_current(r)
+    return render(
+        request,
+        "members/corrections.html",
+        {
+            "requests": reqs,
+            "decided": selectors.decided_corrections(request.user),
+            "labels": services.CORRECTABLE,
+        },
+    )
 
 
 @require_POST
@@ -437,13 +447,21 @@ def correction_decide_view(request, pk: int):
     req = access.get_for_user(
         CorrectionRequest.objects.select_related("member"), request.user, MEMBER_CHANGE, pk=pk
     )
+    accept = request.POST.get("accept") == "1"
     try:
-        services.correction_decide(request=req, accept=request.POST.get("accept") == "1", actor=request.user)
+        services.correction_decide(
+            request=req, accept=accept, actor=request.user, note=request.POST.get("note", "")
+        )
     except ValidationError as e:
         for msg in e.messages:
             messages.error(request, msg)
     else:
-        messages.success(request, _("已处理更正申请。"))
+        if accept:
+            messages.success(request, _("已按申请更正%(m)s的信息。") % {"m": req.member.name})
+        else:
+            messages.success(
+                request, _("已答复%(m)s不予更正，理由会显示在其“我的信息”页。") % {"m": req.member.name}
+            )
     return redirect("members:corrections")
 
 

@@ -2,11 +2,21 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
 from core import crypto
 from members import rules, services
-from members.models import EventKind, Member, MemberEvent, MemberStatus, Transfer, TransferStatus
+from members.models import (
+    CorrectionRequest,
+    CorrectionStatus,
+    EventKind,
+    Member,
+    MemberEvent,
+    MemberStatus,
+    Transfer,
+    TransferStatus,
+)
 from members.tests.factories import ZHANG_SAN_ID, make_member, person
 
 
@@ -264,6 +274,36 @@ def test_update_and_correction(world):
     assert m.department == "二车间"
 
 
+def test_a_refusal_gives_its_reason(world):
+    m = make_member(world, i=13)
+    req = services.correction_request(member=m, field="post", value="班组长", actor=world.member_a)
+    with pytest.raises(ValidationError) as e:
+        services.correction_decide(request=req, accept=False, actor=world.staff_a, note="  ")
+    assert e.value.message_dict == {"decision_note": ["不予更正时请写明理由，会员会在“我的信息”页看到。"]}
+    req.refresh_from_db()
+    assert req.status == CorrectionStatus.OPEN and req.decided_by is None
+    services.correction_decide(
+        request=req, accept=False, actor=world.staff_a, note="单位人事记录仍为操作工，请先找人事处更正。"
+    )
+    req.refresh_from_db()
+    assert (req.status, req.decided_by, req.decision_note) == (
+        CorrectionStatus.DECLINED,
+        world.staff_a,
+        "单位人事记录仍为操作工，请先找人事处更正。",
+    )
+    m.refresh_from_db()
+    assert m.post != "班组长"
+    entry = AuditEvent.objects.filter(action="members.correction_decide").latest("pk")
+    assert entry.details == {
+        "field": "post",
+        "accepted": False,
+        "note": "单位人事记录仍为操作工，请先找人事处更正。",
+    }
+    # The database refuses a refusal without its reason, whatever writes it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CorrectionRequest.objects.filter(pk=req.pk).update(decision_note="")
+
+
 def test_a_new_id_number_or_phone_asked_for_is_kept_encrypted_and_shown_masked(world):
     m = make_member(world, i=10)
     new_id = person(11)["id_number"]
@@ -392,8 +432,8 @@ def test_a_member_moves_within_the_union_by_an_edit_not_a_transfer(world):
     ev = m.events.order_by("-id").first()
     assert (ev.kind, ev.reason) == (
         EventKind.UPDATED,
-        "修改:所在组织(甲公司一车间分会 → 甲公司工会)",
-    )  # normalized
+        "修改：所在组织（甲公司一车间分会 → 甲公司工会）",
+    )
     with pytest.raises(ValidationError, match="调往其他工会请办理转会"):
         services.member_update(member=m, data={"org": world.union_b}, actor=world.staff_a)
     m.refresh_from_db()

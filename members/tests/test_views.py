@@ -470,3 +470,35 @@ def test_what_a_member_owes_counts_every_month_not_only_those_shown(world, regis
         dues.dues_run(org=world.union_a, month=month, actor=world.finance_a)
     assert len(my_dues(m, limit=1)) == 1
     assert my_dues_owed(m) == Decimal("40.00")  # 2 × 20.00, the older month too
+
+
+def test_staff_see_what_is_registered_and_refuse_with_a_reason_the_member_reads(world, client):
+    m = make_member(world, i=60, post="操作工", phone="13900006060")
+    Member.objects.filter(pk=m.pk).update(user=world.member_a)
+    post = services.correction_request(member=m, field="post", value="班组长", actor=world.member_a)
+    tel = services.correction_request(member=m, field="phone", value="13912340000", actor=world.member_a)
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:corrections")).content.decode()
+    assert '<td data-label="现登记为">操作工</td>' in body and "<strong>班组长</strong>" in body
+    assert "139****6060" in body and "13900006060" not in body  # the registered phone masked
+    decide = reverse("members:correction_decide", args=[post.pk])
+    r = client.post(decide, {"accept": "0", "note": ""}, follow=True)
+    assert "不予更正时请写明理由，会员会在“我的信息”页看到。" in r.content.decode()
+    post.refresh_from_db()
+    assert post.status == "open"
+    r = client.post(
+        decide, {"accept": "0", "note": "人事档案记载为操作工，请先到人事部门更正。"}, follow=True
+    )
+    assert f"已答复{m.name}不予更正，理由会显示在其“我的信息”页。" in r.content.decode()
+    r = client.post(reverse("members:correction_decide", args=[tel.pk]), {"accept": "1"}, follow=True)
+    body = r.content.decode()
+    assert f"已按申请更正{m.name}的信息。" in body
+    assert [(d.field, d.status) for d in r.context["decided"]] == [("phone", "done"), ("post", "declined")]
+    assert "人事档案记载为操作工，请先到人事部门更正。" in body and "甲干事" in body
+    # Another union's staff see none of it.
+    client.force_login(world.staff_b)
+    assert list(client.get(reverse("members:corrections")).context["decided"]) == []
+    # The member reads the answer on their data page.
+    client.force_login(world.member_a)
+    body = client.get(reverse("members:my_data")).content.decode()
+    assert '不予更正<div class="muted">理由：人事档案记载为操作工，请先到人事部门更正。</div>' in body
