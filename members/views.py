@@ -49,10 +49,15 @@ def _holding_orgs(user, perm=MEMBER_CHANGE):
     )
 
 
+MAX_PAGE = 1_000_000
+
+
 def _page(request, qs, size=PAGE_SIZE):
     """A page without COUNT(*) over the whole registry: fetch one row more than shown."""
     try:
-        number = max(int(request.GET.get("page", "1")), 1)
+        # A page beyond MAX_PAGE is past the end of any list (and an offset that large overflows
+        # the database's integers).
+        number = min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
     except ValueError:
         number = 1
     rows = list(qs[(number - 1) * size : number * size + 1])

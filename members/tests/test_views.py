@@ -129,6 +129,10 @@ def test_a_page_past_the_end_says_so_and_leads_back(world, registry, client):
     assert "没有找到" not in body
     r = client.get(reverse("members:list"), {"q": "张"})
     assert r.context["page"]["past_end"] is False and names(r) == ["张三", "张三丰", "张珊"]
+    r = client.get(reverse("members:list"), {"page": "99999999999999999999"})  # no integer overflow
+    assert r.status_code == 200 and r.context["page"]["past_end"] is True
+    r = client.get(reverse("members:events"), {"org": world.union_a.pk, "page": "99999999999999999999"})
+    assert r.status_code == 200 and r.context["page"]["past_end"] is True
     r = client.get(reverse("members:events"), {"org": world.union_a.pk, "page": "50"})
     assert "列表没有第 50 页这么多。" in r.content.decode() and "暂无会籍变动" not in r.content.decode()
 
