@@ -89,11 +89,19 @@ def flash_error(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def flash_form_errors(request, form) -> None:
-    """Show a bound form's errors as messages, each prefixed with its field's label."""
+def with_label(label, message) -> str:
+    """ "label：message" with the colon of the user's language."""
+    from django.utils.translation import pgettext
+
+    return f"{label}{pgettext('label colon', '：')}{message}" if label else str(message)
+
+
+def flash_form_errors(request, form, *, about: str = "") -> None:
+    """Show a bound form's errors as messages, each prefixed with its field's label (and with
+    `about`, e.g. the member a row's form is for, on a page of many such forms)."""
     from django.contrib import messages
 
     for field, errs in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for e in errs:
-            messages.error(request, f"{label}：{e}" if label else e)
+            messages.error(request, with_label(about, with_label(label, e)))

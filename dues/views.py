@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_error, flash_form_errors, year_param
+from core.forms import apply_errors, flash_error, flash_form_errors, with_label, year_param
 from core.validators import normalize_text
 from members import selectors as member_selectors
 from members import services as member_services
@@ -187,7 +187,9 @@ def pay_view(request, pk: int):
             )
         except ValidationError as e:
             for msg in e.messages:  # which member: the statement has hundreds of rows
-                messages.error(request, f"{line.member.name}：{msg}")
+                messages.error(
+                    request, msg if msg.startswith(line.member.name) else with_label(line.member.name, msg)
+                )
         else:
             messages.success(
                 request,
@@ -197,7 +199,7 @@ def pay_view(request, pk: int):
             if request.POST.get("next") == "receipt":
                 return redirect("dues:receipt", pk=payment.pk)
     else:
-        flash_form_errors(request, form)
+        flash_form_errors(request, form, about=line.member.name)
     back = {k: request.POST[k] for k in ("q", "kind", "page") if request.POST.get(k)}
     return redirect(reverse("dues:run", args=[line.run_id]) + (f"?{urlencode(back)}" if back else ""))
 

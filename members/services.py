@@ -306,6 +306,21 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
         return member
 
 
+# Membership changes that can only come after joining: a corrected joining date may not pass them.
+AFTER_JOINING = (
+    EventKind.TRANSFERRED,
+    EventKind.RETAINED,
+    EventKind.RESTORED,
+    EventKind.WITHDRAWN,
+    EventKind.LAPSED,
+    EventKind.EXPELLED,
+)
+
+
+def _first_change_after_joining(member: Member) -> MemberEvent | None:
+    return member.events.filter(kind__in=AFTER_JOINING).order_by("on", "pk").first()
+
+
 def member_update(*, member: Member, data: dict, actor) -> Member:
     """Correct a member's details. ID number and phone may be changed too (re-encrypted)."""
     with transaction.atomic():
@@ -328,6 +343,14 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
         if "joined_on" in raw and not cleaned.get("joined_on") and member.joined_on:
             # A member who has joined keeps a joining date: it may be corrected, not erased.
             errors.setdefault("joined_on", _("入会日期不能清空，如有错误请改为正确日期。"))
+        if (joined := cleaned.get("joined_on")) and "joined_on" not in errors:
+            if joined < cleaned.get("birth_date", member.birth_date):
+                errors["joined_on"] = _("入会日期早于出生日期。")
+            elif (later := _first_change_after_joining(member)) and joined > later.on:
+                errors["joined_on"] = _("入会日期不能晚于此后的会籍变动（%(d)s %(k)s）。") % {
+                    "d": later.on.isoformat(),
+                    "k": later.get_kind_display(),
+                }
         _raise(errors)
         changed = []
         id_number = cleaned.pop("id_number", None)

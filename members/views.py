@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import invite_links
 from core import crypto
-from core.forms import apply_errors, flash_error
+from core.forms import apply_errors, flash_error, flash_form_errors
 from core.validators import mask_text
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -281,7 +281,9 @@ def transition_view(request, pk: int, action: str):
     fn, perm = TRANSITION_SERVICES[action]
     member = _member(request, pk, perm)
     form = TransitionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():  # a date that does not exist, a reason too long: nothing is done
+        flash_form_errors(request, form)
+        return redirect("members:detail", pk=member.pk)
     kwargs = {"member": member, "actor": request.user}
     if action == "approve":
         kwargs["on"] = form.cleaned_data.get("on")

@@ -100,6 +100,9 @@ def test_run_page_finds_a_member_and_a_refused_payment_names_them(client, world,
     r = client.get(r["Location"])
     assert [str(m) for m in r.context["messages"]] == [f"{line.member.name}：金额超过未缴的21.60元。"]
     assert not DuesPayment.objects.filter(line=line).exists()
+    r = client.post(reverse("dues:pay", args=[line.pk]), {"method": "cash", "amount": "0"}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == [f"{line.member.name}：金额（元）：不能小于0.01。"]
+    assert not DuesPayment.objects.filter(line=line).exists()
     r = client.post(
         reverse("dues:pay", args=[line.pk]),
         {"method": "transfer", "amount": "21.60", "paid_on": "2026-11-02"},

@@ -344,6 +344,25 @@ def test_a_joining_date_may_be_corrected_not_erased(world):
     assert m.joined_on == date(2023, 6, 8)
 
 
+def test_a_corrected_joining_date_keeps_the_timeline_in_order(world):
+    m = make_member(world, i=15, joined_on=date(2023, 6, 7))
+    with pytest.raises(ValidationError) as e:
+        services.member_update(
+            member=m, data={"joined_on": m.birth_date - timedelta(days=1)}, actor=world.staff_a
+        )
+    assert e.value.message_dict == {"joined_on": ["入会日期早于出生日期。"]}
+    m.events.update(on=date(2023, 6, 7))  # registered back then
+    services.member_retain(member=m, actor=world.staff_a, reason="退休", on=date(2024, 2, 1))
+    with pytest.raises(ValidationError) as e:
+        services.member_update(member=m, data={"joined_on": date(2024, 3, 1)}, actor=world.staff_a)
+    assert e.value.message_dict == {"joined_on": ["入会日期不能晚于此后的会籍变动（2024-02-01 保留会籍）。"]}
+    m.refresh_from_db()
+    assert m.joined_on == date(2023, 6, 7)
+    services.member_update(member=m, data={"joined_on": date(2024, 2, 1)}, actor=world.staff_a)
+    m.refresh_from_db()
+    assert m.joined_on == date(2024, 2, 1)
+
+
 def test_a_change_cannot_be_dated_before_the_last_one_or_the_birth(world):
     applicant = services.member_apply(org=world.union_a, data=person(13), consent=True)
     applied_on = applicant.events.get().on

@@ -194,6 +194,15 @@ def test_transition_via_page_and_illegal_shows_error(world, registry, client):
     assert r.status_code == 404  # staff may not expel; the chair records the committee's decision
     m.refresh_from_db()
     assert m.status == MemberStatus.RETAINED
+    # A date that does not exist is refused, not taken as today.
+    r = client.post(
+        reverse("members:transition", args=[m.pk, "restore"]),
+        {"reason": "返岗", "on": "2026-02-30"},
+        follow=True,
+    )
+    assert [str(x) for x in r.context["messages"]] == ["日期：请输入正确的日期。"]
+    m.refresh_from_db()
+    assert m.status == MemberStatus.RETAINED
 
 
 def test_transfer_journey_history_in_both(world, registry, client):
