@@ -16,7 +16,6 @@ from orgs.selectors import holding_union
 
 from . import rules
 from .models import (
-    CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
     CorrectionStatus,
@@ -209,7 +208,9 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
     if f.q:
         cond, order = search(f.q)
         qs = qs.filter(cond)
-    qs = qs.filter(status=f.status) if f.status else qs.exclude(status__in=CLOSED_STATUSES)
+    # Unless a status is chosen: the members (in good standing or retained), as the filter's label
+    # says; applicants are on the applications page, former members under their own status.
+    qs = qs.filter(status=f.status) if f.status else qs.filter(status__in=COUNTED_STATUSES)
     if f.sex:
         qs = qs.filter(sex=f.sex)
     if f.age:

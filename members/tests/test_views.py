@@ -515,3 +515,15 @@ def test_staff_see_what_is_registered_and_refuse_with_a_reason_the_member_reads(
     client.force_login(world.member_a)
     body = client.get(reverse("members:my_data")).content.decode()
     assert '不予更正<div class="muted">理由：人事档案记载为操作工，请先到人事部门更正。</div>' in body
+
+
+def test_the_registry_lists_members_and_applicants_only_when_asked(world, registry, client):
+    applicant = services.member_apply(org=world.union_a, data=person(70, name="申请人"), consent=True)
+    client.force_login(world.staff_a)
+    assert "申请人" not in names(client.get(reverse("members:list"), {"q": "申请人"}))
+    csv_body = b"".join(
+        client.get(reverse("members:export"), {"q": "申请人", "format": "csv"}).streaming_content
+    ).decode("utf-8-sig")
+    assert "申请人" not in csv_body
+    r = client.get(reverse("members:list"), {"q": "申请人", "status": "applied"})
+    assert names(r) == ["申请人"] and applicant.status == MemberStatus.APPLIED
