@@ -169,10 +169,11 @@ def _event(member: Member, *, kind: str, actor, on: date, reason: str = "", org=
 
 
 def next_member_numbers(org: Organization, count: int, *, year: int | None = None) -> list[tuple[str, str]]:
-    """`count` fresh (member number, card number) pairs for `org`: the union's id (6 digits) and a
-    7-digit sequence; the card number starts with the year it is issued (`year`, this year unless
-    given). Call with the org row locked."""
-    prefix = f"{org.pk:06d}"
+    """`count` fresh (member number, card number) pairs for a member registered in `org`: one series
+    per union, its branches and groups included (or per federation, for those it holds itself): the
+    union's id (6 digits) and a 7-digit sequence; the card number starts with the year it is issued
+    (`year`, this year unless given). Call with the union's row locked (_lock_numbering)."""
+    prefix = f"{holding_union(org).pk:06d}"
     start = 1
     for no in (
         Member.objects.filter(member_no__gte=prefix, member_no__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
@@ -188,6 +189,11 @@ def next_member_numbers(org: Organization, count: int, *, year: int | None = Non
 
 def _lock_org(org_id: int) -> Organization:
     return Organization.objects.select_for_update().get(pk=org_id)
+
+
+def _lock_numbering(org: Organization) -> None:
+    """Lock the row of the union whose member number series `org` uses (next_member_numbers)."""
+    _lock_org(holding_union(org).pk)
 
 
 def _lock_member(member: Member) -> Member:
@@ -434,6 +440,7 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
 def _approve(member: Member, *, actor, on: date, joined_on: date | None = None) -> Member:
     _check_after_history(member, on)
     org = _lock_org(member.org_id)
+    _lock_numbering(org)
     old = member.status
     member.status = rules.check_transition("approve", member.status)
     if not member.member_no:
@@ -1041,6 +1048,7 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
             data = fh.read()
         with transaction.atomic():
             org = _lock_org(imp.org_id)
+            _lock_numbering(org)
             counts = importing.apply_file(
                 data,
                 imp.filename,

@@ -491,3 +491,17 @@ def test_a_move_within_the_union_keeps_the_counts_and_stays_in_the_actors_scope(
     assert ev.details == {"fields": ["org"], "from_org": world.union_a.pk, "to_org": world.branch_a.pk}
     with pytest.raises(ValidationError):  # staff of union B may not place anyone in union A's branch
         services.member_update(member=m, data={"org": world.union_a}, actor=world.staff_b)
+
+
+def test_members_of_branches_and_groups_are_numbered_in_their_unions_series(world):
+    from core.testing.world import make_org
+    from orgs.models import OrgKind
+
+    group = make_org(OrgKind.GROUP, "一车间第一小组", world.branch_a)
+    numbers = [
+        make_member(world, org, i=i).member_no
+        for i, org in enumerate([world.union_a, world.branch_a, group], start=80)
+    ]
+    prefix = f"{world.union_a.pk:06d}"
+    assert all(n.startswith(prefix) for n in numbers), numbers
+    assert [int(n[6:]) for n in numbers] == [int(numbers[0][6:]) + k for k in range(3)]
