@@ -78,6 +78,50 @@ def validate_uscc(value: str) -> str:
     return code
 
 
+# The first two digits: a province-level code of GB/T 2260 (and 81, 82, 83 of the residence permits
+# of Hong Kong, Macao and Taiwan residents, which follow GB 11643). Only the province is checked:
+# county codes change over the years and old numbers keep theirs.
+ID_PROVINCES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
+)
+
+
 def id_check_char(first17: str) -> str:
     total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11]
@@ -98,6 +142,10 @@ def parse_id_number(value: str, *, today: date | None = None, min_age: int = 16,
         check = id_check_char(code[:17])
     if check != code[17]:
         raise ValidationError(_("身份证号校验位不正确，请核对。"), code="id_check")
+    if code[:2] not in ID_PROVINCES:
+        raise ValidationError(
+            _("身份证号前两位“%(p)s”不是有效的省级行政区划代码，请核对。") % {"p": code[:2]}, code="id_region"
+        )
     try:
         birth = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:

@@ -245,20 +245,27 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
     """An online application from the union's QR code form. Needs the applicant's consent. A former
     member (withdrawn or lapsed) re-applies on the same record: one record per ID number."""
     _check_holding_org(org)
-    if not consent:
-        raise ValidationError({"consent": [_("请阅读并同意个人信息处理规则后再提交。")]})
     raw = {
         k: data.get(k) for k in ("name", "id_number", "phone", "employer", "department", "post", "is_migrant")
     }
-    if not normalize_text(data.get("phone") or ""):
-        raise ValidationError({"phone": [_("请填写手机号，以便工会联系您。")]})
     cleaned, errors = rules.clean_member(raw, today=today())
-    _raise(errors)
+    if not normalize_text(data.get("phone") or ""):
+        errors["phone"] = _("请填写手机号，以便工会联系您。")
+    if not consent:
+        errors["consent"] = _("请阅读并同意个人信息处理规则后再提交。")
+    _raise(errors)  # every mistake at once, on a phone
     id_number = cleaned.pop("id_number")
     phone = cleaned.pop("phone")
     on = today()
     with transaction.atomic():
         existing = Member.objects.select_for_update().filter(id_number_hash=id_hash(id_number)).first()
+        if (
+            existing is not None
+            and existing.status == MemberStatus.APPLIED
+            and existing.org_id == org.pk
+            and existing.name == cleaned["name"]
+        ):
+            return existing  # the same application sent again (a double tap, a reload): received once
         if existing is not None:
             # A public form: it says neither the record's status nor its union, and a former member's
             # record is taken up again only under the same real name.
@@ -267,7 +274,7 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
                     {
                         "id_number": [
                             _(
-                                "该身份证号已有会员记录，不能在线重复申请。如需转入本工会或恢复会籍，请联系工会办理。"
+                                "该身份证号已有入会申请或会员记录，不能在线再次申请。如需转入本工会或恢复会籍，请联系工会办理。"
                             )
                         ]
                     }

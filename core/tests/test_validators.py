@@ -75,6 +75,25 @@ def test_id_number_errors(value, message):
     assert e.value.messages == [message]
 
 
+@pytest.mark.parametrize(
+    ("body", "ok"),
+    [
+        ("99999919900101123", False),
+        ("00010119900101123", False),
+        ("81000019900101123", True),
+        ("65010219900101123", True),
+    ],
+)
+def test_id_number_province_code(body, ok):
+    value = body + id_check_char(body)
+    if ok:
+        assert parse_id_number(value, today=TODAY)[0] == value
+    else:
+        with pytest.raises(ValidationError) as e:
+            parse_id_number(value, today=TODAY)
+        assert e.value.messages == [f"身份证号前两位“{body[:2]}”不是有效的省级行政区划代码，请核对。"]
+
+
 def test_id_number_impossible_birth_date():
     body = "11010519900230001"  # 30 February
     with pytest.raises(ValidationError) as e:

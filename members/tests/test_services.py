@@ -104,9 +104,20 @@ def test_one_member_per_id_number(world):
 def test_application_needs_consent_and_approval_assigns_numbers(world):
     with pytest.raises(ValidationError) as e:
         services.member_apply(org=world.union_a, data=person(3), consent=False)
-    assert "consent" in e.value.message_dict
+    assert e.value.message_dict == {"consent": ["请阅读并同意个人信息处理规则后再提交。"]}
+    # Every mistake at once: a phone user should not fix them one submit at a time.
+    with pytest.raises(ValidationError) as e:
+        services.member_apply(
+            org=world.union_a,
+            data=person(3, id_number="110105194912310022", phone="1380013800"),
+            consent=False,
+        )
+    assert set(e.value.message_dict) == {"id_number", "phone", "consent"}
     m = services.member_apply(org=world.union_a, data=person(3), consent=True)
     assert m.status == MemberStatus.APPLIED and m.member_no == "" and m.consent_at is not None
+    # The same application sent again (a double tap) is received once.
+    assert services.member_apply(org=world.union_a, data=person(3), consent=True).pk == m.pk
+    assert list(m.events.values_list("kind", flat=True)) == ["applied"]
     world.union_a.refresh_from_db()
     assert world.union_a.member_count == 120  # the test world's own figure: an application does not count
     services.member_approve(member=m, actor=world.chair_a)
@@ -180,7 +191,9 @@ def test_public_application_says_nothing_of_an_existing_record_and_moves_none(wo
     active = make_member(world, i=6)
     former = make_member(world, i=7)
     services.member_withdraw(member=former, actor=world.staff_a, reason="本人申请")
-    neutral = ["该身份证号已有会员记录，不能在线重复申请。如需转入本工会或恢复会籍，请联系工会办理。"]
+    neutral = [
+        "该身份证号已有入会申请或会员记录，不能在线再次申请。如需转入本工会或恢复会籍，请联系工会办理。"
+    ]
     for data in (person(6), {**person(7), "name": "冒名者"}):
         with pytest.raises(ValidationError) as e:
             services.member_apply(org=world.union_b, data=data, consent=True)
