@@ -278,10 +278,12 @@ def arrears_view(request, pk: int):
     total = sum((r.amount for r in rows), selectors.ZERO)
     printing = request.GET.get("print") == "1"  # the whole list, as its totals count it
     page = None if printing else Paginator(rows, 100).get_page(request.GET.get("page"))
+    items = rows if printing else list(page)
+    selectors.arrears_months(org, items)
     ctx = {
         "org": org,
         "page": page,
-        "items": rows if printing else page,
+        "items": items,
         "printing": printing,
         "total": total,
         "count": len(rows),

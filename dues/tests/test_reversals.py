@@ -428,3 +428,24 @@ def test_api_reversals(client, world, october):
         "200.00",
         "0.00",
     )
+
+
+def test_the_arrears_list_names_the_months_owed_when_one_between_was_paid(client, world, october):
+    nov, dec = date(2026, 11, 1), date(2026, 12, 1)
+    for month in (nov, dec):
+        services.wage_set(member=october.zhang, month=month, wage="4567.89", actor=world.finance_a)
+        services.dues_run(org=world.union_a, month=month, actor=world.finance_a)
+    services.dues_payment_record(
+        line=DuesLine.objects.get(member=october.zhang, month=nov),
+        amount=D("22.80"),
+        method="cash",
+        actor=world.finance_a,
+    )
+    client.force_login(world.finance_a)
+    r = client.get(reverse("dues:arrears", args=[world.union_a.pk]))
+    rows = {x.member.name: x for x in r.context["items"]}
+    assert (rows["张三"].months, rows["张三"].unbroken, rows["张三"].month_list) == (2, False, [OCT, dec])
+    assert (rows["李四"].months, rows["李四"].unbroken, rows["李四"].month_list) == (3, True, None)
+    body = r.content.decode()
+    assert "<td>2026年10月、2026年12月</td>" in body  # 张三: November paid
+    assert body.count("<td>2026年10月 — 2026年12月</td>") == 1  # 李四: all three
