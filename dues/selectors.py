@@ -169,13 +169,27 @@ def with_payments(lines: QuerySet[DuesLine]) -> QuerySet[DuesLine]:
     )
 
 
-def run_batches(run: DuesRun) -> QuerySet[PayrollBatch]:
-    """The payroll deductions recorded against a run, newest first, with their reversal if any."""
-    return (
+def run_batches(run: DuesRun) -> list[PayrollBatch]:
+    """The payroll deductions recorded against a run, newest first, with their reversal if any, and
+    what of each is still in effect (`effective_count`, `effective_total`) once payments reversed
+    one by one are left out (`reversed_alone_n`, `reversed_alone_total`)."""
+    # Payments of a batch reversed one by one (the batch itself still in effect for the others).
+    alone = Q(payments__reversal__isnull=False, payments__reversal__batch_reversal__isnull=True)
+    qs = (
         PayrollBatch.objects.filter(run=run)
         .select_related("recorded_by", "reversal", "reversal__reversed_by")
+        .annotate(
+            reversed_alone_n=Count("payments", filter=alone),
+            reversed_alone_total=Sum("payments__amount", filter=alone),
+        )
         .order_by("-created_at", "-id")
     )
+    batches = list(qs)
+    for b in batches:
+        b.reversed_alone_total = rules.fen(b.reversed_alone_total)
+        b.effective_count = b.line_count - b.reversed_alone_n
+        b.effective_total = b.total - b.reversed_alone_total
+    return batches
 
 
 def run_kind_counts(run: DuesRun) -> dict[str, int]:

@@ -340,11 +340,21 @@ def test_reverse_a_batch_and_a_funds_payment_from_their_pages(client, world, oct
 
     body = client.get(reverse("dues:run", args=[c.run.pk])).content.decode()
     assert "确认冲销整批工资代扣（2人，47.80元）？" in body
+    # One deduction reversed alone: the batch row says what of it is still in effect.
+    services.dues_payment_reverse(
+        payment=DuesPayment.objects.get(batch=batch, member=c.li), reason="未代扣", actor=world.finance_a
+    )
+    r = client.get(reverse("dues:run", args=[c.run.pk]))
+    [b] = r.context["batches"]
+    assert (b.line_count, b.total, b.effective_count, b.effective_total) == (2, D("47.80"), 1, D("22.80"))
+    body = r.content.decode()
+    assert "（其中1人25.00元已单独冲销，有效1人22.80元）" in body
+    assert "确认冲销整批工资代扣（1人，22.80元）？" in body
     r = client.post(
         reverse("dues:batch_reverse", args=[batch.pk]), {"reason": "工资表用错了月份"}, follow=True
     )
     assert "已冲销" in r.content.decode()
-    assert any("工资代扣：2人，合计47.80元，这些会员的会费恢复为未缴。" in m for m in messages_of(r))
+    assert any("工资代扣：1人，合计22.80元，这些会员的会费恢复为未缴。" in m for m in messages_of(r))
     assert arrears(world.union_a) == {"张三": D("22.80"), "李四": D("25.00")}
 
     ledger_url = reverse("dues:ledger", args=[world.union_a.pk])
