@@ -55,7 +55,8 @@ class WageForm(forms.Form):
 class WageImportForm(forms.Form):
     month = MonthField(label=_("工资所属月份"), help_text=_("从该月起按新基数计缴"))
     file = forms.FileField(
-        label=_("工资表文件"), help_text=_("xlsx 或 csv；列：会员编号或身份证号、工资（可含姓名用于核对）")
+        label=_("工资表文件"),
+        help_text=_("xlsx、xls 或 csv；列：会员编号或身份证号、工资（可含姓名用于核对）"),
     )
 
 

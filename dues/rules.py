@@ -79,8 +79,9 @@ def pct(rate: Decimal) -> str:
     return f"{text}%"
 
 
-def money(value) -> Decimal:
-    """Parse a money amount (str/int/Decimal) to a Decimal in fen, half up. Raises ValueError."""
+def money(value, *, exact: bool = False) -> Decimal:
+    """Parse a money amount (str/int/Decimal) to a Decimal in fen, half up (`exact`: not rounded,
+    as written). Raises ValueError."""
     if isinstance(value, float):
         value = repr(value)
     try:
@@ -89,7 +90,7 @@ def money(value) -> Decimal:
         raise ValueError(value) from None
     if not d.is_finite():
         raise ValueError(value)
-    return d.quantize(FEN, rounding=ROUND_HALF_UP)
+    return d if exact else d.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def fen(value) -> Decimal:

@@ -130,6 +130,9 @@ def _parse_wage(value) -> Decimal:
         wage = rules.money(value)
     except ValueError:
         raise ValidationError(_("工资金额无效。")) from None
+    if wage != rules.money(value, exact=True):
+        # as the form's own field refuses it: a payroll sheet must not round a wage silently
+        raise ValidationError(_("工资金额的小数点后最多2位（到分）。"))
     if wage < 0:
         raise ValidationError(_("工资金额不能为负数。"))
     if wage > MAX_WAGE:

@@ -311,6 +311,11 @@ def test_wage_set_refuses_bad_input(world, crew):
         services.wage_set(member=crew.zhao, month=SEP, wage="abc", actor=world.finance_a)
     with pytest.raises(ValidationError, match="不能为负数"):
         services.wage_set(member=crew.zhao, month=SEP, wage="-1", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="小数点后最多2位"):
+        services.wage_set(member=crew.zhao, month=SEP, wage=8000.125, actor=world.finance_a)
+    services.wage_set(member=crew.zhao, month=SEP, wage=8000.10, actor=world.finance_a)  # a float cell
+    assert crypto.decrypt(WageBase.objects.get(member=crew.zhao).wage_enc) == "8000.10"
+    WageBase.objects.filter(member=crew.zhao).delete()
     with pytest.raises(ValidationError, match="不需要工资基数"):
         services.wage_set(member=crew.gone, month=SEP, wage="3000", actor=world.finance_a)
     assert not WageBase.objects.filter(member__in=[crew.zhao, crew.gone]).exists()
@@ -363,6 +368,7 @@ def test_wage_import_reports_every_bad_row_and_saves_nothing(world, crew):
         "A001,张三,5100\n"  # row 7: duplicate of row 2
         ",,3000\n"  # row 8: no identifier
         "A003,王五,\n"  # row 9: wage not filled in: skipped, not an error
+        "A003,王五,8000.125\n"  # row 10: a fraction of a fen
     )
     with pytest.raises(ValidationError) as e:
         services.wage_import(
@@ -375,6 +381,7 @@ def test_wage_import_reports_every_bad_row_and_saves_nothing(world, crew):
         "第6行：本工会没有会员编号为“B001”的在册会员。",
         "第7行：与第2行是同一会员。",
         "第8行：会员编号和身份证号都为空。",
+        "第10行：工资金额的小数点后最多2位（到分）。",
     ]
     assert not WageBase.objects.filter(month=OCT).exists()
 
