@@ -93,6 +93,13 @@ def money(value, *, exact: bool = False) -> Decimal:
     return d if exact else d.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def yuan(amount) -> str:
+    """An amount of money for a message: two decimals, thousands grouped (1,234,567.89)."""
+    from django.utils.formats import number_format
+
+    return number_format(amount, 2, force_grouping=True)
+
+
 def fen(value) -> Decimal:
     """An aggregate from the database, exact to the fen (SQLite sums decimals as binary floats)."""
     if value is None:

@@ -141,7 +141,7 @@ def _parse_wage(value) -> Decimal:
     if 0 < wage < low:
         raise ValidationError(
             _("月工资%(w)s元低于%(low)s元，请核对是否少输了位数（当月无工资请填0）。")
-            % {"w": wage, "low": low}
+            % {"w": rules.yuan(wage), "low": low}
         )
     return wage
 
@@ -544,7 +544,7 @@ def dues_payment_record(
         if value <= 0:
             raise ValidationError({"amount": [_("金额必须大于0。")]})
         if value > outstanding:
-            raise ValidationError({"amount": [_("金额超过未缴的%(o)s元。") % {"o": outstanding}]})
+            raise ValidationError({"amount": [_("金额超过未缴的%(o)s元。") % {"o": rules.yuan(outstanding)}]})
         payment = DuesPayment.objects.create(
             org_id=line.org_id,
             member_id=line.member_id,
@@ -701,7 +701,9 @@ def funds_payment_record(
     with transaction.atomic():
         fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=assessment.pk)
         if value > fa.levy - fa.paid:
-            raise ValidationError({"amount": [_("金额超过未拨缴的%(o)s元。") % {"o": fa.levy - fa.paid}]})
+            raise ValidationError(
+                {"amount": [_("金额超过未拨缴的%(o)s元。") % {"o": rules.yuan(fa.levy - fa.paid)}]}
+            )
         kept, remitted = rules.split_next(
             value, paid=fa.paid, kept=fa.kept, grassroots_share=fa.grassroots_share
         )

@@ -45,11 +45,6 @@ def _union(request, pk: int, perm=DUES_VIEW) -> Organization:
     )
 
 
-def _yuan(amount) -> str:
-    """An amount of money for a message: two decimals, thousands grouped (1,234,567.89)."""
-    return number_format(amount, 2, force_grouping=True)
-
-
 @access.permission_required(DUES_VIEW)
 def home_view(request):
     unions = list(selectors.unions_for(request.user))
@@ -105,7 +100,7 @@ def run_create_view(request, pk: int):
         % {
             "m": rules.month_text(run.month),
             "c": run.charged_count,
-            "t": _yuan(run.total_amount),
+            "t": rules.yuan(run.total_amount),
             "e": run.exempt_count,
             "x": run.missing_count,
         },
@@ -164,7 +159,7 @@ def batch_view(request, pk: int):
             messages.success(
                 request,
                 _("已登记工资代扣：%(n)d人，合计%(t)s元。")
-                % {"n": batch.line_count, "t": _yuan(batch.total)},
+                % {"n": batch.line_count, "t": rules.yuan(batch.total)},
             )
     else:
         flash_form_errors(request, form)
@@ -266,7 +261,7 @@ def batch_reverse_view(request, pk: int):
         messages.success(
             request,
             _("已冲销%(d)s的工资代扣：%(n)d人，合计%(t)s元，这些会员的会费恢复为未缴。")
-            % {"d": f"{batch.paid_on:%Y-%m-%d}", "n": br.line_count, "t": _yuan(br.total)},
+            % {"d": f"{batch.paid_on:%Y-%m-%d}", "n": br.line_count, "t": rules.yuan(br.total)},
         )
     return redirect(f"{_url('dues:run', batch.run_id)}#batches")
 
@@ -442,7 +437,11 @@ def funds_assess_view(request, pk: int):
             messages.success(
                 request,
                 _("%(m)s工会经费：工资总额%(p)s元，应拨缴%(l)s元。")
-                % {"m": rules.month_text(fa.month), "p": _yuan(fa.payroll_total), "l": _yuan(fa.levy)},
+                % {
+                    "m": rules.month_text(fa.month),
+                    "p": rules.yuan(fa.payroll_total),
+                    "l": rules.yuan(fa.levy),
+                },
             )
     else:
         flash_form_errors(request, form)
@@ -463,7 +462,7 @@ def funds_pay_view(request, pk: int):
             messages.success(
                 request,
                 _("已登记经费到账%(a)s元：基层留成%(k)s元，上解%(r)s元。")
-                % {"a": _yuan(p.amount), "k": _yuan(p.kept), "r": _yuan(p.remitted)},
+                % {"a": rules.yuan(p.amount), "k": rules.yuan(p.kept), "r": rules.yuan(p.remitted)},
             )
     else:
         flash_form_errors(request, form)
@@ -503,10 +502,10 @@ def funds_payment_reverse_view(request, pk: int):
             request,
             _("已冲销经费到账%(a)s元（收据号%(no)s）：基层留成冲减%(k)s元，上解冲减%(r)s元。")
             % {
-                "a": _yuan(rev.amount),
+                "a": rules.yuan(rev.amount),
                 "no": payment.receipt_no,
-                "k": _yuan(rev.kept),
-                "r": _yuan(rev.remitted),
+                "k": rules.yuan(rev.kept),
+                "r": rules.yuan(rev.remitted),
             },
         )
     if request.POST.get("next") == "receipt":

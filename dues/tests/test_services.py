@@ -239,7 +239,7 @@ def test_funds_levy_payments_split_and_ledger_reconcile(world, crew):
     p = services.funds_payment_record(assessment=fa, amount="1234.57", actor=world.finance_a)
     assert (p.kept, p.remitted) == (D("740.74"), D("493.83"))
     services.funds_payment_record(assessment=fa, amount="0.05", actor=world.finance_a)
-    with pytest.raises(ValidationError, match="超过未拨缴的2765.38元"):
+    with pytest.raises(ValidationError, match="超过未拨缴的2,765.38元"):
         services.funds_payment_record(assessment=fa, amount="2765.39", actor=world.finance_a)
     with pytest.raises(ValidationError, match="到账日期不能早于2026年9月"):
         services.funds_payment_record(
