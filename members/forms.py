@@ -87,9 +87,22 @@ class ImportForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=24)
-    phone = forms.CharField(label=_("手机号"), max_length=20)
+    # Filled in on a phone: the keyboard each field needs, and no autocorrection of numbers.
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
     employer = forms.CharField(label=_("工作单位"), max_length=120, required=False)
     department = forms.CharField(label=_("部门"), max_length=60, required=False)
     post = forms.CharField(label=_("岗位"), max_length=60, required=False)

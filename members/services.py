@@ -319,6 +319,10 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
         return member
 
 
+# Fields that follow from others (the name's pinyin; birth date and sex from the ID number): an
+# edit's timeline entry names what the clerk changed, not these.
+DERIVED_FIELDS = ("name_pinyin", "name_initials", "birth_date", "sex")
+
 # Membership changes that can only come after joining: a corrected joining date may not pass them.
 AFTER_JOINING = (
     EventKind.TRANSFERRED,
@@ -423,6 +427,7 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
                         % {"a": moved_from.name if moved_from else "", "b": member.org.name},
                     }[f]
                     for f in changed
+                    if f not in DERIVED_FIELDS
                 )
             },
         )

@@ -279,6 +279,8 @@ def test_update_and_correction(world):
     services.member_update(member=m, data={"name": "李 四", "phone": "13900001111"}, actor=world.staff_a)
     m.refresh_from_db()
     assert (m.name, m.name_initials, m.phone_masked) == ("李四", "ls", "139****1111")
+    # the timeline names what the clerk changed, not the pinyin that follows from the name
+    assert m.events.order_by("-pk").first().reason == "修改：姓名、手机号"
     req = services.correction_request(member=m, field="department", value="二车间", actor=world.member_a)
     with pytest.raises(ValidationError):
         services.correction_request(member=m, field="department", value="三车间", actor=world.member_a)
