@@ -2,6 +2,7 @@
 age bands and spreadsheet-cell escaping. No database access here."""
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
@@ -271,8 +272,8 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     if not name:
         errors["name"] = _("姓名不能为空。")
     elif len(name) > TEXT_LIMITS["name"]:
-        errors["name"] = _("姓名过长。")
-    elif BAD_NAME.search(name):
+        errors["name"] = _("姓名过长（最多%(n)d个字）。") % {"n": TEXT_LIMITS["name"]}
+    elif BAD_NAME.search(name) or any(unicodedata.category(c)[0] in "SC" for c in name):  # emoji, symbols
         errors["name"] = _("姓名不能包含数字或符号（少数民族姓名中的“·”可以）。")
     out["name"] = name
     out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")

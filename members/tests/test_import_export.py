@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 import xlsxwriter
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -157,6 +158,11 @@ def test_confirming_an_old_preview_does_not_undo_later_edits(world, django_captu
     m.refresh_from_db()
     other = Member.objects.get(id_last4=person(2)["id_number"][-4:])
     assert (m.education, other.education) == ("doctor", "bachelor")  # nothing written, all or nothing
+    client = Client()
+    client.force_login(world.staff_a)
+    page = client.get(reverse("members:import_detail", args=[old.pk])).content.decode()
+    assert "名册未作任何改动。请重新上传该文件" in page
+    assert f'<a href="{reverse("members:import")}">重新上传</a>' in page
 
 
 def test_uploads_not_imported_are_deleted_after_the_keeping_period(world, client):

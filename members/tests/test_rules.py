@@ -192,6 +192,10 @@ def test_import_check_is_the_same_with_and_without_the_fast_path(monkeypatch):
         ("张三2", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
         ("买买提·艾力", None),
         ("John Smith", None),
+        ("张😀", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("李★", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("𠈌明", None),  # a rare character (CJK extension B) is a letter
+        ("张" * 51, "姓名过长（最多50个字）。"),
     ],
 )
 def test_names_with_digits_or_symbols_are_refused(name, error):
