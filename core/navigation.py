@@ -83,6 +83,8 @@ ROLE_SHORTCUTS: dict[str, list[tuple[str, str]]] = {
     "delegate": [("congress:home", _("职工代表大会")), ("proposals:home", _("职工提案"))],
     "member": [
         ("members:my_card", _("我的会员卡")),
+        ("members:my_history", _("会籍与会费")),
+        ("members:my_data", _("我的信息")),
         ("appeals:home", _("反映诉求")),
         ("affairs:home", _("厂务公开")),
         ("proposals:home", _("职工提案")),

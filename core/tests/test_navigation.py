@@ -23,3 +23,10 @@ def test_staff_without_a_member_role_have_no_member_pages(world):
     request.user = world.staff_a
     labels = [str(s["label"]) for s in navigation(request)["nav_sections"]]
     assert "我的" not in labels
+
+
+def test_a_members_home_page_leads_to_each_of_their_own_pages():
+    from core.navigation import shortcuts_for
+
+    labels = [str(i["label"]) for i in shortcuts_for({"member"})]
+    assert labels[:3] == ["我的会员卡", "会籍与会费", "我的信息"]
