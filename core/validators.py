@@ -53,6 +53,13 @@ def normalize_text(value: str | None) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+def fold_key(value: str | None) -> str:
+    """For comparing texts, not for storing them: full-width forms folded (NFKC), Chinese punctuation
+    included, spaces collapsed. Texts stored before normalize_text kept Chinese punctuation hold it
+    folded: "某某(集团)" and "某某（集团）" are the same name."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value or "").replace("\u3000", " ")).strip()
+
+
 def normalize_code(value: str | None) -> str:
     """Identifiers: NFKC, upper case, no whitespace or dashes at all."""
     return _CODE_JUNK.sub("", normalize_text(value)).upper()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import crypto
-from core.validators import mask_id_number, mask_mobile, normalize_text
+from core.validators import fold_key, mask_id_number, mask_mobile, normalize_text
 
 from . import rules
 from .models import CLOSED_STATUSES, EventKind, Member, MemberEvent, MemberStatus
@@ -849,6 +849,17 @@ def _keep_registered(c: dict, rec: dict) -> None:
         c["phone_kept"] = {k: rec[k] for k in PHONE_FIELDS}
 
 
+def _differs(new, registered) -> bool:
+    """A sheet's value differs from the registered one. Texts registered before Chinese punctuation
+    was kept hold it folded ("(集团)"): the same text written "（集团）" is no change, and a re-import
+    of an unchanged sheet changes nothing."""
+    if new == registered:
+        return False
+    if isinstance(new, str) and isinstance(registered, str):
+        return fold_key(new) != fold_key(registered)
+    return True
+
+
 def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, keep_kinds: int) -> None:
     label = FIELD_LABELS
     existing: dict[str, dict] = {}
@@ -898,7 +909,7 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
             continue
         else:
             _keep_registered(c, rec)
-            changed = [k for k in COMPARE_FIELDS if k in c and c[k] != rec[k]]
+            changed = [k for k in COMPARE_FIELDS if k in c and _differs(c[k], rec[k])]
             if c["phone_hash"] != rec["phone_hash"]:
                 changed.append("phone")
             if c["member_no"] and c["member_no"] != rec["member_no"]:

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from pypinyin import Style, lazy_pinyin
 
-from core.validators import MOBILE_RE, PLAIN_TEXT, normalize_text, parse_id_number, validate_mobile
+from core.validators import (
+    CJK_PUNCTUATION,
+    MOBILE_RE,
+    PLAIN_TEXT,
+    normalize_text,
+    parse_id_number,
+    validate_mobile,
+)
 
 from .models import Education, MemberStatus, PoliticalStatus
 
@@ -259,7 +266,14 @@ _TEXT_FIELDS = tuple((k, n) for k, n in TEXT_LIMITS.items() if k != "name")
 _SEX_CODES = {"男": "M", "女": "F"}
 # Digits and the symbols no name has (a name in Latin letters is fine, and so is the "·" of
 # minority names such as 买买提·艾力).
-BAD_NAME = re.compile(r"[0-9<>&\"'=;:/\\@#$%^*_+|~`{}\[\]()!?]")
+BAD_NAME = re.compile(rf"[0-9<>&\"'=;:/\\@#$%^*_+|~`{{}}\[\]()!?{CJK_PUNCTUATION}]")
+
+
+def _not_in_a_name(c: str) -> bool:
+    """Symbols and emoji (S*), control and format characters, unassigned code points. Private use
+    (Co) is allowed: rare characters of names (生僻字) are often kept there, by GB 18030 among others."""
+    cat = unicodedata.category(c)
+    return cat[0] == "S" or cat in ("Cc", "Cf", "Cn", "Cs")
 
 
 def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
@@ -273,7 +287,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
         errors["name"] = _("姓名不能为空。")
     elif len(name) > TEXT_LIMITS["name"]:
         errors["name"] = _("姓名过长（最多%(n)d个字）。") % {"n": TEXT_LIMITS["name"]}
-    elif BAD_NAME.search(name) or any(unicodedata.category(c)[0] in "SC" for c in name):  # emoji, symbols
+    elif BAD_NAME.search(name) or any(_not_in_a_name(c) for c in name):
         errors["name"] = _("姓名不能包含数字或符号（少数民族姓名中的“·”可以）。")
     out["name"] = name
     out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")

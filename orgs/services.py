@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core.progress import progress_advance, progress_create, progress_fail, progress_finish, progress_start
-from core.validators import normalize_text, validate_uscc
+from core.validators import fold_key, normalize_text, validate_uscc
 
 from . import access, rules
 from .models import (
@@ -43,7 +43,7 @@ ORG_FIELDS = (
 )
 
 
-PHONE_RE = re.compile(r"[0-9+\-() 转]{5,30}")
+PHONE_RE = re.compile(r"[0-9+\-()（） 转]{5,30}")
 
 
 def _clean_org_fields(
@@ -58,10 +58,11 @@ def _clean_org_fields(
         errors.setdefault("name", []).append(_("请填写工会名称。"))
     elif cleaned.get("name"):
         parent_id = instance.parent_id if instance is not None else (parent.pk if parent else None)
-        twins = Organization.objects.filter(parent_id=parent_id, name=cleaned["name"])
+        siblings = Organization.objects.filter(parent_id=parent_id)
         if instance is not None:
-            twins = twins.exclude(pk=instance.pk)
-        if parent_id is not None and twins.exists():
+            siblings = siblings.exclude(pk=instance.pk)
+        key = fold_key(cleaned["name"])  # "（集团）" and "(集团)" are the same name
+        if parent_id is not None and any(fold_key(n) == key for n in siblings.values_list("name", flat=True)):
             errors.setdefault("name", []).append(
                 _("上级组织下已有同名组织“%(n)s”。") % {"n": cleaned["name"]}
             )

@@ -443,3 +443,15 @@ def test_an_export_is_in_chinese_whatever_the_users_language(world, client):
     header, first = body.splitlines()[:2]
     assert header.startswith("姓名,性别,出生年份,身份证号")
     assert "硕士" in first and "在籍" in first and "Master" not in first
+
+
+def test_a_text_registered_with_folded_punctuation_is_no_change(world):
+    """Texts registered before Chinese punctuation was kept hold it as ASCII: the same text written
+    with full-width brackets in a sheet changes nothing."""
+    m = make_member(world, i=3)
+    Member.objects.filter(pk=m.pk).update(department="一车间(东区)")
+    sheet = xlsx([[m.name, person(3)["id_number"], "一车间（东区）"]], headers=["姓名", "身份证号", "部门"])
+    imp = preview(world, sheet)
+    assert (imp.new_rows, imp.update_rows, imp.unchanged_rows) == (0, 0, 1)
+    other = xlsx([[m.name, person(3)["id_number"], "二车间（东区）"]], headers=["姓名", "身份证号", "部门"])
+    assert preview(world, other).update_rows == 1

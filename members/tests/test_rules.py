@@ -195,6 +195,10 @@ def test_import_check_is_the_same_with_and_without_the_fast_path(monkeypatch):
         ("张😀", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
         ("李★", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
         ("𠈌明", None),  # a rare character (CJK extension B) is a letter
+        ("\ue816明", None),  # one kept in private use (GB 18030 decodes some rare characters there)
+        ("张三（小）", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("李四：", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
+        ("王五…", "姓名不能包含数字或符号（少数民族姓名中的“·”可以）。"),
         ("张" * 51, "姓名过长（最多50个字）。"),
     ],
 )

@@ -137,6 +137,18 @@ def test_implausible_organization_details_are_refused(world):
     world.union_a.refresh_from_db()
     assert (world.union_a.member_count, world.union_a.contact_phone) == (120, "")
     services.org_update(actor=world.chair_a, org=world.union_a, contact_phone="0571-8888 6666 转 801")
+    services.org_update(actor=world.chair_a, org=world.union_a, contact_phone="（0571）88886666")
+    world.union_a.refresh_from_db()
+    assert world.union_a.contact_phone == "（0571）88886666"
+    # A name registered with ASCII brackets is the same name written with Chinese ones.
+    services.org_create(
+        actor=world.chair_a, parent=world.union_a, kind=OrgKind.BRANCH, name="二车间(东区)分会"
+    )
+    with pytest.raises(ValidationError) as e:
+        services.org_create(
+            actor=world.chair_a, parent=world.union_a, kind=OrgKind.BRANCH, name="二车间（东区）分会"
+        )
+    assert e.value.message_dict == {"name": ["上级组织下已有同名组织“二车间（东区）分会”。"]}
 
 
 def test_member_count_is_the_registrys_once_it_holds_members(world):
