@@ -83,7 +83,9 @@ def money(value, *, exact: bool = False) -> Decimal:
     """Parse a money amount (str/int/Decimal) to a Decimal in fen, half up (`exact`: not rounded,
     as written). Raises ValueError."""
     if isinstance(value, float):
-        value = repr(value)
+        # A spreadsheet's number: binary noise (7000 * 1.1 = 7700.000000000001) is not a fraction
+        # of a fen.
+        value = repr(round(value, 6))
     try:
         d = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except (InvalidOperation, ValueError):

@@ -4,7 +4,7 @@ Chinese ValidationError (saving nothing) and writes its audit event inside the t
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -256,67 +256,88 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
     _raise(errors)  # every mistake at once, on a phone
     id_number = cleaned.pop("id_number")
     phone = cleaned.pop("phone")
+    try:
+        with transaction.atomic():
+            return _apply(org=org, cleaned=cleaned, id_number=id_number, phone=phone, actor=actor)
+    except IntegrityError:
+        # Two first submissions at once (a double tap): the other created the record meanwhile (its
+        # row did not exist to be locked); this one now finds it.
+        with transaction.atomic():
+            return _apply(org=org, cleaned=cleaned, id_number=id_number, phone=phone, actor=actor)
+
+
+def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, actor) -> Member:
     on = today()
-    with transaction.atomic():
-        existing = Member.objects.select_for_update().filter(id_number_hash=id_hash(id_number)).first()
-        if (
-            existing is not None
-            and existing.status == MemberStatus.APPLIED
-            and existing.org_id == org.pk
-            and existing.name == cleaned["name"]
-        ):
-            return existing  # the same application sent again (a double tap, a reload): received once
-        if existing is not None:
-            # A public form: it says neither the record's status nor its union, and a former member's
-            # record is taken up again only under the same real name.
-            if existing.status not in rules.TRANSITIONS["reapply"][0] or existing.name != cleaned["name"]:
-                raise ValidationError(
-                    {
-                        "id_number": [
-                            _(
-                                "该身份证号已有入会申请或会员记录，不能在线再次申请。如需转入本工会或恢复会籍，请联系工会办理。"
-                            )
-                        ]
-                    }
-                )
-            old_status, old_org = existing.status, existing.org_id
-            for key, value in cleaned.items():
-                setattr(existing, key, value)
-            for key, value in sensitive_columns(None, phone).items():
-                setattr(existing, key, value)
-            existing.org = org
-            existing.status = MemberStatus.APPLIED
-            existing.consent_at = timezone.now()
-            existing.save()
-            member = existing
-            _event(
-                member,
-                kind=EventKind.APPLIED,
-                actor=actor,
-                on=on,
-                from_status=old_status,
-                to_status=MemberStatus.APPLIED,
-                from_org_id=old_org if old_org != org.pk else None,
-                reason=_("重新申请入会"),
+    existing = Member.objects.select_for_update().filter(id_number_hash=id_hash(id_number)).first()
+    if (
+        existing is not None
+        and existing.status == MemberStatus.APPLIED
+        and existing.org_id == org.pk
+        and existing.name == cleaned["name"]
+    ):
+        # The same application sent again (a double tap, a reload, a typo put right): one
+        # application, with what was sent last.
+        for key, value in cleaned.items():
+            setattr(existing, key, value)
+        for key, value in sensitive_columns(None, phone).items():
+            setattr(existing, key, value)
+        existing.consent_at = timezone.now()
+        existing.save()
+        audit_record(
+            actor=actor, action="members.member_apply", target=existing, org=org, details={"again": True}
+        )
+        return existing
+    if existing is not None:
+        # A public form: it says neither the record's status nor its union, and a former member's
+        # record is taken up again only under the same real name.
+        if existing.status not in rules.TRANSITIONS["reapply"][0] or existing.name != cleaned["name"]:
+            raise ValidationError(
+                {
+                    "id_number": [
+                        _(
+                            "该身份证号已有入会申请或会员记录，不能在线再次申请。如需转入本工会或恢复会籍，请联系工会办理。"
+                        )
+                    ]
+                }
             )
-        else:
-            member = Member.objects.create(
-                org=org,
-                status=MemberStatus.APPLIED,
-                consent_at=timezone.now(),
-                **cleaned,
-                **sensitive_columns(id_number, phone),
-            )
-            _event(
-                member,
-                kind=EventKind.APPLIED,
-                actor=actor,
-                on=on,
-                to_status=MemberStatus.APPLIED,
-                reason=_("在线申请"),
-            )
-        audit_record(actor=actor, action="members.member_apply", target=member, org=org)
-        return member
+        old_status, old_org = existing.status, existing.org_id
+        for key, value in cleaned.items():
+            setattr(existing, key, value)
+        for key, value in sensitive_columns(None, phone).items():
+            setattr(existing, key, value)
+        existing.org = org
+        existing.status = MemberStatus.APPLIED
+        existing.consent_at = timezone.now()
+        existing.save()
+        member = existing
+        _event(
+            member,
+            kind=EventKind.APPLIED,
+            actor=actor,
+            on=on,
+            from_status=old_status,
+            to_status=MemberStatus.APPLIED,
+            from_org_id=old_org if old_org != org.pk else None,
+            reason=_("重新申请入会"),
+        )
+    else:
+        member = Member.objects.create(
+            org=org,
+            status=MemberStatus.APPLIED,
+            consent_at=timezone.now(),
+            **cleaned,
+            **sensitive_columns(id_number, phone),
+        )
+        _event(
+            member,
+            kind=EventKind.APPLIED,
+            actor=actor,
+            on=on,
+            to_status=MemberStatus.APPLIED,
+            reason=_("在线申请"),
+        )
+    audit_record(actor=actor, action="members.member_apply", target=member, org=org)
+    return member
 
 
 # Fields that follow from others (the name's pinyin; birth date and sex from the ID number): an

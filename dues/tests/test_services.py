@@ -315,6 +315,8 @@ def test_wage_set_refuses_bad_input(world, crew):
         services.wage_set(member=crew.zhao, month=SEP, wage=8000.125, actor=world.finance_a)
     services.wage_set(member=crew.zhao, month=SEP, wage=8000.10, actor=world.finance_a)  # a float cell
     assert crypto.decrypt(WageBase.objects.get(member=crew.zhao).wage_enc) == "8000.10"
+    services.wage_set(member=crew.zhao, month=SEP, wage=7000 * 1.1, actor=world.finance_a)  # binary noise
+    assert crypto.decrypt(WageBase.objects.get(member=crew.zhao).wage_enc) == "7700.00"
     WageBase.objects.filter(member=crew.zhao).delete()
     with pytest.raises(ValidationError, match="不需要工资基数"):
         services.wage_set(member=crew.gone, month=SEP, wage="3000", actor=world.finance_a)

@@ -115,8 +115,9 @@ def test_application_needs_consent_and_approval_assigns_numbers(world):
     assert set(e.value.message_dict) == {"id_number", "phone", "consent"}
     m = services.member_apply(org=world.union_a, data=person(3), consent=True)
     assert m.status == MemberStatus.APPLIED and m.member_no == "" and m.consent_at is not None
-    # The same application sent again (a double tap) is received once.
-    assert services.member_apply(org=world.union_a, data=person(3), consent=True).pk == m.pk
+    # The same application sent again (a double tap, a typo put right) is one application, as last sent.
+    again = services.member_apply(org=world.union_a, data=person(3, phone="13912340003"), consent=True)
+    assert again.pk == m.pk and again.phone_masked == "139****0003"
     assert list(m.events.values_list("kind", flat=True)) == ["applied"]
     world.union_a.refresh_from_db()
     assert world.union_a.member_count == 120  # the test world's own figure: an application does not count
@@ -128,6 +129,25 @@ def test_application_needs_consent_and_approval_assigns_numbers(world):
     with pytest.raises(ValidationError) as e:
         services.member_approve(member=m, actor=world.chair_a)
     assert e.value.messages == ["会籍状态为“在籍”的会员不能办理“批准入会”。"]
+
+
+def test_two_first_submissions_at_once_make_one_application(world, monkeypatch):
+    """The second finds no row to lock, inserts, and meets the unique ID number: it retries and
+    takes the application the first one made."""
+    first = services.member_apply(org=world.union_a, data=person(3), consent=True)
+    real = Member.objects.select_for_update
+
+    class Late:  # the moment before the first commit: the look-up finds nothing, once
+        calls = 0
+
+        def __call__(self):
+            Late.calls += 1
+            return Member.objects.none() if Late.calls == 1 else real()
+
+    monkeypatch.setattr(Member.objects, "select_for_update", Late())
+    again = services.member_apply(org=world.union_a, data=person(3), consent=True)
+    assert again.pk == first.pk and Late.calls == 2
+    assert Member.objects.filter(id_number_hash=first.id_number_hash).count() == 1
 
 
 def test_a_rejected_application_is_not_a_former_member(world, client):
