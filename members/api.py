@@ -56,7 +56,15 @@ class MemberDetailOut(MemberOut):
 
 
 @router.get(
-    "/", response=list[MemberOut], operation_id="members_list", summary="Members the caller may see (masked)"
+    "/",
+    response=list[MemberOut],
+    operation_id="members_list",
+    summary="Members the caller may see (masked)",
+    description=(
+        "Without `status`: members in good standing and retained ones, as the registry page lists them. "
+        "Applicants (`applied`) and former members (`withdrawn`, `lapsed`, `expelled`, `rejected`) "
+        "are listed when their status is asked for."
+    ),
 )
 @paginate(LimitOffsetPagination)
 def members_list(request, q: str = "", org: int | None = None, status: str = "", sex: str = ""):

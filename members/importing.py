@@ -67,6 +67,11 @@ FIELD_LABELS = {key: t for key, (t, _v) in COLUMNS.items()}
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
+# Fewer bytes than any member's row takes in a file, compressed or not (its ID number and mobile
+# alone are 29 digits): a bound on how many rows a file of some size can hold.
+MIN_ROW_BYTES = 16
+
+
 @dataclass
 class Table:
     headers: list[str]
@@ -86,21 +91,28 @@ def _header_key(text) -> str:
 
 
 def _check_xlsx_xml(data: bytes) -> None:
-    """Formulas and merged header cells are refused: calamine reads only cached values."""
+    """Formulas are refused: calamine reads only cached values. The first sheet (the one read) is
+    searched a megabyte at a time, with its namespace prefix if it has one (<x:f>)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
-            if not names:
+            path = _first_sheet_path(zf)
+            if path is None:
+                names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+                path = names[0] if names else None
+            if path is None:
                 return
-            with zf.open(names[0]) as fh:
+            with zf.open(path) as fh:
                 tail = b""
+                formula = None
                 while chunk := fh.read(1 << 20):
                     buf = tail + chunk
-                    if re.search(rb"<f[ >/]", buf):
+                    if formula is None and (m := _SHEET_DATA.search(buf)):
+                        formula = _formula_tag(m.group(1) or b"")
+                    if formula is not None and formula.search(buf):
                         raise ImportFileError(
                             _("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。")
                         )
-                    tail = buf[-8:]
+                    tail = buf[-64:]
     except zipfile.BadZipFile:
         raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件（.xlsx）。")) from None
 
@@ -467,7 +479,10 @@ def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
         headers=headers,
         rows=rows(),
         first_row=header_idx + 2,
-        rows_hint=max(0, last_row - header_idx - 1) if last_row is not None else None,
+        # What a sheet's dimension or formatted blank rows claim, bounded by what the file could hold.
+        rows_hint=min(max(0, last_row - header_idx - 1), len(data) // MIN_ROW_BYTES)
+        if last_row is not None
+        else None,
     )
 
 
@@ -1125,7 +1140,7 @@ READ_WHILE_LOADING = {"members_member": ("member_no",)}
 class _DeferredIndexes:
     def __init__(self) -> None:
         self.decided = False
-        self.dropped: list[str] = []  # CREATE INDEX statements to run again
+        self.dropped: list[tuple[str, str]] = []  # (name, CREATE INDEX statement) to build again
 
     def decide(self, rows_hint: int | None) -> None:
         self.decided = True
@@ -1155,14 +1170,17 @@ class _DeferredIndexes:
                     if first and first[0] in keep and " WHERE " not in sql.upper():
                         continue
                     cur.execute(f"DROP INDEX {qn(name)}")
-                    self.dropped.append(sql)
+                    self.dropped.append((name, sql))
 
     def restore(self) -> None:
         if not self.dropped:
             return
         with connection.cursor() as cur:
-            for sql in self.dropped:
+            for _name, sql in self.dropped:
                 cur.execute(sql)
+            for name, _sql in self.dropped:
+                # A dropped index took its statistics along (sqlite_stat1): the planner needs them back.
+                cur.execute(f"ANALYZE {connection.ops.quote_name(name)}")
         self.dropped = []
 
 

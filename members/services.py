@@ -356,7 +356,18 @@ AFTER_JOINING = (
 
 
 def _first_change_after_joining(member: Member) -> MemberEvent | None:
-    return member.events.filter(kind__in=AFTER_JOINING).order_by("on", "pk").first()
+    """The first membership change of the member's current membership: after their latest joining
+    (registration, approval or import), not one of a membership that ended before they re-joined."""
+    joined = (
+        member.events.filter(kind__in=(EventKind.CREATED, EventKind.APPROVED, EventKind.IMPORTED))
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    later = member.events.filter(kind__in=AFTER_JOINING)
+    if joined is not None:
+        later = later.filter(pk__gt=joined)
+    return later.order_by("on", "pk").first()
 
 
 def member_update(*, member: Member, data: dict, actor) -> Member:
@@ -472,8 +483,8 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
 
 def _approve(member: Member, *, actor, on: date, joined_on: date | None = None) -> Member:
     _check_after_history(member, on)
+    _lock_numbering(member.org)  # the union's row first: rows above are locked before rows below
     org = _lock_org(member.org_id)
-    _lock_numbering(org)
     old = member.status
     member.status = rules.check_transition("approve", member.status)
     if not member.member_no:
@@ -1080,8 +1091,8 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
         with imp.file.open("rb") as fh:
             data = fh.read()
         with transaction.atomic():
+            _lock_numbering(imp.org)  # the union's row first: rows above are locked before rows below
             org = _lock_org(imp.org_id)
-            _lock_numbering(org)
             counts = importing.apply_file(
                 data,
                 imp.filename,

@@ -281,9 +281,11 @@ def transition_view(request, pk: int, action: str):
     fn, perm = TRANSITION_SERVICES[action]
     member = _member(request, pk, perm)
     form = TransitionForm(request.POST)
+    nxt = request.POST.get("next", "")
+    back = redirect(nxt) if nxt.startswith("/members/") else redirect("members:detail", pk=member.pk)
     if not form.is_valid():  # a date that does not exist, a reason too long: nothing is done
         flash_form_errors(request, form)
-        return redirect("members:detail", pk=member.pk)
+        return back
     kwargs = {"member": member, "actor": request.user}
     if action == "approve":
         kwargs["on"] = form.cleaned_data.get("on")
@@ -299,10 +301,7 @@ def transition_view(request, pk: int, action: str):
             messages.error(request, msg)
     else:
         messages.success(request, _("已办理：%(a)s。") % {"a": rules.TRANSITION_LABELS[action]})
-    nxt = request.POST.get("next", "")
-    if nxt.startswith("/members/"):
-        return redirect(nxt)
-    return redirect("members:detail", pk=member.pk)
+    return back
 
 
 # ---- transfers, applications, lapse candidates, corrections ----------------------------------------

@@ -178,3 +178,24 @@ def test_streamed_import_with_a_late_refusal_changes_nothing(streamed, world, mo
             numbers_for=lambda k: [(f"T{next(seq):05d}", f"C{next(seq):05d}") for _i in range(k)],
         )
     assert (Member.objects.count(), MemberEvent.objects.count()) == before
+
+
+def test_a_formula_in_a_sheet_with_a_namespace_prefix_is_refused():
+    """Some writers prefix the sheet's elements (<x:c>, <x:f>): the small-file check finds the
+    formula as the sliced reader does."""
+    import re
+    import zipfile
+
+    data = xlsx_book(people_rows(3), formula=True)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            part = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                part = part.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=")
+                part = re.sub(rb"<(/?)(?!\?|x:)(\w+)", rb"<\1x:\2", part)
+                assert b"<x:f>" in part and b"<f>" not in part
+            z.writestr(name, part)
+    with pytest.raises(importing.ImportFileError, match="文件中含有公式"):
+        importing._check_xlsx_xml(out.getvalue())

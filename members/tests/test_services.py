@@ -396,6 +396,13 @@ def test_a_corrected_joining_date_keeps_the_timeline_in_order(world):
     services.member_update(member=m, data={"joined_on": date(2024, 2, 1)}, actor=world.staff_a)
     m.refresh_from_db()
     assert m.joined_on == date(2024, 2, 1)
+    # A membership that ended before the member joined again does not bound the new one.
+    services.member_withdraw(member=m, actor=world.staff_a, reason="离职", on=date(2024, 5, 1))
+    again = services.member_apply(org=world.union_a, data=person(15), consent=True)
+    services.member_approve(member=again, actor=world.chair_a)
+    services.member_update(member=again, data={"joined_on": date(2025, 1, 2)}, actor=world.staff_a)
+    again.refresh_from_db()
+    assert again.joined_on == date(2025, 1, 2)
 
 
 def test_a_change_cannot_be_dated_before_the_last_one_or_the_birth(world):

@@ -527,3 +527,11 @@ def test_the_registry_lists_members_and_applicants_only_when_asked(world, regist
     assert "申请人" not in csv_body
     r = client.get(reverse("members:list"), {"q": "申请人", "status": "applied"})
     assert names(r) == ["申请人"] and applicant.status == MemberStatus.APPLIED
+
+
+def test_the_api_lists_applicants_only_when_asked(world, registry, client):
+    services.member_apply(org=world.union_a, data=person(71, name="接口申请人"), consent=True)
+    client.force_login(world.staff_a)
+    names_of = lambda params: [m["name"] for m in client.get("/api/v1/members/", params).json()["items"]]  # noqa: E731
+    assert names_of({"q": "接口申请人"}) == []
+    assert names_of({"q": "接口申请人", "status": "applied"}) == ["接口申请人"]
