@@ -172,6 +172,7 @@ def detail_view(request, pk: int):
         "may_reveal": access.can(request.user, MEMBER_REVEAL, member.org),
         "transitions": transitions,
         "transition_form": TransitionForm(),
+        "retry": transition_retry(request, member),
         "can_transfer": may_change and member.status in rules.TRANSITIONS["transfer"][0] and pending is None,
         "transfer_form": TransferForm(targets=selectors.transfer_targets(request.user, member)),
         "pending_transfer": pending,
@@ -283,8 +284,16 @@ def transition_view(request, pk: int, action: str):
     form = TransitionForm(request.POST)
     nxt = request.POST.get("next", "")
     back = redirect(nxt) if nxt.startswith("/members/") else redirect("members:detail", pk=member.pk)
+    # What the clerk typed comes back into the form if the change is refused (transition_retry).
+    retry = {
+        "member": member.pk,
+        "action": action,
+        "reason": request.POST.get("reason", "")[:200],
+        "on": request.POST.get("on", "")[:10],
+    }
     if not form.is_valid():  # a date that does not exist, a reason too long: nothing is done
         flash_form_errors(request, form)
+        request.session[RETRY_KEY] = retry
         return back
     kwargs = {"member": member, "actor": request.user}
     if action == "approve":
@@ -299,9 +308,19 @@ def transition_view(request, pk: int, action: str):
     except ValidationError as e:
         for msg in e.messages:
             messages.error(request, msg)
+        request.session[RETRY_KEY] = retry
     else:
         messages.success(request, _("已办理：%(a)s。") % {"a": rules.TRANSITION_LABELS[action]})
     return back
+
+
+RETRY_KEY = "members.transition_retry"
+
+
+def transition_retry(request, member) -> dict | None:
+    """A refused status change of this member, as typed, to fill its form in again (once)."""
+    retry = request.session.pop(RETRY_KEY, None)
+    return retry if retry and retry.get("member") == member.pk else None
 
 
 # ---- transfers, applications, lapse candidates, corrections ----------------------------------------

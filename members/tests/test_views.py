@@ -203,6 +203,11 @@ def test_transition_via_page_and_illegal_shows_error(world, registry, client):
     assert [str(x) for x in r.context["messages"]] == ["日期：请输入正确的日期。"]
     m.refresh_from_db()
     assert m.status == MemberStatus.RETAINED
+    # What was typed comes back into the form, once.
+    body = r.content.decode()
+    assert "<details open><summary>办理会籍变动</summary>" in body
+    assert 'name="reason" maxlength="200" value="返岗"' in body and 'name="on" value="2026-02-30"' in body
+    assert 'value="返岗"' not in client.get(reverse("members:detail", args=[m.pk])).content.decode()
 
 
 def test_transfer_journey_history_in_both(world, registry, client):
