@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from core import crypto
 from core.validators import fold_key, mask_id_number, mask_mobile, normalize_text
 
-from . import rules
+from . import rules, selectors
 from .models import CLOSED_STATUSES, EventKind, Member, MemberEvent, MemberStatus
 
 
@@ -903,6 +903,16 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
         )
     new, updates = [], []
     closed = CLOSED_STATUSES
+    # A joining date changed by the sheet may not pass the member's later membership changes, as on
+    # the edit form: their first such change, for the few rows that change it (one query).
+    moved = [
+        rec["id"]
+        for _r, c in batch
+        if (rec := existing.get(c["id_hash"])) is not None
+        and c.get("joined_on")
+        and c["joined_on"] != rec["joined_on"]
+    ]
+    later = selectors.first_changes_after_joining(moved) if moved else {}
     for rownum, c in batch:
         rec = existing.get(c["id_hash"])
         if c["member_no"] and c["member_no"] in taken_nos and taken_nos[c["member_no"]] != c["id_hash"]:
@@ -921,6 +931,14 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
             continue
         elif rec["org_id"] != org.pk:
             res.error(rownum, label["id_number"], _("该身份证号已在其他工会登记为会员，请通过转会办理。"))
+            continue
+        elif (bound := later.get(rec["id"])) and c["joined_on"] > bound.on:
+            res.error(
+                rownum,
+                label["joined_on"],
+                _("入会日期不能晚于此后的会籍变动（%(d)s %(k)s）。")
+                % {"d": bound.on.isoformat(), "k": bound.get_kind_display()},
+            )
             continue
         else:
             _keep_registered(c, rec)

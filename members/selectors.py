@@ -196,6 +196,36 @@ def search_q(q: str) -> Q:
     return search(q)[0]
 
 
+# Membership changes that can only come after joining: a corrected joining date may not pass them.
+AFTER_JOINING = (
+    EventKind.TRANSFERRED,
+    EventKind.RETAINED,
+    EventKind.RESTORED,
+    EventKind.WITHDRAWN,
+    EventKind.LAPSED,
+    EventKind.EXPELLED,
+)
+JOINING = (EventKind.CREATED, EventKind.APPROVED, EventKind.IMPORTED)
+
+
+def first_changes_after_joining(member_ids: list[int]) -> dict[int, MemberEvent]:
+    """For each member, the first membership change of their current membership: after their latest
+    joining (registration, approval or import), not one of a membership that ended before they
+    re-joined. One query; members without such a change are left out."""
+    found: dict[int, MemberEvent] = {}
+    events = (
+        MemberEvent.objects.filter(member_id__in=member_ids, kind__in=AFTER_JOINING + JOINING)
+        .only("member_id", "kind", "on")
+        .order_by("member_id", "pk")
+    )
+    for e in events:
+        if e.kind in JOINING:
+            found.pop(e.member_id, None)  # a (re-)joining: what came before belongs to an earlier membership
+        elif e.member_id not in found or e.on < found[e.member_id].on:
+            found[e.member_id] = e
+    return found
+
+
 def members_scoped(user, perm=MEMBER_VIEW) -> QuerySet[Member]:
     return access.scope(Member.objects.all(), user, perm)
 

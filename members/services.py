@@ -344,34 +344,11 @@ def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, acto
 # edit's timeline entry names what the clerk changed, not these.
 DERIVED_FIELDS = ("name_pinyin", "name_initials", "birth_date", "sex")
 
-# Membership changes that can only come after joining: a corrected joining date may not pass them.
-AFTER_JOINING = (
-    EventKind.TRANSFERRED,
-    EventKind.RETAINED,
-    EventKind.RESTORED,
-    EventKind.WITHDRAWN,
-    EventKind.LAPSED,
-    EventKind.EXPELLED,
-)
-
-
-def _first_change_after_joining(member: Member) -> MemberEvent | None:
-    """The first membership change of the member's current membership: after their latest joining
-    (registration, approval or import), not one of a membership that ended before they re-joined."""
-    joined = (
-        member.events.filter(kind__in=(EventKind.CREATED, EventKind.APPROVED, EventKind.IMPORTED))
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    later = member.events.filter(kind__in=AFTER_JOINING)
-    if joined is not None:
-        later = later.filter(pk__gt=joined)
-    return later.order_by("on", "pk").first()
-
 
 def member_update(*, member: Member, data: dict, actor) -> Member:
     """Correct a member's details. ID number and phone may be changed too (re-encrypted)."""
+    from .selectors import first_changes_after_joining  # selectors import this module
+
     with transaction.atomic():
         member = _lock_member(member)
         raw = {k: data[k] for k in EDITABLE_FIELDS if k in data}
@@ -395,7 +372,7 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
         if (joined := cleaned.get("joined_on")) and "joined_on" not in errors:
             if joined < cleaned.get("birth_date", member.birth_date):
                 errors["joined_on"] = _("入会日期早于出生日期。")
-            elif (later := _first_change_after_joining(member)) and joined > later.on:
+            elif (later := first_changes_after_joining([member.pk]).get(member.pk)) and joined > later.on:
                 errors["joined_on"] = _("入会日期不能晚于此后的会籍变动（%(d)s %(k)s）。") % {
                     "d": later.on.isoformat(),
                     "k": later.get_kind_display(),

@@ -455,3 +455,17 @@ def test_a_text_registered_with_folded_punctuation_is_no_change(world):
     assert (imp.new_rows, imp.update_rows, imp.unchanged_rows) == (0, 0, 1)
     other = xlsx([[m.name, person(3)["id_number"], "二车间（东区）"]], headers=["姓名", "身份证号", "部门"])
     assert preview(world, other).update_rows == 1
+
+
+def test_a_sheet_cannot_move_a_joining_date_past_a_later_membership_change(world):
+    from datetime import date
+
+    m = make_member(world, i=4, joined_on=date(2023, 6, 7))
+    m.events.update(on=date(2023, 6, 7))
+    services.member_retain(member=m, actor=world.staff_a, reason="退休", on=date(2024, 2, 1))
+    imp = preview(world, xlsx([row(4, joined="2024-03-01", name=m.name)]))
+    assert imp.error_rows == 1
+    assert imp.errors == [
+        {"row": 2, "column": "入会日期", "reason": "入会日期不能晚于此后的会籍变动（2024-02-01 保留会籍）。"}
+    ]
+    assert preview(world, xlsx([row(4, joined="2023-06-01", name=m.name)])).update_rows == 1
