@@ -16,6 +16,14 @@ def _fresh_key_cache():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters kept in the cache (the public application form's) start from zero in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts and ends in the default language: a request in English (its cookie) leaves
     English active on the thread, and the next test's Chinese messages would come out in English."""

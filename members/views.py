@@ -420,6 +420,21 @@ def apply_qr_view(request, org_id: int):
     return render(request, "members/apply_qr.html", {"org": org, "url": url, "svg": svg})
 
 
+def _apply_too_often(request, org) -> bool:
+    """More than `apply_per_hour` applications to this union from this address within the hour."""
+    from django.core.cache import cache
+
+    limit = importing.conf("apply_per_hour", 10)
+    key = f"members:apply:{org.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > limit
+
+
 def apply_view(request, org_id: int, token: str):
     """The public application form opened from the union's QR code (no login: the token in the
     link is the union's secret)."""
@@ -428,7 +443,10 @@ def apply_view(request, org_id: int, token: str):
         raise Http404
     form = ApplyForm(request.POST or None)
     done = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _apply_too_often(request, org):
+        form.is_valid()
+        form.add_error(None, _("提交次数过多，请一小时后再试，或直接联系工会办理。"))
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         consent = data.pop("consent")
         try:

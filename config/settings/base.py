@@ -304,5 +304,7 @@ GONGHUI_ASSISTANCE = {
 # Deadline rules: name -> (days, "calendar" | "working" | "months"[, roll_forward]); see deadlines/calendar.py
 GONGHUI_DEADLINES: dict = {}
 # upload_keep_days: an uploaded member sheet not imported is deleted after this many days (an
-# imported one at once: the registry holds its data).
-GONGHUI_MEMBERS = {"import_max_rows": 1_000_000, "upload_keep_days": 7}
+# imported one at once: the registry holds its data). apply_per_hour: online applications sent to
+# one union from one address in an hour (the public form says whether an ID number has a record,
+# so it must not be tried over and over); counted in the cache (CACHES: per process unless shared).
+GONGHUI_MEMBERS = {"import_max_rows": 1_000_000, "upload_keep_days": 7, "apply_per_hour": 10}

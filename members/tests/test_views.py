@@ -258,6 +258,29 @@ def test_public_application_form(world, client):
     assert "甲公司工会 · 甲公司一车间分会" in client.get(branch).content.decode()
 
 
+def test_the_public_form_cannot_be_tried_over_and_over(world, client, settings):
+    """It says whether an ID number has a record: an address gets apply_per_hour tries per union."""
+    settings.GONGHUI_MEMBERS = {**settings.GONGHUI_MEMBERS, "apply_per_hour": 3}
+    url = reverse("members:apply", args=[world.union_a.pk, apply_token(world.union_a)])
+    for i in range(3):
+        p = person(30 + i)
+        r = client.post(
+            url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
+        )
+        assert "您的入会申请已提交" in r.content.decode()
+    p = person(40)
+    r = client.post(
+        url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
+    )
+    assert "提交次数过多，请一小时后再试，或直接联系工会办理。" in r.content.decode()
+    assert Member.objects.filter(status=MemberStatus.APPLIED).count() == 3
+    other = reverse("members:apply", args=[world.union_b.pk, apply_token(world.union_b)])
+    r = client.post(
+        other, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
+    )
+    assert "您的入会申请已提交" in r.content.decode()  # another union's form counts apart
+
+
 def test_stats_page_and_export(world, registry, client):
     services.member_retain(member=registry[0], actor=world.staff_a, reason="退休")
     client.force_login(world.staff_a)
