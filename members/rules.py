@@ -151,10 +151,18 @@ def _years_before(d: date, years: int) -> date:
 
 
 def _choice_lookup(choices) -> dict[str, str]:
+    """Each choice by its value and by its label in every language of the site, whichever language
+    is active when the map is first built (it is cached): a sheet holds the template's Chinese
+    labels, and English ones are read too."""
+    from django.conf import settings
+    from django.utils import translation
+
     out = {}
     for value, label in choices.choices:
         out[str(value)] = value
-        out[str(label)] = value
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                out[str(label)] = value
     return out
 
 

@@ -216,3 +216,20 @@ def test_a_date_that_does_not_exist_is_named():
     assert errors["joined_on"] == "入会日期2024-02-30不存在，请核对。"
     _out, errors = rules.clean_member({"name": "张三", "joined_on": "上个月"}, today=date(2026, 11, 25))
     assert errors["joined_on"] == "入会日期格式不正确，请写成 2024-03-01。"
+
+
+def test_choices_are_read_in_every_language_whichever_was_active_first():
+    """The maps are cached: built first during an English request, they once knew only English
+    labels, and every sheet with the template's 本科 or 群众 was refused until a restart."""
+    from django.utils import translation
+
+    rules._education_map.cache_clear()
+    rules._political_map.cache_clear()
+    try:
+        with translation.override("en"):
+            edu, pol = rules._education_map(), rules._political_map()
+        assert edu["本科"] == edu["Bachelor's degree"] == edu["bachelor"] == "bachelor"
+        assert pol["群众"] == "masses"
+    finally:
+        rules._education_map.cache_clear()
+        rules._political_map.cache_clear()
