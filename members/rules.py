@@ -10,6 +10,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from core.validators import (
@@ -39,16 +40,16 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "reapply": (frozenset({S.WITHDRAWN, S.LAPSED, S.REJECTED}), S.APPLIED),
 }
 
-TRANSITION_LABELS = {
-    "approve": _l("批准入会"),
-    "reject": _l("不予批准"),
-    "transfer": _l("转会"),
-    "retain": _l("保留会籍"),
-    "restore": _l("恢复在籍"),
-    "withdraw": _l("退会"),
-    "lapse": _l("自动退会"),
-    "expel": _l("开除会籍"),
-    "reapply": _l("重新申请入会"),
+TRANSITION_LABELS = {  # what staff do (buttons, legends, "已办理：…"), not what a member's status is
+    "approve": pgettext_lazy("transition", "批准入会"),
+    "reject": pgettext_lazy("transition", "不予批准"),
+    "transfer": pgettext_lazy("transition", "转会"),
+    "retain": pgettext_lazy("transition", "保留会籍"),
+    "restore": pgettext_lazy("transition", "恢复在籍"),
+    "withdraw": pgettext_lazy("transition", "退会"),
+    "lapse": pgettext_lazy("transition", "自动退会"),
+    "expel": pgettext_lazy("transition", "开除会籍"),
+    "reapply": pgettext_lazy("transition", "重新申请入会"),
 }
 
 
