@@ -2,12 +2,13 @@ import hmac
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -639,9 +640,11 @@ def stats_view(request):
 @access.permission_required(MEMBER_STATS)
 def stats_export_view(request):
     org = _stats_org(request)
-    content = exporting.stats_xlsx(
-        selectors.subtree_stats(org), selectors.children_stats(org), selectors.direct_members(org)
-    )
+    # In Chinese whatever the user's language, like its sheet names and headers and every export.
+    with translation.override(settings.LANGUAGE_CODE):
+        content = exporting.stats_xlsx(
+            selectors.subtree_stats(org), selectors.children_stats(org), selectors.direct_members(org)
+        )
     services.stats_export_record(actor=request.user, org=org)
     resp = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -303,6 +303,16 @@ def test_stats_page_and_export(world, registry, client):
 
     rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name("下级组织").to_python()
     assert rows[-1][:2] == ["甲公司工会本级", 6]
+    # in Chinese for an English user too, values as well as headers
+    client.cookies["django_language"] = "en"
+    assert (
+        "Member statistics"
+        in client.get(reverse("members:stats") + f"?org={world.union_a.pk}").content.decode()
+    )
+    r = client.get(reverse("members:stats_export") + f"?org={world.union_a.pk}")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
+    labels = [row[0] for row in book.get_sheet_by_name("会籍状态").to_python()[1:]]
+    assert "在籍" in labels and "Active" not in labels
 
 
 def test_self_service_pages(world, registry, client):
