@@ -74,6 +74,9 @@ def org_subtree_summary(org: Organization) -> dict:
     members, employees = agg["members"] or 0, agg["employees"] or 0
     agg["members"], agg["employees"] = members, employees
     agg["rate"] = (members / employees) if employees else None
+    agg["rate_pct"] = (
+        round(agg["rate"] * 100, 1) if employees else None
+    )  # one decimal, as on the statistics page
     return agg
 
 
