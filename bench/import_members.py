@@ -15,7 +15,9 @@ Ours (timed): read the file (python-calamine; a slice of rows at a time when the
 full-width normalization, pinyin, duplicates in the file, look-up of existing members by the ID
 number's blind index), encrypt ID number and phone (core.crypto: AES-256-GCM), and write members
 plus one timeline event each (COPY on PostgreSQL, executemany on SQLite), all in one transaction: exactly
-`members.importing.apply_file`, what the background import task runs.
+`members.importing.apply_file`, what the background import task runs. The registry starts empty, as
+for a union's first import: on SQLite the tables' indexes are then built after the rows
+(`importing._DeferredIndexes`), inside the timed transaction.
 
 django-import-export 4.x (timed, SQLite): the same file through a ModelResource with its fastest
 documented settings (use_bulk, skip_diff, force_init_instance, batch_size=1000, no instance
