@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.validators import mask_id_number, mask_mobile, normalize_text
 from orgs import access
 from orgs.models import Organization, OrgKind
+from orgs.rules import rate_pct
 from orgs.selectors import holding_union
 
 from . import rules
@@ -494,7 +495,7 @@ def children_stats(org: Organization) -> list[dict]:
                 "members": n,
                 "employees": emp,
                 "rate": rate,
-                "rate_pct": round(rate * 100, 1) if rate is not None else None,  # as the headline shows it
+                "rate_pct": rate_pct(rate),
             }
         )
     return out

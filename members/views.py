@@ -20,6 +20,7 @@ from core.validators import mask_text
 from orgs import access
 from orgs.models import Organization, OrgKind
 from orgs.permissions import USERS_MANAGE
+from orgs.rules import rate_pct
 
 from . import exporting, importing, rules, selectors, services
 from .forms import (
@@ -632,7 +633,7 @@ def stats_view(request):
         "orgs": access.orgs_for(request.user, MEMBER_STATS)
         .exclude(kind=OrgKind.GROUP)
         .order_by("path")[:300],
-        "rate_pct": round(stats["rate"] * 100, 1) if stats["rate"] is not None else None,
+        "rate_pct": rate_pct(stats["rate"]),
     }
     return render(request, "members/stats.html", ctx)
 

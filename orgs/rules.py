@@ -28,6 +28,11 @@ class Finding:
     params: dict = field(default_factory=dict)
 
 
+def rate_pct(rate: float | None) -> float | None:
+    """A membership rate (members / employees) as the pages show it: a percentage, one decimal."""
+    return round(rate * 100, 1) if rate is not None else None
+
+
 def committee_size_range(member_count: int) -> tuple[int, int]:
     for upper, low, high in settings.GONGHUI["COMMITTEE_SIZE_TABLE"]:
         if upper is None or member_count <= upper:

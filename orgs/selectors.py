@@ -5,6 +5,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from . import access
 from .models import CommitteeMember, Organization, OrgKind, OrgWarning, Position, subtree_upper
 from .permissions import ORG_VIEW
+from .rules import rate_pct
 
 
 def org_roots_for(user) -> QuerySet[Organization]:
@@ -74,9 +75,7 @@ def org_subtree_summary(org: Organization) -> dict:
     members, employees = agg["members"] or 0, agg["employees"] or 0
     agg["members"], agg["employees"] = members, employees
     agg["rate"] = (members / employees) if employees else None
-    agg["rate_pct"] = (
-        round(agg["rate"] * 100, 1) if employees else None
-    )  # one decimal, as on the statistics page
+    agg["rate_pct"] = rate_pct(agg["rate"])
     return agg
 
 
