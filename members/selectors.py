@@ -254,6 +254,16 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
     return qs.order_by(*SORTS[f.sort])
 
 
+LIST_COUNT_CAP = 10_000
+
+
+def count_upto(qs: QuerySet, cap: int = LIST_COUNT_CAP) -> tuple[int, bool]:
+    """How many rows a list holds, counted up to `cap`: (count, True) when there are more. A list
+    page says how many it found without counting a federation's whole registry on every page."""
+    n = qs.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
 def member_list_rows(qs: QuerySet[Member]) -> QuerySet:
     """The columns a list page shows: one query with the union name joined in."""
     return qs.values(*LIST_COLUMNS)

@@ -69,6 +69,8 @@ def _page(request, qs, size=PAGE_SIZE):
         "has_next": len(rows) > size,
         "has_previous": number > 1,
         "past_end": number > 1 and not rows,  # a page number beyond the list (an old link, a typed URL)
+        "total": None,  # set by a page that says how many the list holds
+        "more": False,
     }
 
 
@@ -80,6 +82,8 @@ def list_view(request):
     f = selectors.MemberFilters.from_params(request.GET, request.user)
     qs = selectors.member_filter(request.user, f)
     page = _page(request, selectors.member_list_rows(qs))
+    if not page["past_end"]:
+        page["total"], page["more"] = selectors.count_upto(qs)
     if selectors.whole_number(f.q):
         services.member_lookup_record(actor=request.user, q=f.q, found=qs.select_related("org")[:20])
     params = f.as_params()

@@ -573,3 +573,17 @@ def test_the_api_lists_applicants_only_when_asked(world, registry, client):
     names_of = lambda params: [m["name"] for m in client.get("/api/v1/members/", params).json()["items"]]  # noqa: E731
     assert names_of({"q": "接口申请人"}) == []
     assert names_of({"q": "接口申请人", "status": "applied"}) == ["接口申请人"]
+
+
+def test_list_says_how_many_it_found_up_to_a_cap(world, registry, client, monkeypatch):
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:list"), {"q": "zs"})
+    assert (r.context["page"]["total"], r.context["page"]["more"]) == (3, False)
+    assert "共 3 人" in r.content.decode()
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2)
+    monkeypatch.setattr(selectors.count_upto, "__defaults__", (2,))
+    r = client.get(reverse("members:list"), {"q": "zs"})
+    assert (r.context["page"]["total"], r.context["page"]["more"]) == (2, True)
+    assert "超过 2 人，可用上面的条件缩小范围" in r.content.decode()
+    r = client.get(reverse("members:list"), {"q": "zs", "page": "9"})
+    assert r.context["page"]["total"] is None and "共" not in r.content.decode().split("result-bar")[1][:200]
