@@ -281,6 +281,15 @@ def member_dues(member: Member) -> list[DuesLine]:
     return list(DuesLine.objects.filter(member=member).select_related("run").order_by("-month"))
 
 
+def member_payment(member: Member, pk: int) -> DuesPayment | None:
+    """One of the member's own payments (their receipt), or None: another member's is not theirs."""
+    return (
+        DuesPayment.objects.select_related("member", "org", "line", "recorded_by", "reversal__reversed_by")
+        .filter(member=member, pk=pk)
+        .first()
+    )
+
+
 def member_arrears_total(member: Member) -> Decimal:
     agg = DuesLine.objects.filter(member=member, kind=LineKind.CHARGED).aggregate(
         due=Sum("amount"), paid=Sum("paid")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("lines/<int:pk>/pay/", views.pay_view, name="pay"),
     path("members/<int:pk>/wage/", views.wage_set_view, name="wage_set"),
     path("payments/<int:pk>/receipt/", views.receipt_view, name="receipt"),
+    path("me/receipts/<int:pk>/", views.my_receipt_view, name="my_receipt"),
     path("payments/<int:pk>/reverse/", views.payment_reverse_view, name="payment_reverse"),
     path("batches/<int:pk>/reverse/", views.batch_reverse_view, name="batch_reverse"),
     path("funds/<int:pk>/pay/", views.funds_pay_view, name="funds_pay"),

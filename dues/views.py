@@ -4,7 +4,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -215,6 +215,18 @@ def receipt_view(request, pk: int):
         "may_manage": access.can(request.user, DUES_MANAGE, payment.org),
     }
     return render(request, "dues/receipt.html", ctx)
+
+
+@access.login_required
+def my_receipt_view(request, pk: int):
+    """A member's own receipt, from their dues page: to print, or to show the finance office."""
+    member = member_selectors.my_member(request.user)
+    if member is None:
+        return render(request, "members/not_linked.html", status=404)
+    payment = selectors.member_payment(member, pk)
+    if payment is None:
+        raise Http404
+    return render(request, "dues/receipt.html", {"payment": payment, "org": payment.org, "own": True})
 
 
 def _reversal_reason(request) -> str:

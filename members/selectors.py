@@ -557,7 +557,7 @@ def my_dues(member: Member, limit: int | None = 24) -> list[dict] | None:
                 "owed": line.amount - line.paid,
                 # the receipts the member can ask for (reversed payments are void)
                 "payments": [
-                    {"paid_on": p.paid_on, "receipt_no": p.receipt_no, "amount": p.amount}
+                    {"id": p.pk, "paid_on": p.paid_on, "receipt_no": p.receipt_no, "amount": p.amount}
                     for p in line.payments.all()
                     if not p.is_reversed
                 ],

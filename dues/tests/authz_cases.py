@@ -42,6 +42,14 @@ def dues_batch_world(w):
         w.dues_batch = services.dues_batch_record(run=w.dues_run, actor=w.finance_a)
 
 
+def _own_payment(w):
+    """dues_world, with 张三 (who paid) linked to member_a's account."""
+    from members.models import Member
+
+    dues_world(w)
+    Member.objects.filter(pk=w.dues_zhang.pk).update(user=w.member_a)
+
+
 MANAGE = {"allowed": "finance_a", "no_perm": "staff_a", "other_org": "chair_b", "setup": dues_world}
 VIEW = {"setup": dues_world}
 
@@ -56,6 +64,13 @@ CASES = [
     AuthzCase("dues:ledger", lambda w: reverse("dues:ledger", args=[w.union_a.pk]), **VIEW),
     AuthzCase("dues:run", lambda w: reverse("dues:run", args=[w.dues_run.pk]), **VIEW),
     AuthzCase("dues:receipt", lambda w: reverse("dues:receipt", args=[w.dues_payment.pk]), **VIEW),
+    AuthzCase(
+        "dues:my_receipt",
+        lambda w: reverse("dues:my_receipt", args=[w.dues_payment.pk]),
+        setup=_own_payment,
+        allowed="member_a",
+        no_perm="staff_a",
+    ),
     AuthzCase(
         "dues:funds_receipt", lambda w: reverse("dues:funds_receipt", args=[w.dues_funds_payment.pk]), **VIEW
     ),

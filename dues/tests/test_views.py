@@ -286,3 +286,24 @@ def test_a_payroll_sheet_for_a_month_out_of_range_is_refused_with_a_message(clie
         reverse("dues:wages", args=[world.union_a.pk])
     )
     assert "月份" in "".join(str(m) for m in r.context["messages"])
+
+
+def test_a_member_opens_their_own_receipts_and_no_one_elses(client, world):
+    from .authz_cases import _own_payment
+
+    _own_payment(world)
+    client.force_login(world.member_a)
+    history = client.get(reverse("members:my_history")).content.decode()
+    url = reverse("dues:my_receipt", args=[world.dues_payment.pk])
+    assert f'href="{url}"' in history
+    body = client.get(url).content.decode()
+    assert world.dues_payment.receipt_no in body and "张三" in body and "返回我的会费" in body
+    assert "冲销" not in body  # the staff's reversal form is not the member's
+    # 李四's payment (by payroll deduction) is not 张三's
+    services.dues_batch_record(run=world.dues_run, actor=world.finance_a)
+    other = DuesPayment.objects.get(member=world.dues_li)
+    assert client.get(reverse("dues:my_receipt", args=[other.pk])).status_code == 404
+    # a reversed receipt still opens, marked void
+    services.dues_payment_reverse(payment=world.dues_payment, reason="重复录入", actor=world.finance_a)
+    body = client.get(url).content.decode()
+    assert "本收据已冲销作废" in body and "重复录入" in body
