@@ -1,8 +1,9 @@
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from . import services
@@ -36,8 +37,8 @@ class TokenOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str
-    days: int | None = 365
+    name: str = Field(description="What the token is for, at most 60 characters.")
+    days: int = Field(365, description="Days until the token expires, 1–730.")
 
 
 class TokenCreatedOut(TokenOut):
@@ -63,8 +64,10 @@ def tokens_list(request):
     "/tokens", response={201: TokenCreatedOut}, operation_id="me_tokens_create", summary="Create a token"
 )
 def tokens_create(request, payload: TokenIn):
-    if payload.days is not None and not 1 <= payload.days <= 730:
-        raise ValidationError({"days": ["有效期应在1到730天之间。"]})
+    if getattr(request, "api_token_used", False):
+        # A token cannot make more tokens: a leaked one would otherwise outlive its own expiry and
+        # revocation. Tokens are made by the person, logged in.
+        raise PermissionDenied(_("不能用API令牌创建新令牌，请登录后在网页或会话中创建。"))
     token, raw = services.api_token_create(actor=request.user, name=payload.name, days=payload.days)
     return Status(201, TokenCreatedOut(**TokenOut.from_orm(token).dict(), token=raw))
 

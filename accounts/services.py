@@ -247,10 +247,23 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
     return user
 
 
-def api_token_create(*, actor, name: str, days: int | None = 365) -> tuple[ApiToken, str]:
+TOKEN_MAX_DAYS = 730
+
+
+def api_token_create(*, actor, name: str, days: int = 365) -> tuple[ApiToken, str]:
+    """A personal API token; every token expires (1 to TOKEN_MAX_DAYS days)."""
     name = normalize_text(name)
+    errors = {}
     if not name:
-        raise ValidationError({"name": [_("请为令牌起一个名称。")]})
+        errors["name"] = [_("请为令牌起一个名称。")]
+    elif len(name) > ApiToken._meta.get_field("name").max_length:
+        errors["name"] = [_("名称最多%(n)d个字符。") % {"n": ApiToken._meta.get_field("name").max_length}]
+    elif any(not ch.isprintable() for ch in name):
+        errors["name"] = [_("名称不能包含控制字符。")]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= TOKEN_MAX_DAYS:
+        errors["days"] = [_("有效期应在1到%(n)d天之间。") % {"n": TOKEN_MAX_DAYS}]
+    if errors:
+        raise ValidationError(errors)
     prefix = secrets.token_hex(4)
     raw = f"gh_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
@@ -259,7 +272,7 @@ def api_token_create(*, actor, name: str, days: int | None = 365) -> tuple[ApiTo
             name=name,
             prefix=prefix,
             token_hash=_sha256(raw),
-            expires_at=timezone.now() + timedelta(days=days) if days else None,
+            expires_at=timezone.now() + timedelta(days=days),
         )
         audit_record(
             actor=actor, action="api_token.create", target=token, details={"name": name, "prefix": prefix}

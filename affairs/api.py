@@ -1,8 +1,9 @@
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Pagination, choice_of
 from orgs import access
 
 from . import clock, rules
@@ -53,8 +54,8 @@ class QuestionOut(Schema):
     operation_id="affairs_items",
     summary="Items on the boards the caller sees, published today",
 )
-@paginate(LimitOffsetPagination)
-def affairs_items(request, org: int | None = None, category: str = ""):
+@paginate(Pagination)
+def affairs_items(request, org: int | None = None, category: choice_of(AffairItem, "category") = ""):
     access.require(request.user, AFFAIRS_VIEW)
     today = clock.today()
     qs = access.scope(AffairItem.objects.all(), request.user, AFFAIRS_VIEW).filter(
@@ -82,7 +83,7 @@ def affairs_item_get(request, item_id: int):
     operation_id="affairs_questions",
     summary="The caller's own questions, or all of the unions they manage",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def affairs_questions(request, overdue: bool = False):
     access.require(request.user, AFFAIRS_VIEW)
     managed = access.scope(Question.objects.all(), request.user, AFFAIRS_MANAGE)

@@ -1,9 +1,10 @@
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from core.api import Pagination, choice_of
 from orgs import access
 
 from . import selectors, services
@@ -87,8 +88,8 @@ class _LabelledPages:
 
 
 @router.get("/", response=list[AppealOut], operation_id="appeals_list", summary="Requests the caller handles")
-@paginate(LimitOffsetPagination)
-def appeals_list(request, status: str = ""):
+@paginate(Pagination)
+def appeals_list(request, status: choice_of(Appeal, "status", "open", "overdue") = ""):
     access.require(request.user, APPEALS_HANDLE)
     return _LabelledPages(selectors.appeals_for_staff(request.user, status=status))
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.context import current_ip
 from audit.services import audit_record
-from core.validators import normalize_text
+from core.validators import normalize_text, too_long
 from deadlines import calendar
 from deadlines.services import deadline_done, deadline_upsert
 from orgs.models import Organization, OrgKind
@@ -81,6 +81,8 @@ def appeal_submit(*, actor, category: str, title: str, content: str, anonymous: 
     content = (content or "").strip()
     if not title:
         errors["title"] = [_("请用一句话概括您的诉求。")]
+    elif msg := too_long(Appeal, "title", title):
+        errors["title"] = [msg]
     if len(content) < 5:
         errors["content"] = [_("请把诉求写具体一些（至少 5 个字）。")]
     org = home_org_for(actor)

@@ -2,11 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Pagination, choice_of
 from orgs import access
 
 from . import selectors, services
+from .models import Household
 from .permissions import ASSISTANCE_NOTICE, ASSISTANCE_PAY, ASSISTANCE_VIEW
 
 router = Router(tags=["assistance"])
@@ -106,8 +108,10 @@ class FundTotalOut(Schema):
 @router.get(
     "/households", response=list[HouseholdOut], operation_id="assistance_list", summary="Household files"
 )
-@paginate(LimitOffsetPagination)
-def assistance_list(request, status: str = "", category: str = ""):
+@paginate(Pagination)
+def assistance_list(
+    request, status: choice_of(Household, "status") = "", category: choice_of(Household, "category") = ""
+):
     access.require(request.user, ASSISTANCE_VIEW)
     return selectors.household_list(request.user, status=status, category=category)
 

@@ -1,11 +1,13 @@
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Pagination, choice_of
 from orgs import access
 
 from . import selectors
+from .models import Consultation
 from .permissions import BARGAINING_VIEW
 
 router = Router(tags=["bargaining"])
@@ -60,8 +62,10 @@ class ConsultationDetailOut(ConsultationOut):
 
 
 @router.get("/", response=list[ConsultationOut], operation_id="bargaining_list", summary="Consultations")
-@paginate(LimitOffsetPagination)
-def bargaining_list(request, status: str = "", kind: str = ""):
+@paginate(Pagination)
+def bargaining_list(
+    request, status: choice_of(Consultation, "status") = "", kind: choice_of(Consultation, "kind") = ""
+):
     access.require(request.user, BARGAINING_VIEW)
     return selectors.consultation_list(request.user, status=status, kind=kind)
 

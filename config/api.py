@@ -5,11 +5,14 @@ from importlib.util import find_spec
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.services import api_token_authenticate
+from core.api import JsonParser, body_error_message, translate_errors
 
 
 class TokenAuth(HttpBearer):
@@ -17,8 +20,12 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request, token):
         user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            # A token was sent and is wrong, expired or revoked: say so (401), rather than fall
+            # through to the session's CSRF check and a 403 about CSRF.
+            raise AuthenticationError
+        request.user = user
+        request.api_token_used = True
         return user
 
 
@@ -29,6 +36,11 @@ class SessionAuth(APIKeyCookie):
 
     def __init__(self):
         super().__init__(csrf=True)
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None  # no session: a 401 like any other unauthenticated call, before CSRF is checked
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         return request.user if request.user.is_authenticated else None
@@ -41,6 +53,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    parser=JsonParser(),
 )
 
 
@@ -50,19 +63,34 @@ def validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+@api.exception_handler(RequestValidationError)
+def request_invalid(request, exc: RequestValidationError):
+    return api.create_response(request, {"detail": translate_errors(exc.errors)}, status=422)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "未找到。"}, status=404)
+    return api.create_response(request, {"detail": _("未找到。")}, status=404)
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return api.create_response(request, {"detail": "没有权限。"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("没有权限。")}, status=403)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    return api.create_response(request, {"detail": "未登录或令牌无效。"}, status=401)
+    return api.create_response(request, {"detail": _("未登录或令牌无效。")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    detail = str(exc)
+    if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = body_error_message(exc.__cause__)
+    elif exc.status_code == 403 and detail == "CSRF check Failed":
+        detail = _("CSRF校验失败：用登录会话调用时，请在请求头 X-CSRFToken 中带上 csrftoken Cookie 的值。")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 from accounts.api import router as accounts_router  # noqa: E402

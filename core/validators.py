@@ -201,3 +201,12 @@ def mask_text(value: str, keep_start: int = 1, keep_end: int = 0) -> str:
         + "*" * (len(value) - keep_start - keep_end)
         + (value[-keep_end:] if keep_end else "")
     )
+
+
+def too_long(model, field: str, value: str | None) -> str | None:
+    """The message for a text longer than the model's column holds (PostgreSQL would refuse it with
+    an error, SQLite keep it whole), or None. For services whose callers (the API) have no form."""
+    limit = model._meta.get_field(field).max_length
+    if value and limit and len(value) > limit:
+        return _("最多%(n)d个字符，现有%(k)d个。") % {"n": limit, "k": len(value)}
+    return None

@@ -1,9 +1,13 @@
 from datetime import date, datetime
+from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Pagination
 from core.forms import MAX_YEAR, MIN_YEAR
 from orgs import access
 
@@ -51,8 +55,8 @@ class DueOut(Schema):
 
 
 @router.get("/mine", response=list[DeadlineOut], operation_id="deadlines_mine", summary="My deadlines")
-@paginate(LimitOffsetPagination)
-def deadlines_mine(request, state: str = "open"):
+@paginate(Pagination)
+def deadlines_mine(request, state: Literal["open", "overdue", "soon", "done", "all"] = "open"):
     """The queryset goes to the paginator as is: only the requested page is read."""
     return selectors.deadlines_for_user(request.user, state=state)
 
@@ -63,7 +67,7 @@ def deadlines_mine(request, state: str = "open"):
     operation_id="deadlines_notifications",
     summary="My notices",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def deadlines_notifications(request):
     return selectors.notifications_for(request.user)
 
@@ -88,9 +92,23 @@ def deadlines_calendar(request, year: int = Query(..., ge=MIN_YEAR, le=MAX_YEAR)
     return list(selectors.calendar_days(year))
 
 
-@router.get("/due", response=DueOut, operation_id="deadlines_due", summary="Compute a due date")
+@router.get(
+    "/due",
+    response=DueOut,
+    operation_id="deadlines_due",
+    summary="Compute a due date",
+    description=(
+        "`rule` is one of: "
+        + ", ".join(f"`{name}`" for name in sorted(calendar.RULES))
+        + f". `start` is a date in the years {MIN_YEAR}–{MAX_YEAR}."
+    ),
+)
 def deadlines_due(request, rule: str, start: date):
     access.require(request.user, CALENDAR_VIEW)
+    if not MIN_YEAR <= start.year <= MAX_YEAR:
+        raise ValidationError(
+            {"start": [_("日期应在%(a)d年到%(b)d年之间。") % {"a": MIN_YEAR, "b": MAX_YEAR}]}
+        )
     try:
         due = calendar.due_date(rule, start)
     except KeyError:

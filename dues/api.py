@@ -29,8 +29,7 @@ class RunOut(Schema):
     arrears: Decimal
 
 
-class LedgerRowOut(Schema):
-    month: date
+class LedgerTotalOut(Schema):
     dues_due: Decimal
     dues_paid: Decimal
     dues_arrears: Decimal
@@ -42,11 +41,15 @@ class LedgerRowOut(Schema):
     remitted: Decimal
 
 
+class LedgerRowOut(LedgerTotalOut):
+    month: date
+
+
 class LedgerOut(Schema):
     org_id: int
     org_name: str
     rows: list[LedgerRowOut]
-    total: LedgerRowOut
+    total: LedgerTotalOut
 
 
 def _union(request, org_id: int) -> Organization:
@@ -59,9 +62,8 @@ def _union(request, org_id: int) -> Organization:
     )
 
 
-def _row(r) -> LedgerRowOut:
-    return LedgerRowOut(
-        month=r.month,
+def _figures(r) -> dict:
+    return dict(
         dues_due=r.dues_due,
         dues_paid=r.dues_paid,
         dues_arrears=r.dues_arrears,
@@ -99,8 +101,8 @@ def dues_ledger(request, org_id: int, year: int | None = Query(None, ge=MIN_YEAR
     return LedgerOut(
         org_id=org.pk,
         org_name=org.name,
-        rows=[_row(r) for r in ledger.rows],
-        total=_row(ledger.total),
+        rows=[LedgerRowOut(month=r.month, **_figures(r)) for r in ledger.rows],
+        total=LedgerTotalOut(**_figures(ledger.total)),
     )
 
 

@@ -2,9 +2,10 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
+from core.api import Pagination, choice_of
 from core.forms import MAX_YEAR, MIN_YEAR
 from deadlines import calendar
 from orgs import access
@@ -100,8 +101,8 @@ def _out(case: Case) -> dict:
 
 
 @router.get("/cases", response=list[CaseOut], operation_id="mediation_cases", summary="Mediation cases")
-@paginate(LimitOffsetPagination)
-def mediation_cases(request, status: str = ""):
+@paginate(Pagination)
+def mediation_cases(request, status: choice_of(Case, "status", "overdue") = ""):
     """The queryset goes to the paginator as is: only the requested page is read."""
     access.require(request.user, MEDIATION_VIEW)
     return selectors.cases_for(request.user, status=status, with_parties=False)

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from core.validators import normalize_text
+from core.forms import MIN_YEAR
+from core.validators import normalize_text, too_long
 from deadlines import calendar
 from deadlines.services import deadline_done, deadline_upsert
 from orgs import access
@@ -149,7 +150,14 @@ def _clean_parties(parties: list[dict]) -> list[dict]:
         side = p.get("side")
         if side not in ("worker", "employer"):
             raise ValidationError({"parties": [_("当事人一方应为职工或用人单位。")]})
-        cleaned.append({"side": side, "name": name, "detail": normalize_text(p.get("detail", ""))})
+        detail = normalize_text(p.get("detail", ""))
+        for field, value in (("name", name), ("detail", detail)):
+            if msg := too_long(Party, field, value):
+                label = Party._meta.get_field(field).verbose_name
+                raise ValidationError(
+                    {"parties": [_("%(f)s“%(v)s…”：%(m)s") % {"f": label, "v": value[:20], "m": msg}]}
+                )
+        cleaned.append({"side": side, "name": name, "detail": detail})
     dups = rules.duplicate_names([p["name"] for p in cleaned])
     if dups:
         raise ValidationError(
@@ -172,6 +180,8 @@ def _clean_claims(claims: list[dict]) -> list[dict]:
             continue
         if not item:
             raise ValidationError({"claims": [_("请填写请求事项。")]})
+        if msg := too_long(Claim, "item", item):
+            raise ValidationError({"claims": [_("请求事项“%(v)s…”：%(m)s") % {"v": item[:20], "m": msg}]})
         try:
             amount = rules.money(raw)
         except ValueError:
@@ -238,10 +248,14 @@ def case_create(
         errors["application_form"] = [_("请选择申请方式。")]
     if received_on is None:
         errors["received_on"] = [_("请填写收到申请日期。")]
+    elif received_on.year < MIN_YEAR:
+        errors["received_on"] = [_("收到申请日期有误，请核对年份。")]
     elif received_on > today:
         errors["received_on"] = [_("收到申请日期不能晚于今天。")]
     if dispute_arose_on is None:
         errors["dispute_arose_on"] = [_("请填写争议发生日期。")]
+    elif dispute_arose_on.year < MIN_YEAR:
+        errors["dispute_arose_on"] = [_("争议发生日期有误，请核对年份。")]
     elif received_on and dispute_arose_on > received_on:
         errors["dispute_arose_on"] = [_("争议发生日期不能晚于收到申请日期。")]
     summary = (summary or "").strip()

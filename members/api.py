@@ -1,8 +1,9 @@
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Pagination, choice_of
 from orgs import access
 
 from . import selectors, services
@@ -66,8 +67,14 @@ class MemberDetailOut(MemberOut):
         "are listed when their status is asked for."
     ),
 )
-@paginate(LimitOffsetPagination)
-def members_list(request, q: str = "", org: int | None = None, status: str = "", sex: str = ""):
+@paginate(Pagination)
+def members_list(
+    request,
+    q: str = "",
+    org: int | None = None,
+    status: choice_of(Member, "status") = "",
+    sex: choice_of(Member, "sex") = "",
+):
     access.require(request.user, MEMBER_VIEW)
     params = {"q": q, "status": status, "sex": sex}
     if org is not None:

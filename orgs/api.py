@@ -1,9 +1,12 @@
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from core.api import Pagination, choice_of
 
 from . import access, selectors
+from .models import Organization
 from .permissions import ORG_VIEW
 
 router = Router(tags=["organizations"])
@@ -38,8 +41,8 @@ class OrgDetailOut(OrgOut):
 
 
 @router.get("/", response=list[OrgOut], operation_id="orgs_list", summary="Organizations the caller may see")
-@paginate(LimitOffsetPagination)
-def orgs_list(request, q: str = "", kind: str = ""):
+@paginate(Pagination)
+def orgs_list(request, q: str = "", kind: choice_of(Organization, "kind") = ""):
     access.require(request.user, ORG_VIEW)
     qs = access.orgs_for(request.user, ORG_VIEW).order_by("path")
     if q:

@@ -1,11 +1,13 @@
 from datetime import date, datetime
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from core.api import Pagination, choice_of
 from orgs import access
 
 from . import selectors
+from .models import Proposal
 from .permissions import PROPOSALS_VIEW
 
 router = Router(tags=["proposals"])
@@ -63,7 +65,7 @@ class ProposalDetailOut(ProposalOut):
 
 
 @router.get("/calls", response=list[CallOut], operation_id="proposals_calls", summary="Collection windows")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def proposals_calls(request):
     access.require(request.user, PROPOSALS_VIEW)
     return selectors.calls_for(request.user)
@@ -72,8 +74,8 @@ def proposals_calls(request):
 @router.get(
     "/", response=list[ProposalOut], operation_id="proposals_list", summary="Proposals the caller may see"
 )
-@paginate(LimitOffsetPagination)
-def proposals_list(request, call: int | None = None, status: str = ""):
+@paginate(Pagination)
+def proposals_list(request, call: int | None = None, status: choice_of(Proposal, "status") = ""):
     access.require(request.user, PROPOSALS_VIEW)
     qs = selectors.proposals_for(request.user).order_by("call_id", "number")
     if call:

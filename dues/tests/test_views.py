@@ -205,6 +205,7 @@ def test_api_ledger_and_runs(client, world, union_a_dues):
     ledger = client.get(f"/api/v1/dues/orgs/{world.union_a.pk}/ledger").json()
     assert ledger["total"]["levy"] == "2000.00"
     assert ledger["total"]["dues_paid"] == "21.60"
+    assert "month" not in ledger["total"]  # a total is of no one month
 
 
 def test_wage_page_enters_missing_bases_from_the_statements_month(client, world, union_a_dues):
