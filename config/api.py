@@ -46,7 +46,51 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
-api = NinjaAPI(
+_ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "description": (
+                "What went wrong, in the caller's language (Accept-Language or the language cookie): a "
+                "text; for a 422 from a service, an object of field name to messages; for a 422 from "
+                "the request's own shape, a list of {loc, msg, type}."
+            ),
+            "anyOf": [{"type": "string"}, {"type": "object"}, {"type": "array"}],
+        }
+    },
+    "required": ["detail"],
+}
+_ERRORS = {
+    401: "Not logged in, or the token is wrong, expired or revoked.",
+    403: "Logged in, but the caller's roles do not allow this.",
+    404: "No such object among those the caller may see.",
+    422: "The request's values were refused; `detail` says which and why.",
+}
+
+
+class GonghuiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The schema with the error answers every operation can give, in the one shape they share."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = _ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                codes = [401, 403]
+                if "{" in path:
+                    codes.append(404)
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append(422)
+                for code in codes:
+                    if code in responses or str(code) in responses:
+                        continue
+                    responses.setdefault(code, {"description": _ERRORS[code], **ref})
+        return schema
+
+
+api = GonghuiAPI(
     title="gonghui API",
     version="1",
     description="工会平台 JSON API. Every list and object is scoped to the caller's organizations.",

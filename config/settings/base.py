@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "core.middleware.HtmxMiddleware",
+    "core.middleware.ApiPlainErrorsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

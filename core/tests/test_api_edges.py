@@ -172,3 +172,19 @@ def test_mediation_texts_too_long_and_years_before_1900_are_refused(world, clien
         }
     }
     assert Case.objects.count() == 0
+
+
+def test_unknown_api_addresses_and_methods_answer_in_json(world, client):
+    r = client.get("/api/v1/nope")
+    assert r.status_code == 404
+    assert r.json() == {"detail": "没有这个API地址，可用的地址见 /api/v1/docs。"}
+
+    client.force_login(world.staff_a)
+    r = client.delete("/api/v1/orgs/")
+    assert r.status_code == 405
+    assert r["Allow"] == "GET"
+    assert r.json() == {"detail": "这个地址不接受 DELETE 请求，可用：GET。"}
+
+    r = client.get(f"/api/v1/orgs/{world.union_b.pk}")  # the API's own 404 is kept as it is
+    assert r.json() == {"detail": "未找到。"}
+    assert client.get("/no-such-page/").headers["Content-Type"].startswith("text/html")
