@@ -69,6 +69,7 @@ def _pydantic_messages() -> dict:
         "int_from_float": _("应为整数。"),
         "float_parsing": _("应为数字。"),
         "decimal_parsing": _("应为数字。"),
+        "finite_number": _("应为有限的数字。"),
         "bool_parsing": _("应为 true 或 false。"),
         "string_type": _("应为文本。"),
         "date_parsing": _("应为日期，格式为 YYYY-MM-DD。"),

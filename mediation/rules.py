@@ -20,8 +20,8 @@ def money(value) -> Decimal | None:
         raise ValueError(value)
     try:
         return d.quantize(FEN, rounding=ROUND_HALF_UP)
-    except InvalidOperation:  # more digits than the decimal context holds
-        raise ValueError(value) from None
+    except InvalidOperation:  # more digits than the decimal context holds: far beyond MAX_AMOUNT,
+        return d  # which the caller compares against and names ("too large"), not "not a number"
 
 
 def duplicate_names(names: list[str]) -> list[str]:

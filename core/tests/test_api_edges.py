@@ -188,3 +188,22 @@ def test_unknown_api_addresses_and_methods_answer_in_json(world, client):
     r = client.get(f"/api/v1/orgs/{world.union_b.pk}")  # the API's own 404 is kept as it is
     assert r.json() == {"detail": "未找到。"}
     assert client.get("/no-such-page/").headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("amount", "detail"),
+    [
+        ("NaN", [{"loc": ["body", "payload", "claims", 0, "amount"], "msg": "应为有限的数字。"}]),
+        (1e30, {"claims": ["请求金额“1E+30”过大，请核对。"]}),
+    ],
+)
+def test_a_claim_amount_that_is_no_amount_is_named(world, client, amount, detail):
+    client.force_login(world.staff_a)
+    payload = _case_payload(world, claims=[{"item": "工资", "amount": amount}])
+    r = client.post("/api/v1/mediation/cases", payload, content_type="application/json")
+    assert r.status_code == 422
+    got = r.json()["detail"]
+    if isinstance(detail, list):
+        got = [{"loc": e["loc"], "msg": e["msg"]} for e in got]
+    assert got == detail
+    assert Case.objects.count() == 0

@@ -50,7 +50,7 @@ def test_numbers_increase_per_org_and_year(world):
         ),
         ({"claims": [{"item": "工资", "amount": "-1"}]}, "claims", "请求金额不能为负数。"),
         ({"claims": [{"item": "工资", "amount": "abc"}]}, "claims", "金额“abc”不是有效的数字。"),
-        ({"claims": [{"item": "工资", "amount": "1e40"}]}, "claims", "金额“1e40”不是有效的数字。"),
+        ({"claims": [{"item": "工资", "amount": "1e40"}]}, "claims", "请求金额“1e40”过大，请核对。"),
         (
             {"claims": [{"item": "工资", "amount": "10000000000"}]},
             "claims",
