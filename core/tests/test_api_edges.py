@@ -8,22 +8,9 @@ from accounts.models import ApiToken
 from accounts.services import api_token_create
 from appeals.models import Appeal
 from mediation.models import Case
+from mediation.tests.helpers import case_payload
 
 pytestmark = pytest.mark.django_db
-
-
-def _case_payload(w, **over):
-    payload = {
-        "org_id": w.union_a.pk,
-        "cause": "wages",
-        "application_form": "written",
-        "received_on": "2026-02-13",
-        "dispute_arose_on": "2026-02-01",
-        "summary": "欠薪",
-        "parties": [{"side": "worker", "name": "张三"}, {"side": "employer", "name": "甲公司"}],
-    }
-    payload.update(over)
-    return payload
 
 
 def _bearer(user):
@@ -154,14 +141,14 @@ def test_mediation_texts_too_long_and_years_before_1900_are_refused(world, clien
     client.force_login(world.staff_a)
     parties = [{"side": "worker", "name": "张" * 121}, {"side": "employer", "name": "甲公司"}]
     r = client.post(
-        "/api/v1/mediation/cases", _case_payload(world, parties=parties), content_type="application/json"
+        "/api/v1/mediation/cases", case_payload(world, parties=parties), content_type="application/json"
     )
     assert r.status_code == 422
     assert r.json() == {"detail": {"parties": ["姓名/名称“" + "张" * 20 + "…”：最多120个字符，现有121个。"]}}
 
     r = client.post(
         "/api/v1/mediation/cases",
-        _case_payload(world, received_on="0001-01-01", dispute_arose_on="0001-01-01"),
+        case_payload(world, received_on="0001-01-01", dispute_arose_on="0001-01-01"),
         content_type="application/json",
     )
     assert r.status_code == 422
@@ -199,7 +186,7 @@ def test_unknown_api_addresses_and_methods_answer_in_json(world, client):
 )
 def test_a_claim_amount_that_is_no_amount_is_named(world, client, amount, detail):
     client.force_login(world.staff_a)
-    payload = _case_payload(world, claims=[{"item": "工资", "amount": amount}])
+    payload = case_payload(world, claims=[{"item": "工资", "amount": amount}])
     r = client.post("/api/v1/mediation/cases", payload, content_type="application/json")
     assert r.status_code == 422
     got = r.json()["detail"]

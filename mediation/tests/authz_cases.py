@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from core.testing.authz import AuthzCase
+from mediation.tests.helpers import case_payload
 
 
 def _case(w):
@@ -190,15 +191,7 @@ CASES = [
         lambda w: "/api/v1/mediation/cases",
         api=True,
         method="post",
-        data=lambda w: {
-            "org_id": w.union_a.pk,
-            "cause": "wages",
-            "application_form": "written",
-            "received_on": "2026-02-13",
-            "dispute_arose_on": "2026-02-01",
-            "summary": "欠薪",
-            "parties": [{"side": "worker", "name": "张三"}, {"side": "employer", "name": "甲公司"}],
-        },
+        data=lambda w: case_payload(w),
         ok_status=201,
         no_perm_status=404,
     ),

@@ -23,3 +23,18 @@ def make_case(world, *, received_on=dt.date(2026, 2, 13), org=None, actor=None, 
         return services.case_create(
             actor=actor or world.staff_a, org=org or world.union_a, received_on=received_on, **data
         )
+
+
+def case_payload(world, **over) -> dict:
+    """The JSON body of `POST /api/v1/mediation/cases` for a plain wage case at union A."""
+    payload = {
+        "org_id": world.union_a.pk,
+        "cause": "wages",
+        "application_form": "written",
+        "received_on": "2026-02-13",
+        "dispute_arose_on": "2026-02-01",
+        "summary": "欠薪",
+        "parties": [{"side": "worker", "name": "张三"}, {"side": "employer", "name": "甲公司"}],
+    }
+    payload.update(over)
+    return payload
