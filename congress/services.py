@@ -615,6 +615,18 @@ def cards_issue(*, actor, session: Session, delegates=None) -> list[Card]:
     return cards
 
 
+def _session_status_shared(session_id: int) -> str | None:
+    """The session's status, read under a shared lock held until commit: check-ins run in parallel
+    with each other, and closing the session (FOR UPDATE) waits for those in flight, so none is
+    recorded after the close. SQLite runs write transactions one at a time (BEGIN IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT status FROM congress_session WHERE id = %s FOR SHARE", [session_id])
+            row = cur.fetchone()
+        return row[0] if row else None
+    return Session.objects.filter(pk=session_id).values_list("status", flat=True).first()
+
+
 def checkin_by_token(*, token: str, request=None) -> Attendance:
     """Check a delegate in with their card's one-time token: one indexed lookup of its SHA-256, no
     password hash. The caller logs the delegate's user in."""
@@ -628,7 +640,7 @@ def checkin_by_token(*, token: str, request=None) -> Attendance:
         )
         if a is None:
             raise ValidationError(_("代表证二维码无效或已经使用。如需帮助请找会务组。"), code="invalid")
-        if a.session.status not in (SessionStatus.PLANNED, SessionStatus.IN_PROGRESS):
+        if _session_status_shared(a.session_id) not in (SessionStatus.PLANNED, SessionStatus.IN_PROGRESS):
             raise ValidationError(_("会议已闭会，不能签到。"), code="closed")
         if a.delegate.status != DelegateStatus.ACTIVE:
             raise ValidationError(_("该代表已不在任。"), code="inactive")
@@ -675,9 +687,9 @@ def delegate_credential_read(token: str) -> tuple[int, int] | None:
 def checkin_manual(*, actor, session: Session, delegate: Delegate) -> Attendance:
     if delegate.term_id != session.term_id or delegate.status != DelegateStatus.ACTIVE:
         raise ValidationError(_("该代表不是本届在任代表。"))
-    if session.status not in (SessionStatus.PLANNED, SessionStatus.IN_PROGRESS):
-        raise ValidationError(_("会议已闭会，不能签到。"))
     with transaction.atomic():
+        if _session_status_shared(session.pk) not in (SessionStatus.PLANNED, SessionStatus.IN_PROGRESS):
+            raise ValidationError(_("会议已闭会，不能签到。"))
         a, _created = Attendance.objects.select_for_update().get_or_create(
             session=session, delegate=delegate, defaults={"org": session.org}
         )
