@@ -181,6 +181,13 @@ def validate_mobile(value: str) -> str:
     elif code.startswith("86") and len(code) == 13:
         code = code[2:]
     if not MOBILE_RE.match(code):
+        if code.startswith("0") and 10 <= len(code) <= 12 and code.isdigit():
+            # 0571-88886666: a landline, often in a column headed 联系电话
+            raise ValidationError(
+                _("“%(v)s”像是固定电话。这里只登记手机号（以1开头的11位数字），没有手机号可留空。")
+                % {"v": normalize_text(value)},
+                code="mobile",
+            )
         raise ValidationError(_("手机号应为以1开头的11位数字。"), code="mobile")
     return code
 

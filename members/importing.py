@@ -15,17 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import crypto
 from core.validators import fold_key, mask_id_number, mask_mobile, normalize_text
 
 from . import rules, selectors
-from .models import CLOSED_STATUSES, EventKind, Member, MemberEvent, MemberStatus
+from .models import CLOSED_STATUSES, Education, EventKind, Member, MemberEvent, MemberStatus, PoliticalStatus
 
 
 def conf(key: str, default):
@@ -34,6 +35,28 @@ def conf(key: str, default):
 
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message says why, in Chinese."""
+
+
+class RecheckFailed(ValidationError):
+    """Rows that passed the preview failed the check at confirmation (the registry changed in
+    between): the import is rolled back; `row_errors` are those rows, for the import's page."""
+
+    SHOWN = 3  # rows named in the message itself; the import's page lists them all
+
+    def __init__(self, row_errors: list["RowError"], rows: int):
+        self.row_errors = row_errors
+        self.rows = rows
+        named = "；".join(
+            _("第%(r)d行 %(c)s：%(m)s") % {"r": e.row, "c": e.column, "m": e.reason.rstrip("。")}
+            for e in row_errors[: self.SHOWN]
+        )
+        more = _("等") if len(row_errors) > self.SHOWN else ""
+        super().__init__(
+            _(
+                "确认时重新检查，发现%(n)d行有错误（名册在预览之后有了变化），未导入任何数据：%(named)s%(more)s。"
+            )
+            % {"n": rows, "named": named, "more": more}
+        )
 
 
 # Canonical field -> (template header, accepted header variants).
@@ -393,6 +416,7 @@ def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
     merged = []
     sliced = None
     last_row = None  # the sheet's last row's number (1 for the first), where the file tells
+    sheet_names: list[str] = []
     if name.endswith(".csv"):
         text = None
         for enc in ("utf-8-sig", "gb18030"):
@@ -416,7 +440,8 @@ def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
 
         try:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            if not wb.sheet_names:
+            sheet_names = list(wb.sheet_names)
+            if not sheet_names:
                 raise ImportFileError(_("文件中没有工作表。"))
             sheet = wb.get_sheet_by_index(0)
         except ImportFileError:
@@ -447,8 +472,14 @@ def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
         if len(head) >= 20:
             break
     if header_idx is None:
-        rest_nonempty = any(_nonempty(r) for r in head) or any(_nonempty(r) for r in it)
-        if not rest_nonempty:
+        if len(sheet_names) > 1:
+            raise ImportFileError(
+                _(
+                    "只读取第一个工作表“%(first)s”，其中没有找到表头。如果会员名单在其他工作表（如“%(other)s”），请把它移到最前面。"
+                )
+                % {"first": sheet_names[0], "other": sheet_names[1]}
+            )
+        if not (any(_nonempty(r) for r in head) or any(_nonempty(r) for r in it)):
             raise ImportFileError(_("工作表是空的，没有任何数据。"))
         raise ImportFileError(_("没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"))
     _refuse_merged_header(merged, header_idx)
@@ -1363,10 +1394,8 @@ def apply_file(
     data: bytes, filename: str, *, org, actor, today: date, numbers_for, progress=None, since=None
 ) -> dict:
     """Read, check and write one file in a single pass. Call inside a transaction (org row locked):
-    any bad row raises ValidationError after all rows were checked, and the transaction rolls back.
+    any bad row raises RecheckFailed after all rows were checked, and the transaction rolls back.
     With `since` (the preview's time), a row that would update a member changed after it is an error."""
-    from django.core.exceptions import ValidationError
-
     writer = BatchWriter(
         org=org, actor=actor, today=today, numbers_for=numbers_for, progress=progress, since=since
     )
@@ -1381,10 +1410,7 @@ def apply_file(
     if not result.error_rows:
         writer.finish()
     if result.error_rows:
-        raise ValidationError(
-            _("导入前复核发现%(n)d行错误（名册在预览后有变化），未导入任何数据。")
-            % {"n": len(result.error_rows)}
-        )
+        raise RecheckFailed(sorted(result.errors, key=lambda e: e.row), len(result.error_rows))
     return {"new": result.written["new"], "updated": result.written["updated"], "unchanged": result.unchanged}
 
 
@@ -1408,6 +1434,9 @@ EXAMPLE_ROW = [
 ]
 
 
+TEMPLATE_ROWS = 100_000  # rows of the template that offer the drop-down lists
+
+
 def template_xlsx() -> bytes:
     import xlsxwriter
 
@@ -1415,13 +1444,27 @@ def template_xlsx() -> bytes:
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     ws = wb.add_worksheet("会员")
     bold = wb.add_format({"bold": True, "bg_color": "#E8F0FE", "border": 1})
-    req = wb.add_format({"bold": True, "bg_color": "#FDE7E7", "border": 1})
+    req = wb.add_format({"bold": True, "font_color": "#C62828", "bg_color": "#FDE7E7", "border": 1})
     text = wb.add_format({"num_format": "@"})
     for i, key in enumerate(TEMPLATE_FIELDS):
         ws.write_string(0, i, FIELD_LABELS[key], req if key in REQUIRED else bold)
         ws.set_column(i, i, 20 if key in ("id_number", "employer", "household_registration") else 12, text)
     for i, v in enumerate(EXAMPLE_ROW):
         ws.write_string(1, i, v)
+    # Drop-down lists where a column takes a few values (Excel warns on others, and the import, which
+    # also accepts common variants, is the judge).
+    with translation.override("zh-hans"):
+        choices = {
+            "sex": ["男", "女"],
+            "education": [str(label) for _v, label in Education.choices],
+            "political_status": [str(label) for _v, label in PoliticalStatus.choices],
+            "is_migrant": ["是", "否"],
+        }
+    for key, values in choices.items():
+        col = TEMPLATE_FIELDS.index(key)
+        ws.data_validation(
+            1, col, TEMPLATE_ROWS, col, {"validate": "list", "source": values, "error_type": "warning"}
+        )
     notes = wb.add_worksheet("填写说明")
     lines = [
         "1. 第一行是列标题，请勿修改；红色标题为必填列（姓名、身份证号）。",

@@ -1092,7 +1092,10 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
             )
     except (ValidationError, importing.ImportFileError) as e:
         msg = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
-        MemberImport.objects.filter(pk=imp.pk).update(status=ImportStatus.FAILED, message=msg[:300])
+        failed = {"status": ImportStatus.FAILED, "message": msg[:300]}
+        if isinstance(e, importing.RecheckFailed):  # the page lists the rows, as for a preview's errors
+            failed.update(error_rows=e.rows, errors=[err.as_dict() for err in e.row_errors[:20000]])
+        MemberImport.objects.filter(pk=imp.pk).update(**failed)
         if progress_id:
             progress_fail(progress_id, message=msg)
         return {"error": msg}
@@ -1114,7 +1117,7 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
             progress_id,
             message=_("新增%(new)d人，更新%(upd)d人。") % {"new": counts["new"], "upd": counts["updated"]},
             result=counts,
-            result_url=reverse("members:list") + f"?org={imp.org_id}",
+            result_url=reverse("members:import_detail", args=[imp.pk]),  # the import's page, now finished
         )
     return counts
 

@@ -579,6 +579,10 @@ def import_confirm_view(request, pk: int):
     except ValidationError as e:
         for msg in e.messages:
             messages.error(request, msg)
+        if request.htmx:  # the whole page again, with the message; not a page inside the progress box
+            return HttpResponse(
+                status=204, headers={"HX-Redirect": reverse("members:import_detail", args=[imp.pk])}
+            )
         return redirect("members:import_detail", pk=imp.pk)
     if request.htmx:
         return render(request, "core/progress.html#progress", {"progress": progress})

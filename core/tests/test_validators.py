@@ -112,6 +112,14 @@ def test_id_number_age_out_of_range():
     assert e.value.messages == ["身份证号中的出生日期晚于今天，请核对。"]
 
 
+def test_a_landline_is_named_as_such():
+    with pytest.raises(ValidationError) as e:
+        validate_mobile("0571-88886666")
+    assert e.value.messages == [
+        "“0571-88886666”像是固定电话。这里只登记手机号（以1开头的11位数字），没有手机号可留空。"
+    ]
+
+
 def test_mobile_normalization():
     assert validate_mobile("+86 138-0013-8000") == "13800138000"
     assert validate_mobile("１３８００１３８０００") == "13800138000"

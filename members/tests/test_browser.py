@@ -116,7 +116,11 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     page.get_by_role("button", name="确认导入（新增 10 人，更新 0 人）").click()
     expect(page.locator(".progress-box[data-status=done]")).to_be_visible()
     expect(page.locator(".progress-box")).to_contain_text("新增10人")
+    expect(page.get_by_role("button", name="确认导入（新增 10 人，更新 0 人）")).to_have_count(0)  # once only
     assert Member.objects.filter(org=w.union_a, status="active").count() == 10
+    page.locator(".progress-box").get_by_role("link", name="查看结果").click()
+    expect(page.get_by_role("heading", name="导入结果")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("导入完成：新增 10 人，更新 0 人。")
 
     # 4. Find 张三 by typing zs.
     page.locator("nav.sidebar").get_by_role("link", name="会员名册").click()

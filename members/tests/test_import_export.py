@@ -83,6 +83,23 @@ def test_template_has_chinese_headers_and_a_valid_example():
     assert wb.sheet_names == ["会员", "填写说明"]
 
 
+def test_template_offers_drop_down_lists_the_import_accepts(world):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx()))["会员"]
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists == {
+        "D2:D100001": '"男,女"',
+        "F2:F100001": '"小学及以下,初中,高中/中专/技校,大专,本科,硕士,博士"',
+        "G2:G100001": '"中共党员,中共预备党员,共青团员,民主党派,群众"',
+        "M2:M100001": '"是,否"',
+    }
+    assert ws["A1"].font.color.rgb == "FFC62828"  # the required columns' titles are red, as the notes say
+    # Every value offered is one the import takes.
+    rows = [row(i, edu=edu) for i, edu in enumerate(["小学及以下", "高中/中专/技校", "博士"], start=1)]
+    assert preview(world, xlsx(rows)).error_rows == 0
+
+
 def test_the_template_uploaded_unchanged_is_read_and_its_example_row_refused(world):
     # Every column of the template is understood; only the example person is not a member to add.
     imp = preview(world, importing.template_xlsx(), name="会员导入模板.xlsx")
@@ -154,7 +171,15 @@ def test_confirming_an_old_preview_does_not_undo_later_edits(world, django_captu
         progress = services.import_confirm(imp=old, actor=world.staff_a)
     progress.refresh_from_db()
     assert progress.status == "failed"
-    assert "名册在预览后有变化" in progress.message
+    assert progress.message == (
+        "确认时重新检查，发现1行有错误（名册在预览之后有了变化），未导入任何数据："
+        "第2行 身份证号：预览之后名册中该会员的信息已被修改，请重新上传文件检查。"
+    )
+    old.refresh_from_db()
+    assert (old.status, old.error_rows) == ("failed", 1)
+    assert old.errors == [
+        {"row": 2, "column": "身份证号", "reason": "预览之后名册中该会员的信息已被修改，请重新上传文件检查。"}
+    ]
     m.refresh_from_db()
     other = Member.objects.get(id_last4=person(2)["id_number"][-4:])
     assert (m.education, other.education) == ("doctor", "bachelor")  # nothing written, all or nothing
@@ -354,6 +379,19 @@ def test_bad_files_are_refused_with_a_clear_message(world, data, name, message):
         preview(world, data, name)
     assert e.value.message_dict == {"file": [message]}
     assert MemberImport.objects.count() == 0
+
+
+def test_the_notes_sheet_moved_first_is_named_in_the_message(world):
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb.add_worksheet("填写说明").write_string(0, 0, "1. 第一行是列标题，请勿修改。")
+    wb.add_worksheet("会员").write_row(0, 0, HEAD)
+    wb.close()
+    with pytest.raises(ValidationError) as e:
+        preview(world, out.getvalue())
+    assert e.value.message_dict["file"] == [
+        "只读取第一个工作表“填写说明”，其中没有找到表头。如果会员名单在其他工作表（如“会员”），请把它移到最前面。"
+    ]
 
 
 def test_formulas_merged_headers_and_numeric_ids_refused(world):

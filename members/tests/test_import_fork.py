@@ -56,7 +56,7 @@ def test_forked_check_writes_the_same_members(world, fork_always):
 def test_forked_check_refuses_bad_rows_and_bad_files(world, fork_always):
     rows = [row(i) for i in range(1, 9)]
     rows[5] = row(6, id="110105194912310021")
-    with pytest.raises(ValidationError, match="1行错误"):
+    with pytest.raises(ValidationError, match="发现1行有错误"):
         apply(world, xlsx(rows))
     with pytest.raises(importing.ImportFileError, match="公式"):
         apply(world, xlsx([row(1)], formula=True))
