@@ -114,6 +114,13 @@ class ApplyForm(forms.Form):
         required=False,
     )
 
+    def clean_consent(self):
+        # Checked here too (the service checks it for every caller), so that it is named together
+        # with any other missing field, not on the next try.
+        if not self.cleaned_data.get("consent"):
+            raise forms.ValidationError(_("请阅读上面的个人信息说明，勾选同意后再提交。"))
+        return True
+
 
 class CorrectionForm(forms.Form):
     field = forms.ChoiceField(label=_("需要更正的信息"), choices=list(CORRECTABLE.items()))

@@ -252,7 +252,7 @@ def member_apply(*, org: Organization, data: dict, consent: bool, actor=None) ->
     if not normalize_text(data.get("phone") or ""):
         errors["phone"] = _("请填写手机号，以便工会联系您。")
     if not consent:
-        errors["consent"] = _("请阅读并同意个人信息处理规则后再提交。")
+        errors["consent"] = _("请阅读上面的个人信息说明，勾选同意后再提交。")
     _raise(errors)  # every mistake at once, on a phone
     id_number = cleaned.pop("id_number")
     phone = cleaned.pop("phone")

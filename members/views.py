@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import invite_links
 from core import crypto
 from core.forms import apply_errors, flash_error, flash_form_errors
-from core.validators import mask_text
+from core.validators import mask_text, parse_id_number
 from orgs import access
 from orgs.models import Organization, OrgKind
 from orgs.permissions import USERS_MANAGE
@@ -426,12 +426,26 @@ def apply_qr_view(request, org_id: int):
     return render(request, "members/apply_qr.html", {"org": org, "url": url, "svg": svg})
 
 
+def _looks_up(form) -> bool:
+    """Whether an application would be looked up in the registry: a well-formed ID number."""
+    try:
+        parse_id_number(form.cleaned_data["id_number"], min_age=0, max_age=200)
+    except ValidationError:
+        return False  # sent back for the number itself, before any look-up
+    return True
+
+
 def _apply_too_often(request, org) -> bool:
-    """More than `apply_per_hour` applications to this union from this address within the hour."""
+    """More than `apply_per_hour` applications to this union from this address within the hour.
+    Only complete applications count (those that reach the registry, where an ID number could be
+    probed): a form sent back for a typo does not. Workers at a sign-up drive share the factory's
+    address, so the default is generous; the address is the client's, behind the proxy too."""
     from django.core.cache import cache
 
-    limit = importing.conf("apply_per_hour", 10)
-    key = f"members:apply:{org.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    from audit.middleware import client_ip
+
+    limit = importing.conf("apply_per_hour", 60)
+    key = f"members:apply:{org.pk}:{client_ip(request) or ''}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
@@ -449,8 +463,7 @@ def apply_view(request, org_id: int, token: str):
         raise Http404
     form = ApplyForm(request.POST or None)
     done = None
-    if request.method == "POST" and _apply_too_often(request, org):
-        form.is_valid()
+    if request.method == "POST" and form.is_valid() and _looks_up(form) and _apply_too_often(request, org):
         form.add_error(None, _("提交次数过多，请一小时后再试，或直接联系工会办理。"))
     elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -210,7 +210,7 @@ def test_stats_and_application_pages(new_page, live_world, login):
     phone.get_by_role("textbox", name="身份证号").fill(p["id_number"])
     phone.get_by_role("textbox", name="手机号").fill(p["phone"])
     phone.get_by_role("button", name="提交申请").click()
-    expect(phone.get_by_text("请阅读并同意个人信息处理规则后再提交。")).to_be_visible()
+    expect(phone.get_by_text("请阅读上面的个人信息说明，勾选同意后再提交。")).to_be_visible()
     phone.get_by_label("我已阅读并同意").check()
     phone.get_by_role("button", name="提交申请").click()
     expect(phone.get_by_text("王小明，您的入会申请已提交")).to_be_visible()

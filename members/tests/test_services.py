@@ -104,7 +104,7 @@ def test_one_member_per_id_number(world):
 def test_application_needs_consent_and_approval_assigns_numbers(world):
     with pytest.raises(ValidationError) as e:
         services.member_apply(org=world.union_a, data=person(3), consent=False)
-    assert e.value.message_dict == {"consent": ["请阅读并同意个人信息处理规则后再提交。"]}
+    assert e.value.message_dict == {"consent": ["请阅读上面的个人信息说明，勾选同意后再提交。"]}
     # Every mistake at once: a phone user should not fix them one submit at a time.
     with pytest.raises(ValidationError) as e:
         services.member_apply(

@@ -236,7 +236,7 @@ def test_public_application_form(world, client):
     assert client.get(reverse("members:apply", args=[world.union_a.pk, "wrong"])).status_code == 404
     p = person(9)
     r = client.post(url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"]})
-    assert "请阅读并同意个人信息处理规则后再提交。" in r.content.decode()
+    assert "请阅读上面的个人信息说明，勾选同意后再提交。" in r.content.decode()
     r = client.post(
         url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
     )
@@ -259,7 +259,8 @@ def test_public_application_form(world, client):
 
 
 def test_the_public_form_cannot_be_tried_over_and_over(world, client, settings):
-    """It says whether an ID number has a record: an address gets apply_per_hour tries per union."""
+    """It says whether an ID number has a record: an address gets apply_per_hour tries per union
+    (the address behind the proxy: X-Real-IP)."""
     settings.GONGHUI_MEMBERS = {**settings.GONGHUI_MEMBERS, "apply_per_hour": 3}
     url = reverse("members:apply", args=[world.union_a.pk, apply_token(world.union_a)])
     for i in range(3):
@@ -274,6 +275,20 @@ def test_the_public_form_cannot_be_tried_over_and_over(world, client, settings):
     )
     assert "提交次数过多，请一小时后再试，或直接联系工会办理。" in r.content.decode()
     assert Member.objects.filter(status=MemberStatus.APPLIED).count() == 3
+    # Typos are sent back as they are, without counting: a form missing a field, a mistyped number.
+    r = client.post(url, {"name": p["name"], "id_number": "123", "phone": p["phone"], "consent": "on"})
+    assert "提交次数过多" not in r.content.decode()
+    r = client.post(url, {"name": "", "id_number": p["id_number"], "phone": p["phone"]})
+    page = r.content.decode()
+    assert "提交次数过多" not in page
+    assert "请阅读上面的个人信息说明，勾选同意后再提交。" in page  # named with the missing name at once
+    q = person(41)
+    r = client.post(
+        url,
+        {"name": q["name"], "id_number": q["id_number"], "phone": q["phone"], "consent": "on"},
+        headers={"X-Real-IP": "10.0.0.2"},  # another worker behind the same proxy
+    )
+    assert "您的入会申请已提交" in r.content.decode()
     other = reverse("members:apply", args=[world.union_b.pk, apply_token(world.union_b)])
     r = client.post(
         other, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
