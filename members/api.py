@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from core.api import Pagination, choice_of
@@ -45,15 +45,16 @@ class MemberEventOut(Schema):
     to_status: str
     from_org_id: int | None
     to_org_id: int | None
-    reason: str
+    reason: str = Field(description="Empty for an event of a union outside the caller's view.")
 
 
 class MemberDetailOut(MemberOut):
     events: list[MemberEventOut]
 
     @staticmethod
-    def resolve_events(obj) -> list:
-        return list(obj.events.order_by("on", "id"))
+    def resolve_events(obj, context) -> list:
+        # As the member's page shows them: another union's events without their reason.
+        return selectors.member_timeline(obj, context["request"].user)[::-1]
 
 
 @router.get(

@@ -269,8 +269,17 @@ def member_list_rows(qs: QuerySet[Member]) -> QuerySet:
     return qs.values(*LIST_COLUMNS)
 
 
-def member_timeline(member: Member) -> list[MemberEvent]:
-    return list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
+def member_timeline(member: Member, user=None) -> list[MemberEvent]:
+    """The member's events, newest first. For a `user` (staff), each event carries `elsewhere`: it
+    belongs to an organization outside the user's view (the union a transferred or re-applying
+    member came from), whose reason and clerk stay with that union: the user sees when and what,
+    not why or who. Without a user (the member's own page) every event is whole."""
+    events = list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
+    for e in events:
+        e.elsewhere = user is not None and not access.can(user, MEMBER_VIEW, e.org)
+        if e.elsewhere:
+            e.reason, e.actor = "", None
+    return events
 
 
 def first_event_org(orgs: QuerySet[Organization]) -> Organization | None:

@@ -305,6 +305,11 @@ def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, acto
             setattr(existing, key, value)
         for key, value in sensitive_columns(None, phone).items():
             setattr(existing, key, value)
+        if old_org != org.pk:
+            # A new membership in another union: its numbers come from that union at approval, as
+            # for anyone joining it; the old ones stay in the audit log of the union that gave them.
+            existing.member_no = existing.card_no = ""
+        existing.joined_on = None  # an applicant has not joined; approval dates the new membership
         existing.org = org
         existing.status = MemberStatus.APPLIED
         existing.consent_at = timezone.now()

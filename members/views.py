@@ -173,7 +173,7 @@ def detail_view(request, pk: int):
     pending = member.transfers.filter(status="pending").select_related("to_org").first()
     ctx = {
         "member": member,
-        "events": selectors.member_timeline(member),
+        "events": selectors.member_timeline(member, request.user),
         "may_change": may_change,
         "may_reveal": access.can(request.user, MEMBER_REVEAL, member.org),
         "transitions": transitions,

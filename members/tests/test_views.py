@@ -602,3 +602,29 @@ def test_list_says_how_many_it_found_up_to_a_cap(world, registry, client, monkey
     assert "超过 2 人，可用上面的条件缩小范围" in r.content.decode()
     r = client.get(reverse("members:list"), {"q": "zs", "page": "9"})
     assert r.context["page"]["total"] is None and "共" not in r.content.decode().split("result-bar")[1][:200]
+
+
+def test_a_former_member_reapplying_elsewhere_brings_no_numbers_and_no_reasons(world, client):
+    m = make_member(world, i=8)
+    old_no = m.member_no
+    services.member_withdraw(member=m, actor=world.staff_a, reason="调离本单位另谋职业")
+    again = services.member_apply(org=world.union_b, data=person(8), consent=True)
+    assert (again.member_no, again.card_no, again.joined_on) == ("", "", None)
+
+    client.force_login(world.staff_b)
+    page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "调离本单位另谋职业" not in page and "甲干事" not in page
+    assert old_no not in page
+    assert "其他工会的记录，原因和经办人由该工会保存" in page
+    api = client.get(f"/api/v1/members/{m.pk}").json()
+    assert [(e["kind"], e["reason"]) for e in api["events"]][-2:] == [
+        ("withdrawn", ""),
+        ("applied", "重新申请入会"),
+    ]
+
+    services.member_approve(member=again, actor=world.staff_b)
+    again.refresh_from_db()
+    assert again.member_no and again.member_no != old_no
+
+    client.force_login(world.staff_a)  # union A keeps its own events whole on its events page
+    assert client.get(reverse("members:detail", args=[m.pk])).status_code == 404
