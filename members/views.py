@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -280,6 +280,22 @@ TRANSITION_SERVICES = {
 }
 
 
+def _members_page(request, url: str) -> bool:
+    """`url` is a page of this site under /members/ (after resolving any "..")."""
+    import posixpath
+    from urllib.parse import unquote
+
+    path = unquote(url.split("?", 1)[0].split("#", 1)[0])  # browsers read %2e%2e as ".."
+    return (
+        url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and path.startswith("/members/")
+        and posixpath.normpath(path).rstrip("/") + "/" == path.rstrip("/") + "/"
+        and "\\" not in url
+    )
+
+
 @require_POST
 @access.permission_required(MEMBER_CHANGE)
 def transition_view(request, pk: int, action: str):
@@ -289,7 +305,7 @@ def transition_view(request, pk: int, action: str):
     member = _member(request, pk, perm)
     form = TransitionForm(request.POST)
     nxt = request.POST.get("next", "")
-    back = redirect(nxt) if nxt.startswith("/members/") else redirect("members:detail", pk=member.pk)
+    back = redirect(nxt) if _members_page(request, nxt) else redirect("members:detail", pk=member.pk)
     # What the clerk typed comes back into the form if the change is refused (transition_retry).
     retry = {
         "member": member.pk,

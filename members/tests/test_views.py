@@ -628,3 +628,22 @@ def test_a_former_member_reapplying_elsewhere_brings_no_numbers_and_no_reasons(w
 
     client.force_login(world.staff_a)  # union A keeps its own events whole on its events page
     assert client.get(reverse("members:detail", args=[m.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("nxt", "followed"),
+    [
+        ("/members/applications/", True),
+        ("/members/?status=applied&page=2", True),
+        ("/members/../accounts/logout/", False),
+        ("/members/%2e%2e/accounts/logout/", False),
+        ("/members//evil.example/", False),
+        ("https://evil.example/members/", False),
+        ("/members/\\evil.example", False),
+    ],
+)
+def test_after_a_change_only_a_members_page_is_returned_to(world, client, nxt, followed):
+    m = make_member(world, i=9)
+    client.force_login(world.staff_a)
+    r = client.post(reverse("members:transition", args=[m.pk, "retain"]), {"reason": "退休", "next": nxt})
+    assert r["Location"] == (nxt if followed else reverse("members:detail", args=[m.pk]))
