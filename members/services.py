@@ -766,8 +766,9 @@ def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, acti
 REVEALABLE = {"id_number": ("id_number_enc", _l("身份证号")), "phone": ("phone_enc", _l("手机号"))}
 
 
-def member_reveal(*, member: Member, field: str, actor) -> str:
-    """Plaintext of a member's ID number or phone for a permitted user; writes the audit event."""
+def member_reveal(*, member: Member, field: str, actor, own: bool = False) -> str:
+    """Plaintext of a member's ID number or phone for a permitted user; writes the audit event
+    (`own`: the member's own, in the download of their data, and the event says so)."""
     if field not in REVEALABLE:
         raise ValidationError(_("不支持查看该字段。"))
     column, label = REVEALABLE[field]
@@ -777,7 +778,7 @@ def member_reveal(*, member: Member, field: str, actor) -> str:
         field=column,
         ciphertext=getattr(member, column),
         org=member.org,
-        label=str(label),
+        label=_("%(f)s（本人下载个人信息）") % {"f": label} if own else str(label),
     )
 
 
@@ -1172,8 +1173,10 @@ def member_self_export(*, member: Member, actor) -> dict:
     with transaction.atomic():
         data = {
             _("姓名"): member.name,
-            _("身份证号"): member_reveal(member=member, field="id_number", actor=actor),
-            _("手机号"): member_reveal(member=member, field="phone", actor=actor) if member.phone_enc else "",
+            _("身份证号"): member_reveal(member=member, field="id_number", actor=actor, own=True),
+            _("手机号"): member_reveal(member=member, field="phone", actor=actor, own=True)
+            if member.phone_enc
+            else "",
             _("出生日期"): member.birth_date.isoformat(),
             _("性别"): member.get_sex_display(),
             _("民族"): member.ethnicity,

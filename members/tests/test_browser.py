@@ -239,3 +239,18 @@ def test_editing_a_member_keeps_the_dates_it_was_not_asked_to_change(new_page, l
     expect(page.get_by_text("已保存。")).to_be_visible()
     m.refresh_from_db()
     assert (m.department, m.joined_on) == ("总装车间", date(2023, 6, 7))
+
+
+def test_a_chair_reveals_an_id_number_once_and_it_is_audited(new_page, live_world, login):
+    from audit.models import AuditEvent
+    from members.tests.factories import make_member
+
+    m = make_member(live_world, i=501)
+    page = new_page()
+    login(page, "chair_a")
+    page.goto(f"/members/{m.pk}/")
+    expect(page.get_by_text(m.id_number_masked)).to_be_visible()
+    page.get_by_role("button", name="查看完整号码").first.click()
+    expect(page.get_by_text(person(501)["id_number"], exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="查看完整号码")).to_have_count(1)  # the phone's is left
+    assert AuditEvent.objects.filter(action="sensitive.reveal").count() == 1

@@ -340,6 +340,11 @@ def test_self_service_pages(world, registry, client):
     assert "我的会籍记录" in body and "我的会费" in body
     r = client.get(reverse("members:my_data_download"))
     assert r.json()["身份证号"] == person(1)["id_number"]
+    reveals = AuditEvent.objects.filter(action="sensitive.reveal", actor=world.member_a)
+    assert sorted(e.details["label"] for e in reveals) == [
+        "手机号（本人下载个人信息）",
+        "身份证号（本人下载个人信息）",
+    ]
     r = client.post(reverse("members:my_data"), {"field": "post", "requested_value": "班组长"}, follow=True)
     assert "已提交更正申请" in r.content.decode()
     r = client.post(
