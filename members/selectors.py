@@ -231,7 +231,9 @@ def members_scoped(user, perm=MEMBER_VIEW) -> QuerySet[Member]:
     return access.scope(Member.objects.all(), user, perm)
 
 
-def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
+def member_filter(
+    user, f: MemberFilters, perm=MEMBER_VIEW, *, other_statuses: bool = False
+) -> QuerySet[Member]:
     qs = members_scoped(user, perm)
     if f.org is not None:
         qs = qs.filter(org__path__gte=f.org.path, org__path__lt=f.org.subtree_upper)
@@ -241,7 +243,10 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
         qs = qs.filter(cond)
     # Unless a status is chosen: the members (in good standing or retained), as the filter's label
     # says; applicants are on the applications page, former members under their own status.
-    qs = qs.filter(status=f.status) if f.status else qs.filter(status__in=COUNTED_STATUSES)
+    if other_statuses:
+        qs = qs.exclude(status__in=COUNTED_STATUSES)
+    else:
+        qs = qs.filter(status=f.status) if f.status else qs.filter(status__in=COUNTED_STATUSES)
     if f.sex:
         qs = qs.filter(sex=f.sex)
     if f.age:
@@ -252,6 +257,18 @@ def member_filter(user, f: MemberFilters, perm=MEMBER_VIEW) -> QuerySet[Member]:
     if order is not None and f.sort == "name":
         return qs.order_by(*order)
     return qs.order_by(*SORTS[f.sort])
+
+
+def matches_in_other_statuses(user, f: MemberFilters) -> list[tuple[str, str, int]]:
+    """For a search that found no members (in good standing or retained): how many applicants and
+    former members it matches, by status, so that the list can say where they are."""
+    rows = (
+        member_filter(user, f, other_statuses=True).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    labels = dict(MemberStatus.choices)
+    return sorted(
+        ((status, str(labels[status]), n) for status, n in rows), key=lambda r: list(labels).index(r[0])
+    )
 
 
 LIST_COUNT_CAP = 10_000

@@ -84,12 +84,16 @@ def list_view(request):
     page = _page(request, selectors.member_list_rows(qs))
     if not page["past_end"]:
         page["total"], page["more"] = selectors.count_upto(qs)
+    elsewhere = []
+    if f.q and not f.status and not page["rows"] and not page["past_end"]:
+        elsewhere = selectors.matches_in_other_statuses(request.user, f)
     if selectors.whole_number(f.q):
         services.member_lookup_record(actor=request.user, q=f.q, found=qs.select_related("org")[:20])
     params = f.as_params()
     ctx = {
         "f": f,
         "page": page,
+        "elsewhere": elsewhere,
         "params": params,
         "query": urlencode({k: v for k, v in params.items() if k != "sort"}),
         "export_query": urlencode(params),  # an export keeps the list's order too

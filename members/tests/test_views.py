@@ -652,3 +652,17 @@ def test_after_a_change_only_a_members_page_is_returned_to(world, client, nxt, f
     client.force_login(world.staff_a)
     r = client.post(reverse("members:transition", args=[m.pk, "retain"]), {"reason": "退休", "next": nxt})
     assert r["Location"] == (nxt if followed else reverse("members:detail", args=[m.pk]))
+
+
+def test_a_search_that_finds_only_former_members_says_where_they_are(world, client):
+    m = make_member(world, i=10)
+    services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:list"), {"q": m.member_no})
+    page = r.content.decode()
+    assert f"没有找到与“{m.member_no}”匹配的会员" in page
+    assert "名册默认只列在籍和保留会籍的会员。其他会籍状态中有匹配的：" in page
+    assert f'<a href="?q={m.member_no}&status=withdrawn">已退会 1 人</a>' in page
+    assert r.context["elsewhere"] == [("withdrawn", "已退会", 1)]
+    r = client.get(reverse("members:list"), {"q": m.member_no, "status": "withdrawn"})
+    assert [row["id"] for row in r.context["page"]["rows"]] == [m.pk]
