@@ -146,9 +146,19 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
         for i, (label, n) in enumerate(items, start=1):
             s.write_row(i, 0, [str(label), n])
     s = wb.add_worksheet("按月入会退会")
-    s.write_row(0, 0, ["月份", "入会", "退会"], bold)
+    s.write_row(0, 0, ["月份", "入会", "退会", "转入", "转出"], bold)
     for i, m in enumerate(stats["months"], start=1):
-        s.write_row(i, 0, [m, stats["joins"][i - 1], stats["leaves"][i - 1]])
+        s.write_row(
+            i,
+            0,
+            [
+                m,
+                stats["joins"][i - 1],
+                stats["leaves"][i - 1],
+                stats["transfers_in"][i - 1],
+                stats["transfers_out"][i - 1],
+            ],
+        )
     s = wb.add_worksheet("下级组织")
     s.write_row(0, 0, ["组织", "会员", "职工", "入会率"], bold)
     for i, c in enumerate(children, start=1):

@@ -485,6 +485,24 @@ def subtree_stats(org: Organization, months: int = 12) -> dict:
         key = f"{m.year}-{m.month:02d}"
         if key in joins:
             (joins if kind in join_kinds else leaves)[key] += n
+    # Transfers across the subtree's edge: in from outside, out to outside (within it, they move
+    # members between its own organizations and change nothing here).
+    inside = Organization.objects.filter(path__gte=org.path, path__lt=org.subtree_upper).values("pk")
+    transfers_in = dict.fromkeys(month_keys, 0)
+    transfers_out = dict.fromkeys(month_keys, 0)
+    moved = (
+        # Each union keeps its own event of a transfer: count the ones kept inside.
+        MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, on__gte=start, org__in=inside)
+        .filter(Q(to_org__in=inside) ^ Q(from_org__in=inside))
+        .annotate(m=TruncMonth("on"), came=Q(to_org__in=inside))
+        .values_list("m", "came")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for m, came, n in moved:
+        key = f"{m.year}-{m.month:02d}"
+        if key in transfers_in:
+            (transfers_in if came else transfers_out)[key] += n
     total = row["total"]
     from .models import Education
 
@@ -504,6 +522,8 @@ def subtree_stats(org: Organization, months: int = 12) -> dict:
         "months": month_keys,
         "joins": [joins[k] for k in month_keys],
         "leaves": [leaves[k] for k in month_keys],
+        "transfers_in": [transfers_in[k] for k in month_keys],
+        "transfers_out": [transfers_out[k] for k in month_keys],
     }
 
 

@@ -663,7 +663,14 @@ def stats_view(request):
         "months": stats["months"],
         "joins": stats["joins"],
         "leaves": stats["leaves"],
-        "names": {"joins": _("入会人数"), "leaves": _("退会人数")},
+        "transfers_in": stats["transfers_in"],
+        "transfers_out": stats["transfers_out"],
+        "names": {
+            "joins": _("入会人数"),
+            "leaves": _("退会人数"),
+            "transfers_in": _("转入人数"),
+            "transfers_out": _("转出人数"),
+        },
     }
     ctx = {
         "org": org,

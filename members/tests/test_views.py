@@ -305,6 +305,7 @@ def test_stats_page_and_export(world, registry, client):
     assert s["male"] + s["female"] == 6
     assert sum(n for _a, n in s["age"]) == 6
     assert sum(s["joins"]) == 6
+    assert sum(s["transfers_in"]) == sum(s["transfers_out"]) == 0
     # the six are registered on the union itself, not on its branch: a row says so
     assert r.context["direct"] == 6
     assert "甲公司工会本级" in r.content.decode()
@@ -328,6 +329,19 @@ def test_stats_page_and_export(world, registry, client):
     book = CalamineWorkbook.from_filelike(io.BytesIO(r.content))
     labels = [row[0] for row in book.get_sheet_by_name("会籍状态").to_python()[1:]]
     assert "在籍" in labels and "Active" not in labels
+    # Transfers have their own series: out of union A, not a leave; inside the federation, neither.
+    client.cookies["django_language"] = "zh-hans"
+    t = services.transfer_request(
+        member=registry[1], to_org=world.union_b, actor=world.staff_a, reason="调动"
+    )
+    services.transfer_accept(transfer=t, actor=world.staff_b)
+    s = client.get(reverse("members:stats") + f"?org={world.union_a.pk}").context["stats"]
+    assert (sum(s["transfers_in"]), sum(s["transfers_out"]), s["members"]) == (0, 1, 5)
+    assert sum(s["leaves"]) == 0  # a transfer is not a leave
+    b = selectors.subtree_stats(world.union_b)
+    assert (sum(b["transfers_in"]), sum(b["transfers_out"])) == (1, 0)
+    fed = selectors.subtree_stats(world.fed)  # within the federation: moved, neither in nor out
+    assert sum(fed["transfers_in"]) == sum(fed["transfers_out"]) == 0
 
 
 def test_self_service_pages(world, registry, client):

@@ -11,11 +11,16 @@
       chart.setOption(option);
       window.addEventListener("resize", () => chart.resize());
     };
-    make("chart-sex", { tooltip: {}, series: [{ type: "pie", radius: ["35%", "65%"], data: d.sex, label: { formatter: "{b} {c}" } }] });
-    make("chart-age", { tooltip: {}, xAxis: { type: "category", data: d.age.labels, axisLabel: { interval: 0 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: d.age.values }] });
+    // On a phone the charts are narrow: a smaller ring leaves room for its labels, axis labels are
+    // counted into the grid (not cut off at the edge), and the age bands' labels slant.
+    const narrow = window.innerWidth < 600;
+    const grid = { left: 8, right: 16, top: 32, bottom: 8, containLabel: true };
+    make("chart-sex", { tooltip: {}, series: [{ type: "pie", radius: narrow ? ["25%", "45%"] : ["35%", "65%"], data: d.sex, label: { formatter: "{b}\n{c}" } }] });
+    make("chart-age", { tooltip: {}, grid, xAxis: { type: "category", data: d.age.labels, axisLabel: { interval: 0, rotate: narrow ? 40 : 0 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: d.age.values }] });
     make("chart-edu", { tooltip: {}, grid: { left: 8, right: 16, containLabel: true }, yAxis: { type: "category", data: d.education.labels }, xAxis: { type: "value" }, series: [{ type: "bar", data: d.education.values }] });
-    make("chart-months", { tooltip: { trigger: "axis" }, legend: { data: [d.names.joins, d.names.leaves] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
-      series: [{ name: d.names.joins, type: "bar", data: d.joins }, { name: d.names.leaves, type: "bar", data: d.leaves }] });
+    make("chart-months", { tooltip: { trigger: "axis" }, grid, legend: { data: [d.names.joins, d.names.leaves, d.names.transfers_in, d.names.transfers_out] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
+      series: [{ name: d.names.joins, type: "bar", data: d.joins }, { name: d.names.leaves, type: "bar", data: d.leaves },
+        { name: d.names.transfers_in, type: "bar", data: d.transfers_in }, { name: d.names.transfers_out, type: "bar", data: d.transfers_out }] });
   }
   if (document.readyState === "complete") draw(); else window.addEventListener("load", draw);
 })();
