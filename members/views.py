@@ -231,8 +231,18 @@ def create_view(request):
     initial = {}
     if request.GET.get("org", "").isdigit():
         initial["org"] = request.GET["org"]
+    elif (home := access.primary_org(request.user)) is not None and orgs.filter(pk=home.pk).exists():
+        initial["org"] = home.pk  # the clerk's own union, the usual choice
     form = MemberCreateForm(request.POST or None, orgs=orgs, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # The ID number and mobile are checked by the service once the form is complete; check them
+        # now too, so that every mistake is named at once.
+        raw = {k: request.POST.get(k, "") for k in ("name", "id_number", "phone")}
+        _cleaned, errors = rules.clean_member(raw, today=services.today())
+        for field in ("id_number", "phone"):
+            if field in errors and field not in form.errors:
+                form.add_error(field, errors[field])
+    elif request.method == "POST":
         data = dict(form.cleaned_data)
         org = data.pop("org")
         try:

@@ -680,3 +680,18 @@ def test_a_search_that_finds_only_former_members_says_where_they_are(world, clie
     assert r.context["elsewhere"] == [("withdrawn", "已退会", 1)]
     r = client.get(reverse("members:list"), {"q": m.member_no, "status": "withdrawn"})
     assert [row["id"] for row in r.context["page"]["rows"]] == [m.pk]
+
+
+def test_the_register_form_starts_at_the_clerks_union_and_names_every_mistake_at_once(world, client):
+    client.force_login(world.staff_a)
+    form = client.get(reverse("members:create")).context["form"]
+    assert form["org"].value() == world.union_a.pk
+    bad_id = person(11)["id_number"][:17] + ("0" if person(11)["id_number"][17] != "0" else "1")
+    r = client.post(
+        reverse("members:create"), {"org": "", "name": "王五", "id_number": bad_id, "phone": "1380013"}
+    )
+    errors = r.context["form"].errors
+    assert errors["org"] == ["此项必填。"]
+    assert errors["id_number"] == ["身份证号校验位不正确，请核对。"]
+    assert errors["phone"] == ["手机号应为以1开头的11位数字。"]
+    assert Member.objects.count() == 0
