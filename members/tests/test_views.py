@@ -695,3 +695,18 @@ def test_the_register_form_starts_at_the_clerks_union_and_names_every_mistake_at
     assert errors["id_number"] == ["身份证号校验位不正确，请核对。"]
     assert errors["phone"] == ["手机号应为以1开头的11位数字。"]
     assert Member.objects.count() == 0
+
+
+def test_reasons_the_system_wrote_are_shown_in_the_readers_language(world, client):
+    m = make_member(world, i=12)
+    services.member_update(
+        member=m, data={"department": "总装车间", "education": "master"}, actor=world.staff_a
+    )
+    services.member_retain(member=m, actor=world.staff_a, reason="退休")
+    client.force_login(world.staff_a)
+    page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "修改：学历、部门" in page or "修改：部门、学历" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert "Changed: Education, Department" in page or "Changed: Department, Education" in page
+    assert "退休" in page  # what a person typed is shown as typed

@@ -1,0 +1,30 @@
+"""Template filters of the member registry."""
+
+from django import template
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# Reasons the system writes itself, stored in Chinese (the language of the record), shown in the
+# reader's language. What a person typed is shown as typed.
+_FIXED = (
+    gettext_noop("重新申请入会"),
+    gettext_noop("在线申请"),
+    gettext_noop("导入更新"),
+    gettext_noop("演示数据导入"),
+)
+_LISTS = {"修改：": gettext_noop("修改：%(f)s"), "导入更新：": gettext_noop("导入更新：%(f)s")}
+
+
+@register.filter
+def event_reason(reason: str) -> str:
+    if not reason or (get_language() or "").startswith("zh"):
+        return reason
+    if reason in _FIXED:
+        return _(reason)
+    for prefix, template_ in _LISTS.items():
+        if reason.startswith(prefix):
+            labels = reason[len(prefix) :].split("、")
+            return _(template_) % {"f": _("、").join(_(label) for label in labels)}
+    return reason
