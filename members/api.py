@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Literal
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
@@ -75,9 +76,11 @@ def members_list(
     org: int | None = None,
     status: choice_of(Member, "status") = "",
     sex: choice_of(Member, "sex") = "",
+    age: Literal["", "-25", "25-34", "35-44", "45-54", "55+"] = "",  # rules.AGE_BANDS (a test checks)
+    migrant: Literal["", "0", "1"] = "",
 ):
     access.require(request.user, MEMBER_VIEW)
-    params = {"q": q, "status": status, "sex": sex}
+    params = {"q": q, "status": status, "sex": sex, "age": age, "migrant": migrant}
     if org is not None:
         params["org"] = str(org)
     f = selectors.MemberFilters.from_params(params, request.user)
