@@ -3,6 +3,7 @@
 import csv
 import tempfile
 from collections.abc import Iterator
+from datetime import date
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -102,10 +103,21 @@ def xlsx_tempfile(qs: QuerySet):
     ws.write_row(0, 0, [h for _k, h in EXPORT_COLUMNS], bold)
     ws.set_column(0, len(EXPORT_COLUMNS) - 1, 14)
     ws.set_column(3, 3, 22)
+    # Dates as dates and the birth year as a number, so that Excel sorts and filters them; the
+    # rest as text (member numbers keep their leading zeros).
+    keys = [k for k, _h in EXPORT_COLUMNS]
+    joined, born = keys.index("joined_on"), keys.index("birth_date")
+    datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.set_column(joined, joined, 12, datefmt)
     r = 1
     for row in export_rows(qs):
         for c, v in enumerate(row):
-            ws.write_string(r, c, v)
+            if c == joined and v:
+                ws.write_datetime(r, c, date.fromisoformat(v), datefmt)
+            elif c == born and v:
+                ws.write_number(r, c, int(v))
+            else:
+                ws.write_string(r, c, v)
         r += 1
     ws.freeze_panes(1, 0)
     wb.close()

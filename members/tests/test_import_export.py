@@ -466,6 +466,10 @@ def test_export_is_masked_escaped_and_scoped(world, client):
     data = b"".join(r.streaming_content)
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     assert sheet[1][0] == "张三" and sheet[1][3].endswith(idn[-4:]) and "*" in sheet[1][3]
+    # the birth year a number and the joining date a date, to sort and filter in Excel
+    joined = sheet[0].index("入会日期")
+    assert (sheet[1][2], sheet[1][joined]) == (float(idn[6:10]), Member.objects.get(name="张三").joined_on)
+    assert sheet[1][9] == "'=HYPERLINK(1)"
     assert AuditEvent.objects.filter(action="members.export").count() == 2
 
 
