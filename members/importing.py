@@ -1549,7 +1549,7 @@ def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dic
     out = []
     err_by_row: dict[int, list[str]] = {}
     for e in result.errors:
-        err_by_row.setdefault(e.row, []).append(f"{e.column}：{e.reason}")
+        err_by_row.setdefault(e.row, []).append(_("%(c)s：%(r)s") % {"c": e.column, "r": e.reason})
     rownum = table.first_row - 1
     for row in table.rows:
         rownum += 1
@@ -1563,7 +1563,7 @@ def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dic
         out.append(
             {
                 "row": rownum,
-                "name": name or "",
+                "name": rules.norm(name).replace(" ", ""),  # as it will be stored
                 "id_masked": mask_id_number(code) if len(code) == 18 else ("*" * len(code)),
                 "kind": "error" if rownum in err_by_row else result.kinds.get(rownum, ""),
                 "errors": err_by_row.get(rownum, []),

@@ -511,3 +511,11 @@ def test_a_sheet_cannot_move_a_joining_date_past_a_later_membership_change(world
         {"row": 2, "column": "入会日期", "reason": "入会日期不能晚于此后的会籍变动（2024-02-01 保留会籍）。"}
     ]
     assert preview(world, xlsx([row(4, joined="2023-06-01", name=m.name)])).update_rows == 1
+
+
+def test_the_preview_shows_names_as_they_will_be_stored(world):
+    wrong_sex = "女" if int(person(2)["id_number"][16]) % 2 else "男"
+    imp = preview(world, xlsx([row(1, name="钱 测二"), row(2, sex=wrong_sex)]))
+    rows = imp.preview
+    assert rows[0]["name"] == "钱测二"
+    assert rows[1]["errors"] == ["性别：性别与身份证号不一致。"]
