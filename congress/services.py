@@ -621,7 +621,8 @@ def _session_status_shared(session_id: int) -> str | None:
     recorded after the close. SQLite runs write transactions one at a time (BEGIN IMMEDIATE)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT status FROM congress_session WHERE id = %s FOR SHARE", [session_id])
+            table = connection.ops.quote_name(Session._meta.db_table)
+            cur.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [session_id])  # noqa: S608
             row = cur.fetchone()
         return row[0] if row else None
     return Session.objects.filter(pk=session_id).values_list("status", flat=True).first()

@@ -25,7 +25,7 @@ class ApiPlainErrorsMiddleware:
         response = self.get_response(request)
         if (
             response.status_code in (404, 405)
-            and request.path.startswith("/api/")
+            and request.path_info.startswith("/api/")
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             if response.status_code == 404:

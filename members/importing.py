@@ -46,8 +46,8 @@ class RecheckFailed(ValidationError):
     def __init__(self, row_errors: list["RowError"], rows: int):
         self.row_errors = row_errors
         self.rows = rows
-        named = "；".join(
-            _("第%(r)d行 %(c)s：%(m)s") % {"r": e.row, "c": e.column, "m": e.reason.rstrip("。")}
+        named = _("；").join(
+            _("第%(r)d行 %(c)s：%(m)s") % {"r": e.row, "c": e.column, "m": e.reason.rstrip("。.")}
             for e in row_errors[: self.SHOWN]
         )
         more = _("等") if len(row_errors) > self.SHOWN else ""
@@ -402,6 +402,23 @@ def _refuse_merged_header(merged, header_idx: int) -> None:
             raise ImportFileError(_("表头中有合并单元格，请取消合并，每列只保留一个标题。请使用下载的模板。"))
 
 
+def _sheet_with_header(data: bytes, sheet_names: list[str]) -> str | None:
+    """The name of a later sheet (of the next few) whose first rows hold a header row, or None: for
+    a workbook whose member list is not on its first sheet (the template's notes moved first)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    for index, name in enumerate(sheet_names[1:6], start=1):
+        try:
+            rows = wb.get_sheet_by_index(index).iter_rows()
+        except Exception:  # noqa: BLE001, S112 - a sheet calamine cannot read is not the one
+            continue
+        for _n, row in zip(range(20), rows, strict=False):
+            if any(_header_key(c) in HEADER_LOOKUP for c in row):
+                return name
+    return None
+
+
 def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
     """Open the first sheet (or the CSV) of an upload and find its header row. Data rows are read
     lazily (one pass; call again to read again). Raises ImportFileError for bad files.
@@ -472,12 +489,12 @@ def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
         if len(head) >= 20:
             break
     if header_idx is None:
-        if len(sheet_names) > 1:
+        if len(sheet_names) > 1 and (other := _sheet_with_header(data, sheet_names)) is not None:
             raise ImportFileError(
                 _(
                     "只读取第一个工作表“%(first)s”，其中没有找到表头。如果会员名单在其他工作表（如“%(other)s”），请把它移到最前面。"
                 )
-                % {"first": sheet_names[0], "other": sheet_names[1]}
+                % {"first": sheet_names[0], "other": other}
             )
         if not (any(_nonempty(r) for r in head) or any(_nonempty(r) for r in it)):
             raise ImportFileError(_("工作表是空的，没有任何数据。"))
@@ -1249,7 +1266,8 @@ class BatchWriter:
         self.today = today
         self.numbers_for = numbers_for
         self.progress = progress
-        self.reason = reason or _("批量导入")
+        with rules.stored_language():  # the new members' timeline reason
+            self.reason = reason or _("批量导入")
         self.now = timezone.now()
         # The same text sqlite3's registered adapter would make of it, made once instead of per row.
         self.now_param = self.now.isoformat(" ") if connection.vendor == "sqlite" else self.now
@@ -1294,6 +1312,8 @@ class BatchWriter:
                 org_id=org.pk, after_id=before, reason=self.reason, actor_id=self.actor_id, now=now
             )
         if updates:
+            with rules.stored_language():  # the timeline's reason, in the installation's language
+                updated_with, updated = _("导入更新：%(f)s"), _("导入更新")
             objs = []
             for c, pk in updates:
                 m = Member(pk=pk)
@@ -1339,9 +1359,9 @@ class BatchWriter:
                         None,
                         None,
                         today,
-                        _("导入更新：%(f)s") % {"f": "、".join(c.get("changed_labels") or [])}
+                        updated_with % {"f": "、".join(c.get("changed_labels") or [])}
                         if c.get("changed_labels")
-                        else _("导入更新"),
+                        else updated,
                         self.actor_id,
                         now,
                     )

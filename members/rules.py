@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import pgettext_lazy
@@ -25,6 +27,20 @@ from core.validators import (
 from .models import Education, MemberStatus, PoliticalStatus
 
 S = MemberStatus
+
+
+def stored_language():
+    """The language of text the system writes into a record (a timeline reason, an audit label): the
+    installation's, whoever's request wrote it. Pages show it in the reader's language
+    (members_tags.event_reason)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def stored_text(text) -> str:
+    """`text` (a lazy translation) in the stored language."""
+    with stored_language():
+        return str(text)
+
 
 # The membership state machine (DOMAIN.md §2): transition -> (allowed from, resulting status).
 # A transfer keeps the status and changes the holding union.

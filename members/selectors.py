@@ -286,11 +286,13 @@ def member_list_rows(qs: QuerySet[Member]) -> QuerySet:
     return qs.values(*LIST_COLUMNS)
 
 
-def member_timeline(member: Member, user=None) -> list[MemberEvent]:
+def member_timeline(member: Member, user=None, *, own: bool = False) -> list[MemberEvent]:
     """The member's events, newest first. For a `user` (staff), each event carries `elsewhere`: it
     belongs to an organization outside the user's view (the union a transferred or re-applying
     member came from), whose reason and clerk stay with that union: the user sees when and what,
-    not why or who. Without a user (the member's own page) every event is whole."""
+    not why or who. With `own` (the member's own page, no user) every event is whole."""
+    if user is None and not own:
+        raise TypeError("member_timeline needs the viewing user, or own=True for the member's own page")
     events = list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
     for e in events:
         e.elsewhere = user is not None and not access.can(user, MEMBER_VIEW, e.org)

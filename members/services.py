@@ -306,10 +306,10 @@ def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, acto
         for key, value in sensitive_columns(None, phone).items():
             setattr(existing, key, value)
         if old_org != org.pk:
-            # A new membership in another union: its numbers come from that union at approval, as
-            # for anyone joining it; the old ones stay in the audit log of the union that gave them.
-            existing.member_no = existing.card_no = ""
-        existing.joined_on = None  # an applicant has not joined; approval dates the new membership
+            # A new membership in another union: approval dates it. The member and card numbers stay
+            # with the person, as on a transfer: numbers are taken as the highest one + 1, so a number
+            # given up would be issued again to someone else.
+            existing.joined_on = None
         existing.org = org
         existing.status = MemberStatus.APPLIED
         existing.consent_at = timezone.now()
@@ -323,7 +323,7 @@ def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, acto
             from_status=old_status,
             to_status=MemberStatus.APPLIED,
             from_org_id=old_org if old_org != org.pk else None,
-            reason=_("重新申请入会"),
+            reason=rules.stored_text(_l("重新申请入会")),
         )
     else:
         member = Member.objects.create(
@@ -339,7 +339,7 @@ def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, acto
             actor=actor,
             on=on,
             to_status=MemberStatus.APPLIED,
-            reason=_("在线申请"),
+            reason=rules.stored_text(_l("在线申请")),
         )
     audit_record(actor=actor, action="members.member_apply", target=member, org=org)
     return member
@@ -424,27 +424,28 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
         if not changed:
             return member
         member.save()
-        _event(
-            member,
-            kind=EventKind.UPDATED,
-            actor=actor,
-            on=today(),
-            reason=_("修改：%(f)s")
-            % {
-                "f": "、".join(
-                    str(Member._meta.get_field(f).verbose_name)
-                    if f not in ("id_number", "phone", "org")
-                    else {
-                        "id_number": _("身份证号"),
-                        "phone": _("手机号"),
-                        "org": _("所在组织（%(a)s → %(b)s）")
-                        % {"a": moved_from.name if moved_from else "", "b": member.org.name},
-                    }[f]
-                    for f in changed
-                    if f not in DERIVED_FIELDS
-                )
-            },
-        )
+        with rules.stored_language():  # stored in the installation's language
+            _event(
+                member,
+                kind=EventKind.UPDATED,
+                actor=actor,
+                on=today(),
+                reason=_("修改：%(f)s")
+                % {
+                    "f": "、".join(
+                        str(Member._meta.get_field(f).verbose_name)
+                        if f not in ("id_number", "phone", "org")
+                        else {
+                            "id_number": _("身份证号"),
+                            "phone": _("手机号"),
+                            "org": _("所在组织（%(a)s → %(b)s）")
+                            % {"a": moved_from.name if moved_from else "", "b": member.org.name},
+                        }[f]
+                        for f in changed
+                        if f not in DERIVED_FIELDS
+                    )
+                },
+            )
         audit_record(
             actor=actor,
             action="members.member_update",
@@ -772,13 +773,15 @@ def member_reveal(*, member: Member, field: str, actor, own: bool = False) -> st
     if field not in REVEALABLE:
         raise ValidationError(_("不支持查看该字段。"))
     column, label = REVEALABLE[field]
+    with rules.stored_language():
+        label = _("%(f)s（本人下载个人信息）") % {"f": label} if own else str(label)
     return sensitive_reveal(
         actor=actor,
         obj=member,
         field=column,
         ciphertext=getattr(member, column),
         org=member.org,
-        label=_("%(f)s（本人下载个人信息）") % {"f": label} if own else str(label),
+        label=label,
     )
 
 

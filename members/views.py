@@ -771,7 +771,7 @@ def my_history_view(request, member: Member):
         "members/my_history.html",
         {
             "member": member,
-            "events": selectors.member_timeline(member),
+            "events": selectors.member_timeline(member, own=True),
             "dues": dues,
             "owed": selectors.my_dues_owed(member),
         },

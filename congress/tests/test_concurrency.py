@@ -36,7 +36,7 @@ def test_a_checkin_during_the_close_waits_and_is_refused(world):
             connections.close_all()
 
     def checkin():
-        closing.wait()
+        assert closing.wait(timeout=10), "the closing transaction never took its lock"
         try:
             services.checkin_by_token(token=card.token)
             outcome["result"] = "checked in"

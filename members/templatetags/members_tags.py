@@ -13,6 +13,7 @@ _FIXED = (
     gettext_noop("在线申请"),
     gettext_noop("导入更新"),
     gettext_noop("演示数据导入"),
+    gettext_noop("批量导入"),
 )
 _LISTS = {"修改：": gettext_noop("修改：%(f)s"), "导入更新：": gettext_noop("导入更新：%(f)s")}
 

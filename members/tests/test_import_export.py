@@ -392,6 +392,16 @@ def test_the_notes_sheet_moved_first_is_named_in_the_message(world):
     assert e.value.message_dict["file"] == [
         "只读取第一个工作表“填写说明”，其中没有找到表头。如果会员名单在其他工作表（如“会员”），请把它移到最前面。"
     ]
+    out = io.BytesIO()  # Sheet1, Sheet2: no header on any sheet is the usual message
+    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb.add_worksheet().write_row(0, 0, ["甲", "乙"])
+    wb.add_worksheet().write_row(0, 0, ["丙"])
+    wb.close()
+    with pytest.raises(ValidationError) as e:
+        preview(world, out.getvalue())
+    assert e.value.message_dict["file"] == [
+        "没有找到表头。第一行应为列标题，例如“姓名”“身份证号”。请使用下载的模板。"
+    ]
 
 
 def test_formulas_merged_headers_and_numeric_ids_refused(world):

@@ -623,17 +623,17 @@ def test_list_says_how_many_it_found_up_to_a_cap(world, registry, client, monkey
     assert r.context["page"]["total"] is None and "共" not in r.content.decode().split("result-bar")[1][:200]
 
 
-def test_a_former_member_reapplying_elsewhere_brings_no_numbers_and_no_reasons(world, client):
+def test_a_former_member_reapplying_elsewhere_brings_no_reasons_and_no_joining_date(world, client):
     m = make_member(world, i=8)
     old_no = m.member_no
     services.member_withdraw(member=m, actor=world.staff_a, reason="调离本单位另谋职业")
     again = services.member_apply(org=world.union_b, data=person(8), consent=True)
-    assert (again.member_no, again.card_no, again.joined_on) == ("", "", None)
+    # The numbers stay with the person (a number given up would be issued again: highest + 1).
+    assert (again.member_no, again.joined_on) == (old_no, None)
 
     client.force_login(world.staff_b)
     page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
     assert "调离本单位另谋职业" not in page and "甲干事" not in page
-    assert old_no not in page
     assert "其他工会的记录，原因和经办人由该工会保存" in page
     api = client.get(f"/api/v1/members/{m.pk}").json()
     assert [(e["kind"], e["reason"]) for e in api["events"]][-2:] == [
@@ -643,10 +643,30 @@ def test_a_former_member_reapplying_elsewhere_brings_no_numbers_and_no_reasons(w
 
     services.member_approve(member=again, actor=world.staff_b)
     again.refresh_from_db()
-    assert again.member_no and again.member_no != old_no
+    assert (again.member_no, again.joined_on) == (old_no, services.today())
+    assert services.next_member_numbers(world.union_a, 1)[0][0] != old_no  # not issued again in A
 
-    client.force_login(world.staff_a)  # union A keeps its own events whole on its events page
+    client.force_login(world.staff_a)  # union A keeps its own events whole, on its changes page
     assert client.get(reverse("members:detail", args=[m.pk])).status_code == 404
+    events = client.get(reverse("members:events") + f"?org={world.union_a.pk}").content.decode()
+    assert "调离本单位另谋职业" in events
+
+
+def test_a_former_member_reapplying_to_the_same_union_keeps_the_joining_date(world):
+    m = make_member(world, i=13)
+    joined = m.joined_on
+    services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
+    again = services.member_apply(org=world.union_a, data=person(13), consent=True)
+    assert (again.member_no, again.joined_on) == (m.member_no, joined)
+
+
+def test_reasons_the_system_writes_are_stored_in_the_installations_language(world):
+    from django.utils import translation
+
+    m = make_member(world, i=14)
+    with translation.override("en"):  # an English clerk's edit
+        services.member_update(member=m, data={"department": "总装车间"}, actor=world.staff_a)
+    assert m.events.get(kind="updated").reason == "修改：部门"
 
 
 @pytest.mark.parametrize(
