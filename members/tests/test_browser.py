@@ -113,8 +113,12 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     page.get_by_label("导入到").select_option(label="甲公司工会")
     page.get_by_label("Excel或CSV文件").set_input_files(str(fixed))
     page.get_by_role("button", name="上传并检查").click()
-    page.get_by_role("button", name="确认导入（新增 10 人，更新 0 人）").click()
+    page.get_by_role(
+        "button", name="确认导入（新增 10 人，更新 0 人）"
+    ).dblclick()  # an impatient double click
     expect(page.locator(".progress-box[data-status=done]")).to_be_visible()
+    expect(page.locator(".progress-box")).to_have_count(1)
+    expect(page.locator("#import-action .topbar")).to_have_count(0)  # no page inside the box
     expect(page.locator(".progress-box")).to_contain_text("新增10人")
     expect(page.get_by_role("button", name="确认导入（新增 10 人，更新 0 人）")).to_have_count(0)  # once only
     assert Member.objects.filter(org=w.union_a, status="active").count() == 10
