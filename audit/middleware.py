@@ -1,9 +1,17 @@
+from django.conf import settings
+
 from .context import current_ip
 
 
 def client_ip(request) -> str | None:
-    # Behind nginx the real address arrives in X-Real-IP; the proxy must overwrite it.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    """The client's address. Behind nginx the real one arrives in X-Real-IP (the proxy overwrites
+    it); the header is believed only from a proxy in settings.TRUSTED_PROXIES, since anyone who
+    reaches the application server directly could send it."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_REAL_IP")
+    if forwarded and remote in settings.TRUSTED_PROXIES:
+        return forwarded
+    return remote
 
 
 class RequestContextMiddleware:

@@ -70,3 +70,16 @@ def test_audit_page_query_count(world, client, django_assert_max_num_queries):
     client.force_login(world.fed_admin)
     with django_assert_max_num_queries(12):
         assert client.get("/audit/").status_code == 200
+
+
+def test_the_client_address_comes_from_x_real_ip_only_through_a_trusted_proxy(settings):
+    from django.test import RequestFactory
+
+    from audit.middleware import client_ip
+
+    rf = RequestFactory()
+    behind_nginx = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="10.1.2.3")
+    direct = rf.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_REAL_IP="10.1.2.3")
+    assert (client_ip(behind_nginx), client_ip(direct)) == ("10.1.2.3", "203.0.113.9")
+    settings.TRUSTED_PROXIES = {"192.0.2.1"}
+    assert client_ip(behind_nginx) == "127.0.0.1"

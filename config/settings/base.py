@@ -36,6 +36,8 @@ FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS", "")
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Proxies whose X-Real-IP header names the client (audit log, rate limits): nginx on this host.
+TRUSTED_PROXIES = {p for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p}
 
 INSTALLED_APPS = [
     # gonghui, as the product speaks
