@@ -125,6 +125,7 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     page.locator(".progress-box").get_by_role("link", name="查看结果").click()
     expect(page.get_by_role("heading", name="导入结果")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("导入完成：新增 10 人，更新 0 人。")
+    expect(page.locator(".progress-box")).to_have_count(0)  # the result says it, in the reader's language
 
     # 4. Find 张三 by typing zs.
     page.locator("nav.sidebar").get_by_role("link", name="会员名册").click()
