@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.forms import apply_errors
+from core.forms import apply_errors, local_page
 from core.validators import mask_mobile
 from orgs import access
 from orgs.permissions import USERS_MANAGE
@@ -26,7 +25,7 @@ PENDING_2FA = "gonghui_pending_2fa_user"
 
 def _safe_next(request, default="core:home") -> str:
     nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    if local_page(request, nxt):
         return nxt
     return reverse(default)
 

@@ -70,6 +70,26 @@ def once_spend(request, url: str) -> None:
         request.session[ONCE_KEY] = tokens
 
 
+def local_page(request, url: str, under: str = "/") -> bool:
+    """Whether `url` (a `next` or `back` a form sent) is a page of this site under `under`, after
+    resolving "..", encoded or not (browsers read %2e%2e as ".."): safe to redirect to."""
+    import posixpath
+    from urllib.parse import unquote
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    path = unquote(url.split("?", 1)[0].split("#", 1)[0])
+    return (
+        bool(url)
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and "\\" not in url
+        and path.startswith(under)
+        and posixpath.normpath(path).rstrip("/") + "/" == path.rstrip("/") + "/"
+    )
+
+
 def apply_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError onto a bound form, field by field where it names fields."""
     if hasattr(error, "error_dict"):

@@ -8,11 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, flash_error, flash_form_errors, with_label, year_param
+from core.forms import apply_errors, flash_error, flash_form_errors, local_page, with_label, year_param
 from core.validators import normalize_text
 from members import selectors as member_selectors
 from members import services as member_services
@@ -365,9 +365,7 @@ def wage_set_view(request, pk: int):
     else:
         flash_form_errors(request, form)
     back = request.POST.get("back", "")
-    if back.startswith(_url("dues:wages", union.pk)) and url_has_allowed_host_and_scheme(
-        back, allowed_hosts=None
-    ):
+    if local_page(request, back, _url("dues:wages", union.pk)):
         return redirect(back)
     return redirect("dues:wages", pk=union.pk)
 

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import crypto
@@ -1473,7 +1473,7 @@ def template_xlsx() -> bytes:
         ws.write_string(1, i, v)
     # Drop-down lists where a column takes a few values (Excel warns on others, and the import, which
     # also accepts common variants, is the judge).
-    with translation.override("zh-hans"):
+    with rules.stored_language():  # the template is in the installation's language, as its headers
         choices = {
             "sex": ["男", "女"],
             "education": [str(label) for _v, label in Education.choices],
@@ -1583,7 +1583,7 @@ def preview_rows(table: Table, result: CheckResult, limit: int = 50) -> list[dic
         out.append(
             {
                 "row": rownum,
-                "name": rules.norm(name).replace(" ", ""),  # as it will be stored
+                "name": rules.stored_name(name),
                 "id_masked": mask_id_number(code) if len(code) == 18 else ("*" * len(code)),
                 "kind": "error" if rownum in err_by_row else result.kinds.get(rownum, ""),
                 "errors": err_by_row.get(rownum, []),

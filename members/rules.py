@@ -301,13 +301,18 @@ def _not_in_a_name(c: str) -> bool:
     return cat[0] == "S" or cat in ("Cc", "Cf", "Cn", "Cs")
 
 
+def stored_name(value) -> str:
+    """A name as the registry stores it: normalized, without spaces (张 三 is 张三)."""
+    return norm(value).replace(" ", "")
+
+
 def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     """Normalize and validate one record given as text-ish values. Returns (cleaned, errors) where
     errors maps a field name to one Chinese message. `id_number` and `phone` stay plaintext here."""
     errors: dict[str, str] = {}
     out: dict = {}
     get = raw.get
-    name = norm(get("name")).replace(" ", "")
+    name = stored_name(get("name"))
     if not name:
         errors["name"] = _("姓名不能为空。")
     elif len(name) > TEXT_LIMITS["name"]:

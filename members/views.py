@@ -9,13 +9,13 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import invite_links
 from core import crypto
-from core.forms import apply_errors, flash_error, flash_form_errors
+from core.forms import apply_errors, flash_error, flash_form_errors, local_page
 from core.validators import mask_text, parse_id_number
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -294,22 +294,6 @@ TRANSITION_SERVICES = {
 }
 
 
-def _members_page(request, url: str) -> bool:
-    """`url` is a page of this site under /members/ (after resolving any "..")."""
-    import posixpath
-    from urllib.parse import unquote
-
-    path = unquote(url.split("?", 1)[0].split("#", 1)[0])  # browsers read %2e%2e as ".."
-    return (
-        url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        and path.startswith("/members/")
-        and posixpath.normpath(path).rstrip("/") + "/" == path.rstrip("/") + "/"
-        and "\\" not in url
-    )
-
-
 @require_POST
 @access.permission_required(MEMBER_CHANGE)
 def transition_view(request, pk: int, action: str):
@@ -319,7 +303,9 @@ def transition_view(request, pk: int, action: str):
     member = _member(request, pk, perm)
     form = TransitionForm(request.POST)
     nxt = request.POST.get("next", "")
-    back = redirect(nxt) if _members_page(request, nxt) else redirect("members:detail", pk=member.pk)
+    back = (
+        redirect(nxt) if local_page(request, nxt, "/members/") else redirect("members:detail", pk=member.pk)
+    )
     # What the clerk typed comes back into the form if the change is refused (transition_retry).
     retry = {
         "member": member.pk,
