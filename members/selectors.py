@@ -401,25 +401,40 @@ def _lapse_dues(member_ids: list[int], first: date, last: date) -> dict | None:
     return None if fn is None else fn(member_ids, first, last)
 
 
-def lapse_candidates(user, org: Organization | None = None, months: int = 6, limit: int = 500):
+def lapse_months() -> int:
+    """Months without dues that make a member a lapse candidate (DOMAIN.md §2; a dues setting)."""
+    try:
+        from dues.rules import setting
+    except ImportError:
+        return 6
+    return setting("lapse_months")
+
+
+def _lapse_window(months: int) -> tuple[date, date]:
+    """The first and the last of the last `months` full months."""
+    t = today()
+    m = t.year * 12 + t.month - 1 - months
+    first = date(m // 12, m % 12 + 1, 1)
+    m = t.year * 12 + t.month - 2  # the last full month
+    return first, date(m // 12, m % 12 + 1, 1)
+
+
+def lapse_candidates(user, org: Organization | None = None, months: int | None = None, limit: int = 500):
     """Active members whose dues were charged in each of the last `months` full months and who paid
     none of them (DOMAIN.md §2: consecutive months without dues). Months a member was not charged
     (no wage base yet, exempt) do not count: the union never asked. A person decides each case
     after talking with the member. Returns (rows of (member, last paid month)), dues_available)."""
+    months = months or lapse_months()
     qs = members_scoped(user, MEMBER_CHANGE).filter(status=MemberStatus.ACTIVE)
     if org is not None:
         qs = qs.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
-    t = today()
-    m = t.year * 12 + t.month - 1 - months
-    cutoff = date(m // 12, m % 12 + 1, 1)
+    cutoff, last_month = _lapse_window(months)
     qs = (
         qs.filter(Q(joined_on__lt=cutoff) | Q(joined_on__isnull=True))
         .select_related("org")
         .order_by("org__path", "name_pinyin")
     )
     members = list(qs[:20000])
-    m = t.year * 12 + t.month - 2  # the last full month
-    last_month = date(m // 12, m % 12 + 1, 1)
     dues = _lapse_dues([mem.pk for mem in members], cutoff, last_month)
     if not dues:
         return [], False
@@ -431,6 +446,17 @@ def lapse_candidates(user, org: Organization | None = None, months: int = 6, lim
             if len(rows) >= limit:
                 break
     return rows, True
+
+
+def lapse_unpaid_months(member: Member) -> tuple[int, int]:
+    """(months of the last `lapse_months` full months whose dues this member was charged and paid
+    none of, lapse_months): the member is a lapse candidate when the two are equal."""
+    months = lapse_months()
+    first, last = _lapse_window(months)
+    if member.joined_on is not None and member.joined_on >= first:
+        return 0, months
+    dues = _lapse_dues([member.pk], first, last) or {}
+    return dues.get(member.pk, (0, None))[0], months
 
 
 # ---- statistics -----------------------------------------------------------------------------------

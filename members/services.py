@@ -585,7 +585,18 @@ def member_withdraw(*, member: Member, actor, reason: str, on: date | None = Non
 
 
 def member_lapse(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
-    """Lapse (自动退会) decided by a person after 6 months without dues and a talk with the member."""
+    """Lapse (自动退会) decided by a person after 6 months without dues and a talk with the member.
+    Only for a lapse candidate: a member who asks to leave withdraws (退会) instead."""
+    from .selectors import lapse_unpaid_months  # selectors import this module
+
+    unpaid, months = lapse_unpaid_months(member)
+    if unpaid < months:
+        raise ValidationError(
+            _(
+                "只有连续%(n)d个月未缴会费的会员才能办理自动退会（该会员最近%(n)d个月中未缴%(k)d个月）。本人要求退会的，请办理“退会”。"
+            )
+            % {"n": months, "k": unpaid}
+        )
     return _transition(
         member,
         "lapse",

@@ -169,7 +169,11 @@ def detail_view(request, pk: int):
     for t in rules.allowed_transitions(member.status):
         if t in ("transfer", "reapply"):
             continue
-        if t in ("lapse", "expel"):
+        if t == "lapse":
+            unpaid, months = selectors.lapse_unpaid_months(member) if may_decide else (0, 1)
+            if unpaid >= months:  # only a lapse candidate (services.member_lapse)
+                transitions.append((t, rules.TRANSITION_LABELS[t]))
+        elif t == "expel":
             if may_decide:
                 transitions.append((t, rules.TRANSITION_LABELS[t]))
         elif may_change:

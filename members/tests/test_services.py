@@ -192,6 +192,11 @@ def test_lifecycle_state_machine(world):
     with pytest.raises(ValidationError):
         services.member_lapse(member=m, actor=world.chair_a, reason="半年未缴会费")
     services.member_restore(member=m, actor=world.staff_a, reason="重新就业")
+    with pytest.raises(ValidationError) as e:  # no dues ever charged: not a lapse candidate
+        services.member_lapse(member=m, actor=world.chair_a, reason="半年未缴会费")
+    assert e.value.messages == [
+        "只有连续6个月未缴会费的会员才能办理自动退会（该会员最近6个月中未缴0个月）。本人要求退会的，请办理“退会”。"
+    ]
     services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
     m.refresh_from_db()
     assert m.status == MemberStatus.WITHDRAWN

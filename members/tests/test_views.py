@@ -206,7 +206,7 @@ def test_transition_via_page_and_illegal_shows_error(world, registry, client):
     # What was typed comes back into the form, once.
     body = r.content.decode()
     assert "<details open><summary>办理会籍变动</summary>" in body
-    assert 'name="reason" maxlength="200" value="返岗"' in body and 'name="on" value="2026-02-30"' in body
+    assert 'name="reason" maxlength="200" required value="返岗"' in body and 'name="on" value="2026-02-30"' in body
     assert 'value="返岗"' not in client.get(reverse("members:detail", args=[m.pk])).content.decode()
 
 
@@ -435,6 +435,21 @@ def test_lapse_candidates_are_members_charged_six_months_who_paid_none(world, re
     )
     body = r.content.decode()
     assert "2026年3月" in body and "从未缴纳" in body
+    # a person decides, and only for a candidate: the member page offers 自动退会 to one only
+    lapse_url = reverse("members:transition", args=[registry[0].pk, "lapse"])
+    assert lapse_url in client.get(reverse("members:detail", args=[registry[0].pk])).content.decode()
+    paid_url = reverse("members:transition", args=[registry[1].pk, "lapse"])
+    assert paid_url not in client.get(reverse("members:detail", args=[registry[1].pk])).content.decode()
+    r = client.post(paid_url, {"reason": "已谈话"}, follow=True)
+    assert (
+        "只有连续6个月未缴会费的会员才能办理自动退会（该会员最近6个月中未缴5个月）。本人要求退会的，请办理“退会”。"
+        in r.content.decode()
+    )
+    registry[1].refresh_from_db()
+    assert registry[1].status == MemberStatus.ACTIVE
+    client.post(lapse_url, {"reason": "已谈话，仍不缴纳"})
+    registry[0].refresh_from_db()
+    assert registry[0].status == MemberStatus.LAPSED
 
 
 def test_staff_open_a_login_for_a_member_who_then_sees_their_card(world, registry, client):
