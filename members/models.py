@@ -143,6 +143,7 @@ class EventKind(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("member event", "不予批准")
     TRANSFER_REQUESTED = "transfer_requested", pgettext_lazy("member event", "申请转会")
     TRANSFER_CANCELLED = "transfer_cancelled", pgettext_lazy("member event", "撤回转会")
+    TRANSFER_REJECTED = "transfer_rejected", pgettext_lazy("member event", "转会被拒绝")
     TRANSFERRED = "transferred", pgettext_lazy("member event", "转会")
     RETAINED = "retained", pgettext_lazy("member event", "保留会籍")
     RESTORED = "restored", pgettext_lazy("member event", "恢复在籍")

@@ -120,7 +120,12 @@ def _member_role_follows(member: Member, *, to_org: Organization | None) -> None
         held.delete()
 
 
-NOT_STATUS_EVENTS = (EventKind.UPDATED, EventKind.TRANSFER_REQUESTED, EventKind.TRANSFER_CANCELLED)
+NOT_STATUS_EVENTS = (
+    EventKind.UPDATED,
+    EventKind.TRANSFER_REQUESTED,
+    EventKind.TRANSFER_CANCELLED,
+    EventKind.TRANSFER_REJECTED,
+)
 
 
 def _check_after_history(member: Member, on: date) -> None:
@@ -752,16 +757,18 @@ def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, acti
         transfer.decided_by = actor
         transfer.decided_at = timezone.now()
         transfer.save(update_fields=["status", "decided_by", "decided_at"])
-        label = _("转入工会拒绝接收") if status == TransferStatus.REJECTED else _("撤回转会申请")
+        # The kind says who closed it (the receiving union refused, or the sender withdrew); the
+        # reason is what that person typed.
+        rejected = status == TransferStatus.REJECTED
         _event(
             transfer.member,
-            kind=EventKind.TRANSFER_CANCELLED,
+            kind=EventKind.TRANSFER_REJECTED if rejected else EventKind.TRANSFER_CANCELLED,
             actor=actor,
             on=today(),
             org=transfer.org,
             from_org=transfer.org,
             to_org=transfer.to_org,
-            reason=f"{label}：{normalize_text(reason)}" if reason else label,
+            reason=normalize_text(reason),
         )
         audit_record(
             actor=actor,

@@ -286,6 +286,12 @@ def test_transfer_reject_and_cancel(world):
     t2 = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
     services.transfer_cancel(transfer=t2, actor=world.staff_a)
     assert list(Transfer.objects.order_by("id").values_list("status", flat=True)) == ["rejected", "cancelled"]
+    # the timeline says who closed each: the receiving union refused, the sender withdrew
+    closed = m.events.filter(kind__in=["transfer_rejected", "transfer_cancelled"]).order_by("id")
+    assert [(e.kind, e.reason, e.actor_id) for e in closed] == [
+        ("transfer_rejected", "查无此人", world.staff_b.pk),
+        ("transfer_cancelled", "", world.staff_a.pk),
+    ]
     with pytest.raises(ValidationError) as e:
         services.transfer_request(member=m, to_org=world.union_a, actor=world.staff_a)
     assert e.value.message_dict == {"to_org": ["转入工会不能与当前工会相同。"]}
@@ -552,3 +558,27 @@ def test_members_of_branches_and_groups_are_numbered_in_their_unions_series(worl
     prefix = f"{world.union_a.pk:06d}"
     assert all(n.startswith(prefix) for n in numbers), numbers
     assert [int(n[6:]) for n in numbers] == [int(numbers[0][6:]) + k for k in range(3)]
+
+
+def test_closed_transfers_recorded_before_get_their_kind(world):
+    """Migration 0010: a refusal recorded as a withdrawal with a prefixed reason gets its own kind."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("members.migrations.0010_transfer_rejected_event")
+    m = make_member(world, i=9)
+    old = [
+        ("转入工会拒绝接收：查无此人", "transfer_rejected", "查无此人"),
+        ("Rejected by receiving union: no such employee", "transfer_rejected", "no such employee"),
+        ("撤回转会申请", "transfer_cancelled", ""),
+        ("撤回转会申请：选错工会", "transfer_cancelled", "选错工会"),
+        ("本人要求", "transfer_cancelled", "本人要求"),
+    ]
+    for reason, _kind, _after in old:
+        MemberEvent.objects.create(
+            member=m, org=world.union_a, kind="transfer_cancelled", on=m.joined_on, reason=reason
+        )
+    migration.split_closed_transfers(apps, None)
+    rows = list(m.events.filter(kind__startswith="transfer_").order_by("id").values_list("kind", "reason"))
+    assert rows == [(kind, after) for _r, kind, after in old]

@@ -206,7 +206,10 @@ def test_transition_via_page_and_illegal_shows_error(world, registry, client):
     # What was typed comes back into the form, once.
     body = r.content.decode()
     assert "<details open><summary>办理会籍变动</summary>" in body
-    assert 'name="reason" maxlength="200" required value="返岗"' in body and 'name="on" value="2026-02-30"' in body
+    assert (
+        'name="reason" maxlength="200" required value="返岗"' in body
+        and 'name="on" value="2026-02-30"' in body
+    )
     assert 'value="返岗"' not in client.get(reverse("members:detail", args=[m.pk])).content.decode()
 
 
