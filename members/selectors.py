@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -302,10 +302,9 @@ def member_timeline(member: Member, user=None, *, own: bool = False) -> list[Mem
 
 
 def first_event_org(orgs: QuerySet[Organization]) -> Organization | None:
-    """The membership-changes page's default: a union first (most changes happen there; a federation
-    registers few members itself), else the highest organization."""
-    by_depth = orgs.order_by("depth", "path")
-    return by_depth.filter(kind=OrgKind.UNION).first() or by_depth.first()
+    """The membership-changes page's default: the user's highest organization (a federation's page
+    shows its whole subtree)."""
+    return orgs.order_by("depth", "path").first()
 
 
 def org_path_names(org: Organization) -> list[str]:
@@ -320,14 +319,15 @@ def org_path_names(org: Organization) -> list[str]:
 
 
 def org_events(user, org: Organization) -> QuerySet[MemberEvent]:
-    """Membership events of one organization, newest first (transfers show up in both unions). A
-    union's, branch's or group's include those of the branches and groups below it, as its member
-    count does; a federation's are of the members it holds itself."""
+    """Membership events of an organization and everything below it, newest first. A transfer is
+    written into both unions; where both are in the subtree (a federation's page), it is shown once,
+    as the receiving union's."""
+    below = Organization.objects.filter(path__gte=org.path, path__lt=org.subtree_upper)
+    events = MemberEvent.objects.filter(org_id__in=below.values("pk"))
     if org.kind == OrgKind.FEDERATION:
-        events = MemberEvent.objects.filter(org=org)
-    else:
-        below = Organization.objects.filter(path__gte=org.path, path__lt=org.subtree_upper).values("pk")
-        events = MemberEvent.objects.filter(org_id__in=below)
+        events = events.exclude(
+            kind=EventKind.TRANSFERRED, org_id=F("from_org_id"), to_org_id__in=below.values("pk")
+        )
     return events.select_related("member", "org", "from_org", "to_org", "actor").order_by("-on", "-id")
 
 

@@ -94,11 +94,12 @@ def test_a_whole_number_search_is_recorded_per_member_found_with_the_number_mask
 
 def test_membership_changes_page_chooses_a_union_and_pages(world, registry, client):
     client.force_login(world.fed_admin)
-    r = client.get(reverse("members:events"))  # a federation holds no members: its first union
-    assert r.context["org"] == world.union_a
+    r = client.get(reverse("members:events"))  # the federation's whole subtree
+    assert r.context["org"] == world.fed
     assert [o.pk for o in r.context["orgs"]] == [o.pk for o in selectors.event_orgs(world.fed_admin)]
     assert world.union_b in list(r.context["orgs"])
     assert len(r.context["page"]["rows"]) == 12 and not r.context["page"]["has_next"]  # created, approved
+    assert "甲公司工会" in r.content.decode()  # each row names its union
     assert world.fed in list(r.context["orgs"])  # a federation may hold members itself
     r = client.get(reverse("members:events"), {"org": world.union_b.pk})
     assert r.context["org"] == world.union_b and r.context["page"]["rows"] == []
@@ -110,6 +111,19 @@ def test_membership_changes_page_chooses_a_union_and_pages(world, registry, clie
     assert "分会会员" in r.content.decode() and "甲公司一车间分会" in r.content.decode()
     r = client.get(reverse("members:events"), {"org": world.branch_a.pk})
     assert [e.member.name for e in r.context["page"]["rows"]] == ["分会会员", "分会会员"]
+    # a transfer between two of its unions is written into both, and shown on its page once
+    services.transfer_accept(
+        transfer=services.transfer_request(member=registry[0], to_org=world.union_b, actor=world.staff_a),
+        actor=world.staff_b,
+    )
+    rows = client.get(reverse("members:events")).context["page"]["rows"]
+    assert [(e.kind, e.org_id) for e in rows[:2]] == [
+        ("transferred", world.union_b.pk),
+        ("transfer_requested", world.union_a.pk),
+    ]
+    assert len(rows) == 16
+    assert len(client.get(reverse("members:events"), {"org": world.union_a.pk}).context["page"]["rows"]) == 16
+    assert len(client.get(reverse("members:events"), {"org": world.union_b.pk}).context["page"]["rows"]) == 1
 
 
 def test_an_empty_search_under_a_filter_says_the_filter_applies(world, registry, client):
