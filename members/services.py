@@ -819,6 +819,20 @@ CORRECTABLE = {
 }
 
 
+def _holds_already(member: Member, field: str, value: str) -> bool:
+    """The registry already holds what a correction asks for (a sensitive value by its blind index, a
+    choice by its code or its label)."""
+    if field == "id_number":
+        return member.id_number_hash == crypto.blind_index(value, "member.id_number")
+    if field == "phone":
+        return member.phone_hash == crypto.blind_index(value, "member.phone")
+    if field not in CORRECTABLE or field == "other":
+        return False
+    held = getattr(member, field)
+    shown = getattr(member, f"get_{field}_display", lambda: held)()
+    return value in (held, str(shown))
+
+
 def correction_request(*, member: Member, field: str, value: str, note: str = "", actor) -> CorrectionRequest:
     """A member asks the union to correct data held about them (PIPL art. 46)."""
     value = normalize_text(value)
@@ -842,6 +856,8 @@ def correction_request(*, member: Member, field: str, value: str, note: str = ""
         except ValidationError as e:
             raise ValidationError({"requested_value": e.messages}) from None
         secret = crypto.encrypt(value)
+    if _holds_already(member, field, value):
+        raise ValidationError({"requested_value": [_("与登记的信息相同，无需更正。")]})
     with transaction.atomic():
         if member.corrections.filter(status=CorrectionStatus.OPEN, field=field).exists():
             raise ValidationError(_("这项信息已有一份待处理的更正申请。"))

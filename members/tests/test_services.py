@@ -318,6 +318,21 @@ def test_update_and_correction(world):
     services.correction_decide(request=req, accept=True, actor=world.staff_a)
     m.refresh_from_db()
     assert m.department == "二车间"
+    # asking for what is registered already changes nothing and says so
+    same = "与登记的信息相同，无需更正。"
+    m.education = m._meta.get_field("education").choices[-1][0]
+    m.save(update_fields=["education"])
+    for field, value in (
+        ("department", "二车间"),
+        ("name", "李四"),
+        ("phone", "13900001111"),
+        ("id_number", person(9)["id_number"]),
+        ("education", m.get_education_display()),
+    ):
+        with pytest.raises(ValidationError) as e:
+            services.correction_request(member=m, field=field, value=value, actor=world.member_a)
+        assert e.value.message_dict == {"requested_value": [same]}, field
+    assert m.corrections.count() == 1
 
 
 def test_a_refusal_gives_its_reason(world):
