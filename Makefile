@@ -25,6 +25,9 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 install: $(STAMP)
 
+# The demo is served as a union office would see it: Django's debug pages (which list the site's
+# addresses and show tracebacks) only with `make run DJANGO_DEBUG=1`.
+run: export DJANGO_DEBUG ?= 0
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0

@@ -212,6 +212,7 @@ class ArrearsRow:
     first_month: date
     last_month: date
     month_list: list[date] | None = None  # the months themselves, where they are not one run (arrears_months)
+    still_member: bool = True  # False: left the union since (transferred, withdrawn, …); what is owed stays
 
     @property
     def unbroken(self) -> bool:
@@ -258,14 +259,16 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
         .order_by("-due", "member_id")
     )
     found = list(rows[:limit] if limit else rows)
-    members = Member.objects.in_bulk([r["member_id"] for r in found])
+    members = Member.objects.select_related("org").in_bulk([r["member_id"] for r in found])
+    upper = subtree_upper(org.path)
     return [
         ArrearsRow(
-            member=members[r["member_id"]],
+            member=(m := members[r["member_id"]]),
             months=r["months"],
             amount=rules.fen(r["due"]) - rules.fen(r["paid"]),
             first_month=r["first"],
             last_month=r["last"],
+            still_member=m.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED) and org.path <= m.org.path < upper,
         )
         for r in found
     ]

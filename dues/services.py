@@ -148,9 +148,7 @@ def _parse_wage(value) -> Decimal:
 
 def wage_set(*, member: Member, month: date, wage, actor, source: str = WageSource.ENTERED) -> WageBase:
     """Record `member`'s monthly wage from `month` on (replacing an entry for the same month)."""
-    month = rules.month_start(month) if isinstance(month, date) else month
-    if not isinstance(month, date):
-        raise ValidationError({"month": [_("请选择月份。")]})
+    month = _check_month(month)  # a future month's wage is entered when it is paid, as in the sheet
     try:
         amount = _parse_wage(wage)
     except ValidationError as e:
@@ -394,6 +392,20 @@ def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy, *, only_n
         cur.execute(sql, params)
 
 
+def _drop_current_lines(run: DuesRun, org: Organization) -> int:
+    """Delete the statement's lines of the members a run would select now (LINES_SQL's members);
+    returns how many lines are kept (members no longer in the union or in good standing)."""
+    org_ids = ", ".join(str(int(i)) for i in selectors.run_member_orgs(org))
+    with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM dues_duesline WHERE run_id = %s AND member_id IN ("  # noqa: S608 - ids are ints
+            f"SELECT m.id FROM members_member m WHERE m.org_id IN ({org_ids}) "
+            "AND m.status IN ('active', 'retained') AND (m.joined_on IS NULL OR m.joined_on <= %s))",
+            [run.pk, connection.ops.adapt_datefield_value(rules.month_end(run.month))],
+        )
+    return DuesLine.objects.filter(run=run).count()
+
+
 def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
     """Compute `org`'s dues statement for `month`. Running it again for the same month replaces the
     statement (same result for the same data) until the first payment is recorded against it; after
@@ -416,10 +428,12 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
                 run = _supplement(run, org, actor)
                 run.outcome = "supplemented"
                 return run
-            with connection.cursor() as cur:
-                cur.execute("DELETE FROM dues_duesline WHERE run_id = %s", [run.pk])
+            # Members who have left the union since (transferred, withdrawn…) were members in that
+            # month: their lines stay as they were. Everyone the statement would charge now is
+            # assessed again.
+            run.kept = _drop_current_lines(run, org)
             run.rate, run.base_step = policy.rate, policy.base_step
-        _fill_lines(run, org, policy)
+        _fill_lines(run, org, policy, only_new=not created)
         _refresh_totals(run)
         if not (run.charged_count or run.exempt_count or run.missing_count):
             # nothing to assess (a month before anyone joined): no empty statement is kept

@@ -94,17 +94,16 @@ def run_create_view(request, pk: int):
         text = _(
             "已重新核定%(m)s会费，原明细已替换：应缴%(c)d人，合计%(t)s元；保留会籍免缴%(e)d人；缺工资基数%(x)d人。"
         )
-    messages.success(
-        request,
-        text
-        % {
-            "m": rules.month_text(run.month),
-            "c": run.charged_count,
-            "t": rules.yuan(run.total_amount),
-            "e": run.exempt_count,
-            "x": run.missing_count,
-        },
-    )
+    text %= {
+        "m": rules.month_text(run.month),
+        "c": run.charged_count,
+        "t": rules.yuan(run.total_amount),
+        "e": run.exempt_count,
+        "x": run.missing_count,
+    }
+    if kept := getattr(run, "kept", 0):
+        text += _("其中%(n)d人此后已离开本会，按原明细保留。") % {"n": kept}
+    messages.success(request, text)
     return redirect("dues:run", pk=run.pk)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -355,10 +355,35 @@ def transfers_outgoing(user) -> QuerySet[Transfer]:
     )
 
 
+def transfers_decided(user, limit: int = 20) -> list[Transfer]:
+    """The latest transfers out of or into the user's organizations that were accepted, refused or
+    withdrawn: what became of a request after it left the pending lists."""
+    closed = Transfer.objects.exclude(status=TransferStatus.PENDING).select_related(
+        "member", "org", "to_org", "decided_by"
+    )
+    found = {
+        t.pk: t
+        for side in ("org", "to_org")
+        for t in access.scope(closed, user, MEMBER_CHANGE, org_field=side).order_by("-decided_at", "-pk")[:limit]
+    }
+    return sorted(found.values(), key=lambda t: (t.decided_at, t.pk), reverse=True)[:limit]
+
+
+ENDING_EVENTS = (EventKind.WITHDRAWN, EventKind.LAPSED, EventKind.EXPELLED, EventKind.REJECTED)
+
+
 def applications_pending(user) -> QuerySet[Member]:
+    """Applications to decide, oldest first. `ended` is how an earlier membership or application of
+    the same person ended (withdrawn, lapsed, expelled, not approved), for a re-application."""
+    ended = (
+        MemberEvent.objects.filter(member=OuterRef("pk"), kind__in=ENDING_EVENTS)
+        .order_by("-on", "-id")
+        .values("kind")[:1]
+    )
     return (
         members_scoped(user, MEMBER_CHANGE)
         .filter(status=MemberStatus.APPLIED)
+        .annotate(ended=Subquery(ended))
         .select_related("org")
         .order_by("created_at")
     )

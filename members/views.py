@@ -383,6 +383,7 @@ def transfers_view(request):
     ctx = {
         "incoming": selectors.transfers_incoming(request.user),
         "outgoing": selectors.transfers_outgoing(request.user),
+        "decided": selectors.transfers_decided(request.user),
     }
     return render(request, "members/transfers.html", ctx)
 

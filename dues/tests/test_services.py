@@ -100,6 +100,25 @@ def test_rerun_is_idempotent_until_paid(world, crew):
     assert DuesLine.objects.get(pk=line.pk).paid == D("1.00")
 
 
+def test_a_rerun_keeps_the_lines_of_members_who_left_since(world, crew):
+    """October's statement charged 李四; he withdraws in December. Re-running October (no payment
+    yet) recomputes everyone still in the union and keeps his October line: he was a member then."""
+    from members import services as members
+
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    members.member_withdraw(member=crew.li, actor=world.staff_a, reason="本人申请", on=date(2026, 12, 1))
+    services.wage_set(member=crew.zhang, month=OCT, wage="6000", actor=world.finance_a)
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert (again.pk, again.outcome, again.kept) == (run.pk, "replaced", 1)
+    assert lines_of(again) == {
+        ("张三", "charged", D("6000.00"), D("30.00")),  # recomputed
+        ("李四", "charged", D("5000.00"), D("25.00")),  # kept
+        ("王五", "exempt", None, D("0.00")),
+        ("赵六", "missing", None, D("0.00")),
+    }
+    assert (again.charged_count, again.total_amount) == (2, D("55.00"))
+
+
 def test_a_statement_with_payments_takes_in_members_it_could_not_charge(world, crew):
     from audit.models import AuditEvent
 
@@ -137,10 +156,11 @@ def test_a_member_who_moved_unions_in_the_month_is_charged_once(world, crew):
     Member.objects.filter(pk=crew.zhang.pk).update(org=world.union_b)  # transferred in October
     run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
     assert lines_of(run_b) == {("周九", "charged", D("7000.00"), D("35.00"))}  # 张三 paid A this month
-    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)  # A re-runs first
-    assert "张三" not in {name for name, *_rest in lines_of(again)}  # no longer A's member
+    # A re-runs October: he was A's member that month, and A's line stays (whichever charged first)
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(again) and again.kept == 1
     run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
-    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(run_b)  # now charged by B, once
+    assert lines_of(run_b) == {("周九", "charged", D("7000.00"), D("35.00"))}  # still charged once
 
 
 def test_run_uses_the_federation_policy(world, crew):
@@ -320,6 +340,9 @@ def test_wage_set_refuses_bad_input(world, crew):
     WageBase.objects.filter(member=crew.zhao).delete()
     with pytest.raises(ValidationError, match="不需要工资基数"):
         services.wage_set(member=crew.gone, month=SEP, wage="3000", actor=world.finance_a)
+    with pytest.raises(ValidationError) as e:  # as the payroll sheet: not a month not yet paid
+        services.wage_set(member=crew.zhao, month=date(2027, 3, 1), wage="6000", actor=world.finance_a)
+    assert e.value.message_dict == {"month": ["不能选择未来的月份。"]}
     assert not WageBase.objects.filter(member__in=[crew.zhao, crew.gone]).exists()
 
 

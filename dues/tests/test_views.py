@@ -157,6 +157,21 @@ def test_arrears_print_version_lists_everyone_its_totals_count(client, world, un
     assert len(printed.context["items"]) == 24
     body = printed.content.decode()
     assert "合计 24 人" in body and "518.40" in body and "data-print" in body
+    # one who has left since stays on the list, marked: what is owed stays on the union's books
+    from members import services as members
+
+    gone, moved = screen.context["items"][0].member, screen.context["items"][1].member
+    members.member_withdraw(member=gone, actor=world.staff_a, reason="本人申请")
+    members.transfer_accept(
+        transfer=members.transfer_request(member=moved, to_org=world.union_b, actor=world.staff_a),
+        actor=world.staff_b,
+    )
+    r = client.get(url, {"print": "1"})
+    marks = {row.member.name: row.still_member for row in r.context["items"]}
+    assert len(marks) == 24 and [name for name, still in marks.items() if not still] == [gone.name, moved.name]
+    body = r.content.decode()
+    assert f'{gone.name} <span class="badge"' in body and ">已退会</span>" in body
+    assert f"已转至{world.union_b.name}</span>" in body
 
 
 def test_wage_import_errors_are_listed_and_nothing_saved(client, world, union_a_dues):

@@ -29,3 +29,14 @@ def event_reason(reason: str) -> str:
             labels = reason[len(prefix) :].split("、")
             return _(template_) % {"f": _("、").join(_(label) for label in labels)}
     return reason
+
+
+@register.filter
+def event_kind_label(kind: str) -> str:
+    """A timeline event's kind as the reader's language names it."""
+    from members.models import EventKind
+
+    try:
+        return str(EventKind(kind).label)
+    except ValueError:
+        return kind
