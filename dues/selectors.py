@@ -268,7 +268,8 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
             amount=rules.fen(r["due"]) - rules.fen(r["paid"]),
             first_month=r["first"],
             last_month=r["last"],
-            still_member=m.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED) and org.path <= m.org.path < upper,
+            still_member=m.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED)
+            and org.path <= m.org.path < upper,
         )
         for r in found
     ]

@@ -364,7 +364,9 @@ def transfers_decided(user, limit: int = 20) -> list[Transfer]:
     found = {
         t.pk: t
         for side in ("org", "to_org")
-        for t in access.scope(closed, user, MEMBER_CHANGE, org_field=side).order_by("-decided_at", "-pk")[:limit]
+        for t in access.scope(closed, user, MEMBER_CHANGE, org_field=side).order_by("-decided_at", "-pk")[
+            :limit
+        ]
     }
     return sorted(found.values(), key=lambda t: (t.decided_at, t.pk), reverse=True)[:limit]
 

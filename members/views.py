@@ -106,6 +106,16 @@ def list_view(request):
         "may_export": access.has_any(request.user, MEMBER_EXPORT),
         "may_stats": access.has_any(request.user, MEMBER_STATS),
         "sexes": [("M", _("男")), ("F", _("女"))],
+        # the orders the column headings give, for a phone, whose list has no headings
+        "sorts": [
+            ("name", _("姓名 A→Z")),
+            ("-name", _("姓名 Z→A")),
+            ("-joined", _("最近入会在前")),
+            ("joined", _("最早入会在前")),
+            ("member_no", _("会员编号")),
+            ("-birth", _("年轻的在前")),
+            ("birth", _("年长的在前")),
+        ],
     }
     if request.htmx and request.headers.get("HX-Target") == "member-results":
         return render(request, "members/list.html#results", ctx)

@@ -168,7 +168,10 @@ def test_arrears_print_version_lists_everyone_its_totals_count(client, world, un
     )
     r = client.get(url, {"print": "1"})
     marks = {row.member.name: row.still_member for row in r.context["items"]}
-    assert len(marks) == 24 and [name for name, still in marks.items() if not still] == [gone.name, moved.name]
+    assert len(marks) == 24 and [name for name, still in marks.items() if not still] == [
+        gone.name,
+        moved.name,
+    ]
     body = r.content.decode()
     assert f'{gone.name} <span class="badge"' in body and ">已退会</span>" in body
     assert f"已转至{world.union_b.name}</span>" in body

@@ -167,6 +167,18 @@ def test_list_is_masked(world, registry, client):
     assert person(1)["id_number"][-4:] in body
 
 
+def test_the_list_order_can_be_chosen_without_the_headings(world, registry, client):
+    """A phone shows the list as cards, without the column headings that order it: a list does."""
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:list"), {"sort": "-joined"})
+    body = r.content.decode()
+    assert '<option value="-joined" selected>最近入会在前</option>' in body
+    assert [m["joined_on"] for m in r.context["page"]["rows"]] == sorted(
+        (m["joined_on"] for m in r.context["page"]["rows"]), reverse=True
+    )
+    assert body.count('name="sort"') == 1
+
+
 def test_birth_date_is_shown_as_the_year_only(world, registry, client):
     # The masked ID number shows the region and the last four digits: with the whole birth date
     # beside it, anyone who may list members would read the full number without a reveal.
