@@ -232,6 +232,27 @@ def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
     return {"deadlines": len(deadlines), "notifications": len(new)}
 
 
+def notify_org(*, org, text: str, url: str = "", skip_user=None) -> int:
+    """An in-app notice (the bell, and e-mail where the user has an address) for the people who run
+    `org` (NOTIFY_ROLES held on it directly): something there waits for them, e.g. a transfer to
+    accept. Inside the caller's transaction; returns how many were written."""
+    users = set(
+        RoleAssignment.objects.filter(org=org, role__in=NOTIFY_ROLES, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    users.discard(getattr(skip_user, "pk", None))
+    new = Notification.objects.bulk_create(
+        [
+            Notification(org=org, user_id=u, kind=NotificationKind.INFO, text=text[:300], url=url)
+            for u in sorted(users)
+        ]
+    )
+    ids = [n.pk for n in new if n.pk]
+    transaction.on_commit(lambda: _enqueue_mail(ids))
+    return len(new)
+
+
 def _enqueue_mail(ids: list[int]) -> None:
     from .tasks import send_notification_mail
 

@@ -676,7 +676,22 @@ def transfer_request(
             org=member.org,
             details={"to_org": to_org.pk},
         )
+        with rules.stored_language():
+            text = _("%(org)s申请将会员%(name)s转入本会，请接收或拒绝。") % {
+                "org": member.org.name,
+                "name": member.name,
+            }
+        _tell(to_org, text, skip_user=actor)
         return transfer
+
+
+def _tell(org: Organization, text: str, *, skip_user=None) -> None:
+    """The people running `org` get a notice leading to the transfers page (deadlines' bell)."""
+    from django.urls import reverse
+
+    from deadlines.services import notify_org
+
+    notify_org(org=org, text=text, url=reverse("members:transfers"), skip_user=skip_user)
 
 
 def _lock_transfer(transfer: Transfer) -> Transfer:
@@ -729,6 +744,9 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
             details={"from_org": from_org.pk, "to_org": to_org.pk},
         )
         member_count_refresh(from_org.pk, to_org.pk)
+        with rules.stored_language():
+            text = _("%(org)s已接收会员%(name)s转入。") % {"org": to_org.name, "name": member.name}
+        _tell(from_org, text, skip_user=actor)
         return transfer
 
 
@@ -777,6 +795,13 @@ def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, acti
             org=transfer.org,
             details={"to_org": transfer.to_org_id, "reason": reason},
         )
+        names = {"name": transfer.member.name, "from": transfer.org.name, "to": transfer.to_org.name}
+        with rules.stored_language():
+            if rejected:  # the sending union learns why (a refusal always gives its reason)
+                text = _("%(to)s拒绝接收会员%(name)s转入：%(r)s") % {**names, "r": normalize_text(reason)}
+            else:  # the receiving union need no longer decide
+                text = _("%(from)s撤回了会员%(name)s转入本会的申请。") % names
+        _tell(transfer.to_org if not rejected else transfer.org, text, skip_user=actor)
         return transfer
 
 

@@ -267,6 +267,10 @@ def test_transfer_request_accept_keeps_history_in_both(world):
         e.org_id: e.kind_label for e in MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, member=m)
     }
     assert labels == {world.union_a.pk: "转出", world.union_b.pk: "转入"}  # each union's own reading
+    from deadlines.models import Notification
+
+    accepted = Notification.objects.filter(text=f"{world.union_b.name}已接收会员{m.name}转入。")
+    assert sorted(accepted.values_list("user_id", flat=True)) == sorted([world.staff_a.pk, world.chair_a.pk])
     world.union_a.refresh_from_db()
     world.union_b.refresh_from_db()
     assert (world.union_a.member_count, world.union_b.member_count) == (0, 1)
@@ -286,6 +290,17 @@ def test_transfer_reject_and_cancel(world):
     t2 = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
     services.transfer_cancel(transfer=t2, actor=world.staff_a)
     assert list(Transfer.objects.order_by("id").values_list("status", flat=True)) == ["rejected", "cancelled"]
+    # each side is told what waits for it or what became of its request (the bell)
+    from deadlines.models import Notification
+
+    told = [(n.user_id, n.text, n.url) for n in Notification.objects.order_by("id")]
+    assert {(u, t) for u, t, _url in told} >= {
+        (world.staff_b.pk, f"{world.union_a.name}申请将会员{m.name}转入本会，请接收或拒绝。"),
+        (world.staff_a.pk, f"{world.union_b.name}拒绝接收会员{m.name}转入：查无此人"),
+        (world.staff_b.pk, f"{world.union_a.name}撤回了会员{m.name}转入本会的申请。"),
+    }
+    assert {url for _u, _t, url in told} == {"/members/transfers/"}
+    assert world.staff_a.pk not in {u for u, t, _url in told if "申请将会员" in t}  # not the requester
     # the timeline says who closed each: the receiving union refused, the sender withdrew
     closed = m.events.filter(kind__in=["transfer_rejected", "transfer_cancelled"]).order_by("id")
     assert [(e.kind, e.reason, e.actor_id) for e in closed] == [
