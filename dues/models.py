@@ -159,6 +159,13 @@ class DuesRun(models.Model):
         return f"{self.org} {self.month:%Y-%m}"
 
     @property
+    def rate_pct(self) -> str:
+        """The statement's rate as the pages write it (0.5%)."""
+        from .rules import pct
+
+        return pct(self.rate)
+
+    @property
     def arrears(self) -> Decimal:
         return self.total_amount - self.paid_amount
 

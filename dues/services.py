@@ -669,7 +669,10 @@ def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> Fun
         fa = FundsAssessment.objects.select_for_update().filter(org=org, month=month).first()
         if fa is not None and fa.paid > 0:
             raise ValidationError(
-                _("%(m)s的工会经费已有到账记录，不能修改工资总额。") % {"m": rules.month_text(month)}
+                _(
+                    "%(m)s的工会经费已有到账记录，不能修改工资总额。确需修改的，请先在台账中冲销该月的到账，再重新登记。"
+                )
+                % {"m": rules.month_text(month)}
             )
         values = {
             "payroll_total": total,

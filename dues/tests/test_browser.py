@@ -131,12 +131,21 @@ def test_finance_reverses_a_payment_a_payroll_batch_and_a_funds_payment(live_wor
     # 1. The 10 yuan were 李四's, not 张三's: reverse it from the receipt.
     page.goto(f"/dues/payments/{pay.pk}/receipt/")
     page.get_by_text("冲销", exact=True).click()
-    page.once("dialog", lambda d: d.accept())
+    dialogs: list[str] = []
+
+    def asked(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", asked)
     page.get_by_role("button", name="确认冲销").click()
-    expect(page.get_by_text("请填写冲销原因。")).to_be_visible()  # nothing was reversed
-    assert not DuesPayment.objects.get(pk=pay.pk).is_reversed
-    # the refused form is open again, to be completed
-    page.get_by_label(f"{pay.receipt_no}冲销原因").fill("收款时登记错了人")
+    # without a reason the browser keeps the form (the reason is required): no question, nothing sent
+    reason = page.get_by_label(f"{pay.receipt_no}冲销原因")
+    assert reason.evaluate("e => e.validity.valueMissing") is True
+    page.wait_for_timeout(300)
+    assert dialogs == [] and not DuesPayment.objects.get(pk=pay.pk).is_reversed
+    page.remove_listener("dialog", asked)
+    reason.fill("收款时登记错了人")
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="确认冲销").click()
     expect(page.get_by_text(re.compile(r"已冲销张三\d{4}年\d{2}月会费10.00元"))).to_be_visible()
@@ -151,7 +160,7 @@ def test_finance_reverses_a_payment_a_payroll_batch_and_a_funds_payment(live_wor
     page.get_by_role("button", name="登记工资代扣（2人）").click()
     expect(page.get_by_text("已登记工资代扣：2人，合计47.80元。")).to_be_visible()
     batches = page.locator("#batches")
-    batches.get_by_text("冲销", exact=True).click()
+    batches.get_by_text("整批冲销", exact=True).click()
     batches.get_by_role("textbox").fill("用错了上个月的工资表")
     page.screenshot(path=f"{SHOTS}/dues-reversal-form.png", full_page=True)
     page.once("dialog", lambda d: d.accept())
