@@ -126,10 +126,15 @@ def policy_update(
 
 
 def _parse_wage(value) -> Decimal:
+    if isinstance(value, str):
+        # as payroll sheets write it: "5000元", "￥5,000.00"
+        value = value.strip().removeprefix("￥").removeprefix("¥").removesuffix("元").strip()
     try:
         wage = rules.money(value)
     except ValueError:
-        raise ValidationError(_("工资金额无效。")) from None
+        raise ValidationError(
+            _("工资金额“%(v)s”不是数字，请填写阿拉伯数字，如5000或5000.50。") % {"v": str(value)[:20]}
+        ) from None
     if wage != rules.money(value, exact=True):
         # as the form's own field refuses it: a payroll sheet must not round a wage silently
         raise ValidationError(_("工资金额的小数点后最多2位（到分）。"))

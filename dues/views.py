@@ -412,12 +412,13 @@ def wage_import_view(request, pk: int):
             except ValidationError as e:
                 errors = e.messages
             else:
-                text = _("工资表导入成功：%(n)d人（新增%(c)d，更新%(u)d），从%(m)s起生效。") % {
+                # "updated": members whose wage for this very month was entered before (replaced)
+                text = _("工资表导入成功：%(n)d人的工资从%(m)s起按新填的金额计缴。") % {
                     "n": result["rows"],
-                    "c": result["created"],
-                    "u": result["updated"],
                     "m": rules.month_text(form.cleaned_data["month"]),
                 }
+                if result["updated"]:
+                    text += _("其中%(u)d人该月原已登记工资，已替换。") % {"u": result["updated"]}
                 if result["skipped"]:
                     text += _("%(s)d行没有填写工资，已跳过（这些会员的基数不变）。") % {
                         "s": result["skipped"]

@@ -327,7 +327,7 @@ def test_policy_update_validation_and_scope(world):
 
 
 def test_wage_set_refuses_bad_input(world, crew):
-    with pytest.raises(ValidationError, match="工资金额无效"):
+    with pytest.raises(ValidationError, match="工资金额“abc”不是数字"):
         services.wage_set(member=crew.zhao, month=SEP, wage="abc", actor=world.finance_a)
     with pytest.raises(ValidationError, match="不能为负数"):
         services.wage_set(member=crew.zhao, month=SEP, wage="-1", actor=world.finance_a)
@@ -337,6 +337,9 @@ def test_wage_set_refuses_bad_input(world, crew):
     assert crypto.decrypt(WageBase.objects.get(member=crew.zhao).wage_enc) == "8000.10"
     services.wage_set(member=crew.zhao, month=SEP, wage=7000 * 1.1, actor=world.finance_a)  # binary noise
     assert crypto.decrypt(WageBase.objects.get(member=crew.zhao).wage_enc) == "7700.00"
+    for written in ("5000元", "￥5,000.00", " 5000 元 "):  # as payroll sheets write it
+        services.wage_set(member=crew.zhao, month=SEP, wage=written, actor=world.finance_a)
+        assert crypto.decrypt(WageBase.objects.get(member=crew.zhao).wage_enc) == "5000.00"
     WageBase.objects.filter(member=crew.zhao).delete()
     with pytest.raises(ValidationError, match="不需要工资基数"):
         services.wage_set(member=crew.gone, month=SEP, wage="3000", actor=world.finance_a)
@@ -401,7 +404,7 @@ def test_wage_import_reports_every_bad_row_and_saves_nothing(world, crew):
         )
     assert e.value.messages == [
         "第3行：本工会没有会员编号为“A999”的在册会员。",
-        "第4行：工资金额无效。",
+        "第4行：工资金额“abc”不是数字，请填写阿拉伯数字，如5000或5000.50。",
         "第5行：姓名“错名”与系统中的“赵六”不一致。",
         "第6行：本工会没有会员编号为“B001”的在册会员。",
         "第7行：与第2行是同一会员。",

@@ -177,6 +177,21 @@ def test_arrears_print_version_lists_everyone_its_totals_count(client, world, un
     assert f"已转至{world.union_b.name}</span>" in body
 
 
+def test_wage_import_says_from_when_the_wages_count(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    url = reverse("dues:wage_import", args=[world.union_a.pk])
+    sheet = "会员编号,工资\nA001,5000元\nA002,6000\n".encode()
+    r = client.post(url, {"month": "2026-11", "file": SimpleUploadedFile("工资.csv", sheet)}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == [
+        "工资表导入成功：2人的工资从2026年11月起按新填的金额计缴。"
+    ]
+    sheet = "会员编号,工资\nA001,5100\n".encode()
+    r = client.post(url, {"month": "2026-11", "file": SimpleUploadedFile("工资.csv", sheet)}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == [
+        "工资表导入成功：1人的工资从2026年11月起按新填的金额计缴。其中1人该月原已登记工资，已替换。"
+    ]
+
+
 def test_wage_import_errors_are_listed_and_nothing_saved(client, world, union_a_dues):
     client.force_login(world.finance_a)
     before = WageBase.objects.count()
