@@ -394,6 +394,7 @@ def transfers_view(request):
         "incoming": selectors.transfers_incoming(request.user),
         "outgoing": selectors.transfers_outgoing(request.user),
         "decided": selectors.transfers_decided(request.user),
+        "today": services.today(),
     }
     return render(request, "members/transfers.html", ctx)
 
@@ -411,9 +412,13 @@ def transfer_decide_view(request, pk: int, action: str):
         )
     else:
         raise Http404
+    form = TransitionForm(request.POST)
+    if not form.is_valid():  # the date of an acceptance, as typed
+        flash_form_errors(request, form)
+        return redirect("members:transfers")
     try:
         if action == "accept":
-            services.transfer_accept(transfer=transfer, actor=request.user)
+            services.transfer_accept(transfer=transfer, actor=request.user, on=form.cleaned_data["on"])
             messages.success(request, _("已接收 %(name)s 转入本会。") % {"name": transfer.member.name})
         elif action == "reject":
             services.transfer_reject(

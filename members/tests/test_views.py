@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -249,9 +250,20 @@ def test_transfer_journey_history_in_both(world, registry, client):
     body = client.get(reverse("members:transfers")).content.decode()
     assert m.name in body
     t = m.transfers.get()
-    client.post(reverse("members:transfer_decide", args=[t.pk, "accept"]))
+    accept = reverse("members:transfer_decide", args=[t.pk, "accept"])
+    today = services.today()
+    assert f'name="on" value="{today:%Y-%m-%d}" max="{today:%Y-%m-%d}"' in body  # the date, today by default
+    r = client.post(accept, {"on": "2026-02-30"}, follow=True)
+    assert [str(x) for x in r.context["messages"]] == ["日期：请输入正确的日期。"]
+    r = client.post(accept, {"on": "2099-01-01"}, follow=True)
+    assert [str(x) for x in r.context["messages"]] == ["日期不能晚于今天。"]
+    m.refresh_from_db()
+    assert m.org_id == world.union_a.pk
+    on = max(m.joined_on, today - timedelta(days=3))
+    client.post(accept, {"on": on.isoformat()})
     m.refresh_from_db()
     assert m.org_id == world.union_b.pk
+    assert set(m.events.filter(kind="transferred").values_list("on", flat=True)) == {on}
     body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
     assert (
         body.count("<strong>转出</strong>") == 1 and body.count("<strong>转入</strong>") == 1
