@@ -828,6 +828,23 @@ def member_reveal(*, member: Member, field: str, actor, own: bool = False) -> st
     )
 
 
+def correction_reveal(*, request: CorrectionRequest, actor) -> str:
+    """The ID number or phone a member asked to be registered, in full, for the clerk who checks it
+    before correcting (audited like any reveal)."""
+    if request.field not in SENSITIVE_CORRECTIONS or not request.requested_value_enc:
+        raise ValidationError(_("不支持查看该字段。"))
+    with rules.stored_language():
+        label = _("更正申请中的%(f)s") % {"f": REVEALABLE[request.field][1]}
+    return sensitive_reveal(
+        actor=actor,
+        obj=request.member,
+        field="requested_value_enc",
+        ciphertext=request.requested_value_enc,
+        org=request.org,
+        label=label,
+    )
+
+
 SENSITIVE_CORRECTIONS = ("id_number", "phone")
 CORRECTABLE = {
     "name": _l("姓名"),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("lapse/", views.lapse_view, name="lapse"),
     path("corrections/", views.corrections_view, name="corrections"),
     path("corrections/<int:pk>/decide/", views.correction_decide_view, name="correction_decide"),
+    path("corrections/<int:pk>/reveal/", views.correction_reveal_view, name="correction_reveal"),
     path("import/", views.import_view, name="import"),
     path("import/template/", views.import_template_view, name="import_template"),
     path("import/<int:pk>/", views.import_detail_view, name="import_detail"),

@@ -528,6 +528,7 @@ def corrections_view(request):
     )
     for r in reqs:
         r.current = selectors.correction_current(r)
+        r.may_reveal = bool(r.requested_value_enc) and access.can(request.user, MEMBER_REVEAL, r.org)
     return render(
         request,
         "members/corrections.html",
@@ -537,6 +538,19 @@ def corrections_view(request):
             "labels": services.CORRECTABLE,
         },
     )
+
+
+@require_POST
+@access.permission_required(MEMBER_REVEAL)
+def correction_reveal_view(request, pk: int):
+    req = access.get_for_user(
+        CorrectionRequest.objects.select_related("member", "org"), request.user, MEMBER_REVEAL, pk=pk
+    )
+    try:
+        value = services.correction_reveal(request=req, actor=request.user)
+    except ValidationError:
+        raise Http404 from None
+    return render(request, "members/detail.html#revealed", {"value": value})
 
 
 @require_POST

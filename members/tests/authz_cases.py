@@ -36,6 +36,12 @@ def _correction(w):
     )
 
 
+def _phone_correction(w):
+    from members import services
+
+    w.corr = services.correction_request(member=_m(w), field="phone", value="13912345678", actor=w.staff_a)
+
+
 def _import(w):
     from django.core.files.base import ContentFile
 
@@ -216,6 +222,15 @@ CASES = [
         data={"accept": "1"},
         setup=_correction,
         ok_status=302,
+    ),
+    AuthzCase(
+        "members:correction_reveal",
+        lambda w: reverse("members:correction_reveal", args=[w.corr.pk]),
+        method="post",
+        setup=_phone_correction,
+        allowed="chair_a",
+        no_perm="staff_a",
+        other_org="chair_b",
     ),
     AuthzCase(
         "members:import", lambda w: reverse("members:import"), other_org_check=_no_a, no_perm_status=403

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from core import crypto
@@ -348,6 +349,26 @@ def test_update_and_correction(world):
             services.correction_request(member=m, field=field, value=value, actor=world.member_a)
         assert e.value.message_dict == {"requested_value": [same]}, field
     assert m.corrections.count() == 1
+
+
+def test_a_requested_phone_is_shown_in_full_only_on_a_reveal(world, client):
+    m = make_member(world, i=14)
+    req = services.correction_request(member=m, field="phone", value="13912345678", actor=world.member_a)
+    client.force_login(world.chair_a)
+    body = client.get(reverse("members:corrections")).content.decode()
+    assert "139****5678" in body and "13912345678" not in body
+    reveal = reverse("members:correction_reveal", args=[req.pk])
+    assert f'hx-post="{reveal}"' in body
+    r = client.post(reveal)
+    assert r.content.decode() == '<span class="mono revealed">13912345678</span>'
+    ev = AuditEvent.objects.get(action="sensitive.reveal")
+    assert (ev.actor_id, ev.target_id, ev.details) == (
+        world.chair_a.pk,
+        str(m.pk),
+        {"field": "requested_value_enc", "label": "更正申请中的手机号"},
+    )
+    client.force_login(world.staff_a)  # may correct, may not reveal: the masked number only
+    assert f'hx-post="{reveal}"' not in client.get(reverse("members:corrections")).content.decode()
 
 
 def test_a_refusal_gives_its_reason(world):
