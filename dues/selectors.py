@@ -260,7 +260,7 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
     )
     found = list(rows[:limit] if limit else rows)
     members = Member.objects.select_related("org").in_bulk([r["member_id"] for r in found])
-    upper = subtree_upper(org.path)
+    own = set(run_member_orgs(org))
     return [
         ArrearsRow(
             member=(m := members[r["member_id"]]),
@@ -268,8 +268,7 @@ def member_arrears(org: Organization, limit: int | None = None) -> list[ArrearsR
             amount=rules.fen(r["due"]) - rules.fen(r["paid"]),
             first_month=r["first"],
             last_month=r["last"],
-            still_member=m.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED)
-            and org.path <= m.org.path < upper,
+            still_member=m.status in (MemberStatus.ACTIVE, MemberStatus.RETAINED) and m.org_id in own,
         )
         for r in found
     ]
@@ -328,6 +327,17 @@ def lapse_dues(
         ):
             out[mid] = (unpaid, last)
     return out
+
+
+def lapse_window(member_id: int, first_month: date, last_month: date) -> tuple[int, int]:
+    """(months charged with something due, months of those with nothing paid) for one member from
+    `first_month` to `last_month`: whether the union billed the member through this system then, and
+    how much of it went unpaid (the lapse rule's check for one member)."""
+    due = Q(kind=LineKind.CHARGED, amount__gt=0, month__gte=first_month, month__lte=last_month)
+    row = DuesLine.objects.filter(due, member_id=member_id).aggregate(
+        charged=Count("month", distinct=True), unpaid=Count("month", filter=Q(paid=0), distinct=True)
+    )
+    return row["charged"], row["unpaid"]
 
 
 # ---- wage bases ---------------------------------------------------------------------------------------

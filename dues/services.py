@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from core import crypto
 from core.db import analyze
-from members.models import Member, MemberStatus
+from members.models import EventKind, Member, MemberEvent, MemberStatus
 from orgs.models import Organization, OrgKind
 
 from . import rules, selectors
@@ -397,18 +397,49 @@ def _fill_lines(run: DuesRun, org: Organization, policy: rules.Policy, *, only_n
         cur.execute(sql, params)
 
 
-def _drop_current_lines(run: DuesRun, org: Organization) -> int:
-    """Delete the statement's lines of the members a run would select now (LINES_SQL's members);
-    returns how many lines are kept (members no longer in the union or in good standing)."""
-    org_ids = ", ".join(str(int(i)) for i in selectors.run_member_orgs(org))
-    with connection.cursor() as cur:
-        cur.execute(
-            "DELETE FROM dues_duesline WHERE run_id = %s AND member_id IN ("  # noqa: S608 - ids are ints
-            f"SELECT m.id FROM members_member m WHERE m.org_id IN ({org_ids}) "
-            "AND m.status IN ('active', 'retained') AND (m.joined_on IS NULL OR m.joined_on <= %s))",
-            [run.pk, connection.ops.adapt_datefield_value(rules.month_end(run.month))],
+def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
+    """Before a statement is computed again: delete the lines the run will write anew and keep the
+    lines that describe the month as it was. Returns how many lines are kept:
+
+    - members the run selects now are assessed again, except those whose status changed after the
+      month (retained or restored since): their line keeps the status they had then;
+    - members no longer in the union (withdrawn, lapsed, expelled, transferred away) keep their line
+      when they left after the month: they were members then. One who left within or before the
+      month (a change recorded late, dated back) loses it, and so does a line with nothing due
+      (no wage base), which could never be completed."""
+    month_end = rules.month_end(run.month)
+    org_ids = [int(i) for i in selectors.run_member_orgs(org)]
+    current = Member.objects.filter(
+        org_id__in=org_ids, status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED]
+    ).filter(Q(joined_on__isnull=True) | Q(joined_on__lte=month_end))
+    changed_since = set(
+        MemberEvent.objects.filter(
+            member_id__in=current.values("pk"),
+            kind__in=[EventKind.RETAINED, EventKind.RESTORED],
+            on__gt=month_end,
+        ).values_list("member_id", flat=True)
+    )
+    lines = DuesLine.objects.filter(run=run)
+    lines.filter(member_id__in=current.values("pk")).exclude(member_id__in=changed_since).delete()
+    departed = dict(lines.exclude(member_id__in=current.values("pk")).values_list("member_id", "kind"))
+    if departed:
+        left_on = dict(
+            MemberEvent.objects.filter(member_id__in=list(departed), org_id__in=org_ids)
+            .filter(
+                Q(kind__in=[EventKind.WITHDRAWN, EventKind.LAPSED, EventKind.EXPELLED])
+                | Q(kind=EventKind.TRANSFERRED, from_org_id__in=org_ids)
+            )
+            .values("member_id")
+            .annotate(last=Max("on"))
+            .values_list("member_id", "last")
         )
-    return DuesLine.objects.filter(run=run).count()
+        gone = [
+            mid
+            for mid, kind in departed.items()
+            if kind == LineKind.MISSING or (mid in left_on and left_on[mid] <= month_end)
+        ]
+        lines.filter(member_id__in=gone).delete()
+    return lines.count()
 
 
 def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
@@ -436,7 +467,9 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
             # Members who have left the union since (transferred, withdrawn…) were members in that
             # month: their lines stay as they were. Everyone the statement would charge now is
             # assessed again.
-            run.kept = _drop_current_lines(run, org)
+            run.kept = _drop_reassessed_lines(run, org)
+            if run.kept:  # the kept lines were computed at the statement's rate: the rest are too
+                policy = dataclasses.replace(policy, rate=run.rate, base_step=int(run.base_step))
             run.rate, run.base_step = policy.rate, policy.base_step
         _fill_lines(run, org, policy, only_new=not created)
         _refresh_totals(run)

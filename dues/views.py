@@ -102,7 +102,7 @@ def run_create_view(request, pk: int):
         "x": run.missing_count,
     }
     if kept := getattr(run, "kept", 0):
-        text += _("其中%(n)d人此后已离开本会，按原明细保留。") % {"n": kept}
+        text += _("其中%(n)d人在该月之后离开本会或会籍有变，按原明细保留。") % {"n": kept}
     messages.success(request, text)
     return redirect("dues:run", pk=run.pk)
 

@@ -206,6 +206,9 @@ class MemberEvent(models.Model):
             models.Index(fields=["member", "on"], name="member_event_member_on"),
             models.Index(fields=["org", "on"], name="member_event_org_on"),
             models.Index(fields=["kind", "on"], name="member_event_kind_on"),
+            # the membership-changes page of a large subtree (a federation's), newest first: walked
+            # in order until a page is full instead of sorting every event of the subtree
+            models.Index(fields=["on", "id"], name="member_event_on_id"),
             # only transfers name the other union
             models.Index(
                 fields=["from_org"], name="member_event_from_org", condition=Q(from_org__isnull=False)

@@ -358,8 +358,10 @@ def transfers_outgoing(user) -> QuerySet[Transfer]:
 def transfers_decided(user, limit: int = 20) -> list[Transfer]:
     """The latest transfers out of or into the user's organizations that were accepted, refused or
     withdrawn: what became of a request after it left the pending lists."""
-    closed = Transfer.objects.exclude(status=TransferStatus.PENDING).select_related(
-        "member", "org", "to_org", "decided_by"
+    closed = (
+        Transfer.objects.exclude(status=TransferStatus.PENDING)
+        .filter(decided_at__isnull=False)
+        .select_related("member", "org", "to_org", "decided_by")
     )
     found = {
         t.pk: t
@@ -475,15 +477,26 @@ def lapse_candidates(user, org: Organization | None = None, months: int | None =
     return rows, True
 
 
-def lapse_unpaid_months(member: Member) -> tuple[int, int]:
-    """(months of the last `lapse_months` full months whose dues this member was charged and paid
-    none of, lapse_months): the member is a lapse candidate when the two are equal."""
+def lapse_refusal(member: Member) -> str | None:
+    """Why 自动退会 (lapse) cannot be recorded for this member, or None when it may (a person still
+    decides, after talking with the member: DOMAIN.md §2). Not before the member has been one for
+    `lapse_months`; and where the union billed the member's dues through this system in those
+    months, only if every month billed went unpaid. A union that billed none of them here (dues
+    kept elsewhere) decides on its own records."""
     months = lapse_months()
     first, last = _lapse_window(months)
     if member.joined_on is not None and member.joined_on >= first:
-        return 0, months
-    dues = _lapse_dues([member.pk], first, last) or {}
-    return dues.get(member.pk, (0, None))[0], months
+        return _("入会不满%(n)d个月，不能办理自动退会。本人要求退会的，请办理“退会”。") % {"n": months}
+    try:
+        from dues.selectors import lapse_window
+    except ImportError:
+        return None
+    charged, unpaid = lapse_window(member.pk, first, last)
+    if charged and unpaid < months:
+        return _(
+            "只有连续%(n)d个月未缴会费的会员才能办理自动退会（该会员最近%(n)d个月中未缴%(k)d个月）。本人要求退会的，请办理“退会”。"
+        ) % {"n": months, "k": unpaid}
+    return None
 
 
 # ---- statistics -----------------------------------------------------------------------------------

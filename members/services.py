@@ -592,16 +592,12 @@ def member_withdraw(*, member: Member, actor, reason: str, on: date | None = Non
 def member_lapse(*, member: Member, actor, reason: str, on: date | None = None) -> Member:
     """Lapse (自动退会) decided by a person after 6 months without dues and a talk with the member.
     Only for a lapse candidate: a member who asks to leave withdraws (退会) instead."""
-    from .selectors import lapse_unpaid_months  # selectors import this module
+    from .selectors import lapse_refusal  # selectors import this module
 
-    unpaid, months = lapse_unpaid_months(member)
-    if unpaid < months:
-        raise ValidationError(
-            _(
-                "只有连续%(n)d个月未缴会费的会员才能办理自动退会（该会员最近%(n)d个月中未缴%(k)d个月）。本人要求退会的，请办理“退会”。"
-            )
-            % {"n": months, "k": unpaid}
-        )
+    fresh = Member.objects.get(pk=member.pk)
+    rules.check_transition("lapse", fresh.status)  # the state machine's refusal first
+    if (why := lapse_refusal(fresh)) is not None:
+        raise ValidationError(why)
     return _transition(
         member,
         "lapse",
@@ -686,12 +682,14 @@ def transfer_request(
 
 
 def _tell(org: Organization, text: str, *, skip_user=None) -> None:
-    """The people running `org` get a notice leading to the transfers page (deadlines' bell)."""
+    """The people running `org`'s union (a member registered on a branch: its union's) get a notice
+    leading to the transfers page (deadlines' bell), as well as any clerk of the branch itself."""
     from django.urls import reverse
 
     from deadlines.services import notify_org
 
-    notify_org(org=org, text=text, url=reverse("members:transfers"), skip_user=skip_user)
+    for side in {org, holding_union(org)}:
+        notify_org(org=side, text=text, url=reverse("members:transfers"), skip_user=skip_user)
 
 
 def _lock_transfer(transfer: Transfer) -> Transfer:
@@ -708,6 +706,15 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
     on = _check_date(on)
     with transaction.atomic():
         transfer = _lock_transfer(transfer)
+        if on < timezone.localdate(transfer.requested_at):
+            raise ValidationError(
+                {
+                    "on": [
+                        _("转入日期不能早于转会申请的日期（%(d)s）。")
+                        % {"d": f"{timezone.localdate(transfer.requested_at):%Y-%m-%d}"}
+                    ]
+                }
+            )
         member = _lock_member(transfer.member)
         _check_after_history(member, on)
         rules.check_transition("transfer", member.status)
@@ -831,7 +838,11 @@ def member_reveal(*, member: Member, field: str, actor, own: bool = False) -> st
 def correction_reveal(*, request: CorrectionRequest, actor) -> str:
     """The ID number or phone a member asked to be registered, in full, for the clerk who checks it
     before correcting (audited like any reveal)."""
-    if request.field not in SENSITIVE_CORRECTIONS or not request.requested_value_enc:
+    if (
+        request.field not in SENSITIVE_CORRECTIONS
+        or not request.requested_value_enc
+        or request.status != CorrectionStatus.OPEN  # once decided, there is nothing left to check
+    ):
         raise ValidationError(_("不支持查看该字段。"))
     with rules.stored_language():
         label = _("更正申请中的%(f)s") % {"f": REVEALABLE[request.field][1]}

@@ -180,8 +180,7 @@ def detail_view(request, pk: int):
         if t in ("transfer", "reapply"):
             continue
         if t == "lapse":
-            unpaid, months = selectors.lapse_unpaid_months(member) if may_decide else (0, 1)
-            if unpaid >= months:  # only a lapse candidate (services.member_lapse)
+            if may_decide and selectors.lapse_refusal(member) is None:  # as services.member_lapse
                 transitions.append((t, rules.TRANSITION_LABELS[t]))
         elif t == "expel":
             if may_decide:
@@ -206,8 +205,19 @@ def detail_view(request, pk: int):
         and member.status in COUNTED_STATUSES
         and access.can(request.user, USERS_MANAGE, member.org),
         "invite_link": invite_links.take(request),
+        "retain_reasons": _retain_reasons(),
     }
     return render(request, "members/detail.html", ctx)
+
+
+def _retain_reasons() -> list[tuple[str, str]]:
+    """The usual reasons for retained membership: (as stored, in the installation's language, so
+    that the timeline shows each reader theirs; as the clerk reads it)."""
+    from .templatetags.members_tags import RETAIN_REASONS
+
+    with rules.stored_language():
+        stored = [_(r) for r in RETAIN_REASONS]
+    return [(s, _(r)) for s, r in zip(stored, RETAIN_REASONS, strict=True)]
 
 
 @require_POST

@@ -245,7 +245,7 @@ LOGGING = {
     "loggers": {
         # Django's own default console handler would print every django.* record a second time
         # (root's handler prints it too); configured here without it.
-        "django": {"level": "INFO"},
+        "django": {"level": os.environ.get("LOG_LEVEL", "INFO")},
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
     },

@@ -119,6 +119,45 @@ def test_a_rerun_keeps_the_lines_of_members_who_left_since(world, crew):
     assert (again.charged_count, again.total_amount) == (2, D("55.00"))
 
 
+def test_a_rerun_follows_what_the_members_were_in_that_month(world, crew):
+    """Changes recorded since, dated back into the month or before it, count; those after it do not."""
+    from members import services as members
+
+    services.wage_set(member=crew.zhao, month=SEP, wage="4000", actor=world.finance_a)
+    services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    # 李四's withdrawal is recorded late, dated 20 September: he was not a member in October
+    members.member_withdraw(member=crew.li, actor=world.staff_a, reason="本人申请", on=date(2026, 9, 20))
+    # 张三 retires in December: October stays charged
+    members.member_retain(member=crew.zhang, actor=world.staff_a, reason="退休", on=date(2026, 12, 1))
+    # 王五 (retained since before October) comes back in November: October stays exempt
+    members.member_restore(member=crew.wang, actor=world.staff_a, reason="返岗", on=date(2026, 11, 2))
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert lines_of(again) == {
+        ("张三", "charged", D("4560.00"), D("22.80")),
+        ("王五", "exempt", None, D("0.00")),
+        ("赵六", "charged", D("4000.00"), D("20.00")),
+    }
+    assert again.kept == 2
+
+
+def test_a_rerun_keeps_the_statements_rate_for_the_lines_it_keeps(world, crew):
+    from members import services as members
+
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    members.member_withdraw(member=crew.li, actor=world.staff_a, reason="本人申请", on=date(2026, 12, 1))
+    services.policy_update(
+        org=world.fed,
+        rate=D("0.01"),
+        base_step=10,
+        levy_rate=D("0.02"),
+        grassroots_share=D("0.6"),
+        actor=world.fed_admin,
+    )
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert again.rate == run.rate == D("0.0050")
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(again)
+
+
 def test_a_statement_with_payments_takes_in_members_it_could_not_charge(world, crew):
     from audit.models import AuditEvent
 

@@ -13,17 +13,29 @@ PREFIXES = {
 
 def split_closed_transfers(apps, schema_editor):
     MemberEvent = apps.get_model("members", "MemberEvent")
-    for event in (
-        MemberEvent.objects.filter(kind="transfer_cancelled").only("id", "kind", "reason").iterator()
-    ):
+    changed = []
+    for event in MemberEvent.objects.filter(kind="transfer_cancelled").only("id", "kind", "reason"):
         for kind, labels in PREFIXES.items():
             label = next((x for x in labels if event.reason.startswith(x)), None)
             if label is not None:
                 rest = event.reason[len(label) :]
                 event.kind = kind
                 event.reason = rest[1:].strip() if rest[:1] in ("：", ":") else rest.strip()
-                event.save(update_fields=["kind", "reason"])
+                changed.append(event)
                 break
+    MemberEvent.objects.bulk_update(changed, ["kind", "reason"], batch_size=1000)
+
+
+def join_closed_transfers(apps, schema_editor):
+    """Back to one kind, the refusal named in the reason as before."""
+    MemberEvent = apps.get_model("members", "MemberEvent")
+    changed = []
+    for event in MemberEvent.objects.filter(kind="transfer_rejected").only("id", "kind", "reason"):
+        label = PREFIXES["transfer_rejected"][0]
+        event.kind = "transfer_cancelled"
+        event.reason = f"{label}：{event.reason}" if event.reason else label
+        changed.append(event)
+    MemberEvent.objects.bulk_update(changed, ["kind", "reason"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
@@ -57,5 +69,5 @@ class Migration(migrations.Migration):
                 verbose_name="事项",
             ),
         ),
-        migrations.RunPython(split_closed_transfers, migrations.RunPython.noop),
+        migrations.RunPython(split_closed_transfers, join_closed_transfers),
     ]

@@ -8,7 +8,15 @@ register = template.Library()
 
 # Reasons the system writes itself, stored in Chinese (the language of the record), shown in the
 # reader's language. What a person typed is shown as typed.
+# The usual reasons for retained membership, offered on the member's page (members.views).
+RETAIN_REASONS = (
+    gettext_noop("退休"),
+    gettext_noop("失业"),
+    gettext_noop("单位关闭、破产或撤销"),
+    gettext_noop("下岗待岗"),
+)
 _FIXED = (
+    *RETAIN_REASONS,
     gettext_noop("重新申请入会"),
     gettext_noop("在线申请"),
     gettext_noop("导入更新"),

@@ -190,14 +190,20 @@ def test_a_union_counts_the_members_registered_on_its_branches(world):
 def test_lifecycle_state_machine(world):
     m = make_member(world, i=4)
     services.member_retain(member=m, actor=world.staff_a, reason="退休")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as e:
         services.member_lapse(member=m, actor=world.chair_a, reason="半年未缴会费")
+    assert e.value.messages == ["会籍状态为“保留会籍”的会员不能办理“自动退会”。"]
     services.member_restore(member=m, actor=world.staff_a, reason="重新就业")
-    with pytest.raises(ValidationError) as e:  # no dues ever charged: not a lapse candidate
+    with pytest.raises(ValidationError) as e:  # joined today: cannot have gone six months unpaid
         services.member_lapse(member=m, actor=world.chair_a, reason="半年未缴会费")
-    assert e.value.messages == [
-        "只有连续6个月未缴会费的会员才能办理自动退会（该会员最近6个月中未缴0个月）。本人要求退会的，请办理“退会”。"
-    ]
+    assert e.value.messages == ["入会不满6个月，不能办理自动退会。本人要求退会的，请办理“退会”。"]
+    # a member of long standing whose dues this system never billed: the union decides on its records
+    old = make_member(world, i=5)
+    Member.objects.filter(pk=old.pk).update(joined_on=date(2020, 1, 1))
+    old.refresh_from_db()
+    services.member_lapse(member=old, actor=world.chair_a, reason="半年未缴会费，已谈话")
+    old.refresh_from_db()
+    assert old.status == MemberStatus.LAPSED
     services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
     m.refresh_from_db()
     assert m.status == MemberStatus.WITHDRAWN
@@ -295,13 +301,17 @@ def test_transfer_reject_and_cancel(world):
     from deadlines.models import Notification
 
     told = [(n.user_id, n.text, n.url) for n in Notification.objects.order_by("id")]
-    assert {(u, t) for u, t, _url in told} >= {
-        (world.staff_b.pk, f"{world.union_a.name}申请将会员{m.name}转入本会，请接收或拒绝。"),
-        (world.staff_a.pk, f"{world.union_b.name}拒绝接收会员{m.name}转入：查无此人"),
-        (world.staff_b.pk, f"{world.union_a.name}撤回了会员{m.name}转入本会的申请。"),
-    }
+    asked = f"{world.union_a.name}申请将会员{m.name}转入本会，请接收或拒绝。"
+    refused = f"{world.union_b.name}拒绝接收会员{m.name}转入：查无此人"
+    withdrawn = f"{world.union_a.name}撤回了会员{m.name}转入本会的申请。"
+    b_side, a_side = sorted([world.staff_b.pk, world.chair_b.pk]), sorted([world.staff_a.pk, world.chair_a.pk])
+    # who ran the step is not told of it (the refusing clerk, the withdrawing clerk)
+    assert sorted((t, u) for u, t, _url in told) == sorted(
+        [(asked, u) for u in b_side] * 2
+        + [(refused, u) for u in a_side]
+        + [(withdrawn, u) for u in b_side]
+    )
     assert {url for _u, _t, url in told} == {"/members/transfers/"}
-    assert world.staff_a.pk not in {u for u, t, _url in told if "申请将会员" in t}  # not the requester
     # the timeline says who closed each: the receiving union refused, the sender withdrew
     closed = m.events.filter(kind__in=["transfer_rejected", "transfer_cancelled"]).order_by("id")
     assert [(e.kind, e.reason, e.actor_id) for e in closed] == [
@@ -369,6 +379,10 @@ def test_a_requested_phone_is_shown_in_full_only_on_a_reveal(world, client):
     )
     client.force_login(world.staff_a)  # may correct, may not reveal: the masked number only
     assert f'hx-post="{reveal}"' not in client.get(reverse("members:corrections")).content.decode()
+    services.correction_decide(request=req, accept=False, actor=world.staff_a, note="号码不是本人的")
+    client.force_login(world.chair_a)  # decided: nothing left to check, nothing to reveal
+    assert client.post(reveal).status_code == 404
+    assert AuditEvent.objects.filter(action="sensitive.reveal").count() == 1
 
 
 def test_a_refusal_gives_its_reason(world):
@@ -633,3 +647,25 @@ def test_closed_transfers_recorded_before_get_their_kind(world):
     migration.split_closed_transfers(apps, None)
     rows = list(m.events.filter(kind__startswith="transfer_").order_by("id").values_list("kind", "reason"))
     assert rows == [(kind, after) for _r, kind, after in old]
+    migration.join_closed_transfers(apps, None)  # and back, for a rollback to 0009
+    rows = list(m.events.filter(kind__startswith="transfer_").order_by("id").values_list("kind", "reason"))
+    assert rows == [
+        ("transfer_cancelled", "转入工会拒绝接收：查无此人"),
+        ("transfer_cancelled", "转入工会拒绝接收：no such employee"),
+        ("transfer_cancelled", ""),
+        ("transfer_cancelled", "选错工会"),
+        ("transfer_cancelled", "本人要求"),
+    ]
+
+
+def test_a_branch_members_transfer_is_told_to_its_union(world):
+    """A member registered on a branch: the union's clerks hear of the answer (nobody holds a role on
+    the branch itself)."""
+    from deadlines.models import Notification
+
+    m = make_member(world, world.branch_a, i=41)
+    t = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a)
+    services.transfer_accept(transfer=t, actor=world.staff_b)
+    accepted = Notification.objects.filter(text=f"{world.union_b.name}已接收会员{m.name}转入。")
+    assert sorted(accepted.values_list("user_id", flat=True)) == sorted([world.staff_a.pk, world.chair_a.pk])
+    assert set(accepted.values_list("org_id", flat=True)) == {world.union_a.pk}

@@ -257,13 +257,16 @@ def test_transfer_journey_history_in_both(world, registry, client):
     assert [str(x) for x in r.context["messages"]] == ["日期：请输入正确的日期。"]
     r = client.post(accept, {"on": "2099-01-01"}, follow=True)
     assert [str(x) for x in r.context["messages"]] == ["日期不能晚于今天。"]
+    r = client.post(accept, {"on": (today - timedelta(days=3)).isoformat()}, follow=True)
+    assert [str(x) for x in r.context["messages"]] == [
+        f"转入日期不能早于转会申请的日期（{today:%Y-%m-%d}）。"
+    ]
     m.refresh_from_db()
     assert m.org_id == world.union_a.pk
-    on = max(m.joined_on, today - timedelta(days=3))
-    client.post(accept, {"on": on.isoformat()})
+    client.post(accept, {"on": today.isoformat()})
     m.refresh_from_db()
     assert m.org_id == world.union_b.pk
-    assert set(m.events.filter(kind="transferred").values_list("on", flat=True)) == {on}
+    assert set(m.events.filter(kind="transferred").values_list("on", flat=True)) == {today}
     body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
     assert (
         body.count("<strong>转出</strong>") == 1 and body.count("<strong>转入</strong>") == 1
@@ -786,3 +789,19 @@ def test_reasons_the_system_wrote_are_shown_in_the_readers_language(world, clien
     page = client.get(reverse("members:detail", args=[m.pk])).content.decode()
     assert "Changed: Education, Department" in page or "Changed: Department, Education" in page
     assert "退休" in page  # what a person typed is shown as typed
+
+
+def test_retained_reasons_are_offered_and_stored_in_the_installations_language(world, registry, client):
+    client.force_login(world.staff_a)
+    client.cookies["django_language"] = "en"
+    m = registry[0]
+    body = client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert '<option value="退休" label="Retired">' in body
+    client.post(reverse("members:transition", args=[m.pk, "retain"]), {"reason": "退休"})
+    assert m.events.latest("id").reason == "退休"
+    from django.utils import translation
+
+    from members.templatetags.members_tags import event_reason
+
+    with translation.override("en"):
+        assert event_reason("退休") == "Retired"  # the timeline shows the English reader theirs

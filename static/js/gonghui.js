@@ -11,7 +11,7 @@ document.addEventListener("click", (e) => {
   const confirmEl = e.target.closest("[data-confirm]");
   // A form still missing something is not asked about: the browser names the field first.
   const form = confirmEl?.form;
-  if (form && !form.noValidate && !form.checkValidity()) return;
+  if (form && !form.noValidate && !confirmEl.formNoValidate && !form.checkValidity()) return;
   if (confirmEl && !window.confirm(confirmEl.dataset.confirm)) e.preventDefault();
 });
 document.addEventListener("change", (e) => {
