@@ -304,12 +304,13 @@ def test_transfer_reject_and_cancel(world):
     asked = f"{world.union_a.name}申请将会员{m.name}转入本会，请接收或拒绝。"
     refused = f"{world.union_b.name}拒绝接收会员{m.name}转入：查无此人"
     withdrawn = f"{world.union_a.name}撤回了会员{m.name}转入本会的申请。"
-    b_side, a_side = sorted([world.staff_b.pk, world.chair_b.pk]), sorted([world.staff_a.pk, world.chair_a.pk])
+    b_side, a_side = (
+        sorted([world.staff_b.pk, world.chair_b.pk]),
+        sorted([world.staff_a.pk, world.chair_a.pk]),
+    )
     # who ran the step is not told of it (the refusing clerk, the withdrawing clerk)
     assert sorted((t, u) for u, t, _url in told) == sorted(
-        [(asked, u) for u in b_side] * 2
-        + [(refused, u) for u in a_side]
-        + [(withdrawn, u) for u in b_side]
+        [(asked, u) for u in b_side] * 2 + [(refused, u) for u in a_side] + [(withdrawn, u) for u in b_side]
     )
     assert {url for _u, _t, url in told} == {"/members/transfers/"}
     # the timeline says who closed each: the receiving union refused, the sender withdrew
