@@ -27,7 +27,7 @@ from .models import (
     Transfer,
     TransferStatus,
 )
-from .permissions import MEMBER_CHANGE, MEMBER_VIEW
+from .permissions import MEMBER_CHANGE, MEMBER_REVEAL, MEMBER_VIEW
 from .services import HOLDING_KINDS, id_hash, phone_hash, today
 
 SORTS = {
@@ -172,6 +172,16 @@ def decided_corrections(user, limit: int = 30) -> QuerySet[CorrectionRequest]:
         "member", "decided_by"
     )
     return access.scope(qs, user, MEMBER_CHANGE).order_by("-decided_at", "-pk")[:limit]
+
+
+def open_corrections_page(user, limit: int = 200) -> list[CorrectionRequest]:
+    """Open correction requests as the page lists them, oldest first: each with what is registered
+    now (`current`) and whether this user may reveal the ID number or phone asked for."""
+    reqs = list(open_corrections(user).select_related("member", "org").order_by("created_at")[:limit])
+    for r in reqs:
+        r.current = correction_current(r)
+        r.may_reveal = bool(r.requested_value_enc) and access.can(user, MEMBER_REVEAL, r.org)
+    return reqs
 
 
 def correction_current(req: CorrectionRequest) -> str:

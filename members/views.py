@@ -533,17 +533,11 @@ def lapse_view(request):
 
 @access.permission_required(MEMBER_CHANGE)
 def corrections_view(request):
-    reqs = list(
-        selectors.open_corrections(request.user).select_related("member", "org").order_by("created_at")[:200]
-    )
-    for r in reqs:
-        r.current = selectors.correction_current(r)
-        r.may_reveal = bool(r.requested_value_enc) and access.can(request.user, MEMBER_REVEAL, r.org)
     return render(
         request,
         "members/corrections.html",
         {
-            "requests": reqs,
+            "requests": selectors.open_corrections_page(request.user),
             "decided": selectors.decided_corrections(request.user),
             "labels": services.CORRECTABLE,
         },
