@@ -4,6 +4,7 @@ payroll deduction for everyone else, checks arrears, and enters the employer's u
 import re
 import tempfile
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 from django.utils import timezone
@@ -222,3 +223,26 @@ def test_federation_admin_sets_the_split_and_sees_every_union(live_world, page, 
     expect(page.get_by_text("基层工会留成 70%、上解 30%")).to_be_visible()
     # A federation admin sees the union's dues but does not run them.
     expect(page.get_by_role("button", name="核定会费")).to_have_count(0)
+
+
+def test_finance_takes_a_payment_on_a_phone(live_world, new_page, login):
+    """At the counter with a phone: the statement reads as cards and each card's payment form is
+    whole on the screen (the table cut it off at the right)."""
+    w = live_world
+    zhang = make_member(w.union_a, "张三", member_no="A001")
+    services.wage_set(member=zhang, month=date(2026, 1, 1), wage="4567.89", actor=w.finance_a)
+    run = services.dues_run(org=w.union_a, month=timezone.localdate().replace(day=1), actor=w.finance_a)
+    phone = new_page(phone=True)
+    login(phone, "finance_a")
+    phone.goto(f"/dues/runs/{run.pk}/")
+    amount = phone.get_by_label("张三缴费金额")
+    box = amount.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    receive = phone.get_by_role("button", name="收款")
+    rbox = receive.bounding_box()
+    assert rbox is not None and rbox["x"] + rbox["width"] <= 390
+    phone.screenshot(path=f"{SHOTS}/dues-run-phone.png", full_page=True)
+    amount.fill("22.80")
+    receive.click()
+    expect(phone.get_by_role("heading", name="工会会费收据")).to_be_visible()
+    assert DuesLine.objects.get(run=run, member=zhang).paid == D("22.80")
