@@ -2,6 +2,7 @@
 the receiving union's staff and a member on a phone."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -158,9 +159,14 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
 
     other = new_page()
     login(other, "staff_b")
-    other.goto("/members/transfers/")
+    # the receiving union hears of it in the bell, which leads to the transfers page
+    other.get_by_role("link", name="通知").click()
+    asked = other.get_by_role("row", name="甲公司工会申请将会员张三转入本会，请接收或拒绝。")
+    asked.get_by_role("button", name="查看").click()
+    expect(other.get_by_role("heading", name="转会")).to_be_visible()
     other.get_by_role("row", name="张三").get_by_role("button", name="接收").click()
     expect(other.get_by_text("已接收 张三 转入本会。")).to_be_visible()
+    expect(other.get_by_role("row", name=re.compile("张三.*已接收"))).to_be_visible()  # 最近处理
     other.goto("/members/?q=zs")
     other.locator("#member-results").get_by_role("link", name="张三", exact=True).click()
     timeline = other.locator("ol.timeline")
