@@ -718,18 +718,26 @@ def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> Fun
             "levy": levy,
             "grassroots_share": policy.grassroots_share,
         }
+        previous = None if fa is None else fa.payroll_total
         if fa is None:
             fa = FundsAssessment.objects.create(org=org, month=month, created_by=_user(actor), **values)
         else:
             for k, v in values.items():
                 setattr(fa, k, v)
             fa.save()
+        # not stored: what was registered before, for the clerk's message (None: nothing was)
+        fa.previous_total = previous
         audit_record(
             actor=actor,
             action="dues.funds_assess",
             target=fa,
             org=org,
-            details={"month": month.isoformat(), "payroll_total": str(total), "levy": str(levy)},
+            details={
+                "month": month.isoformat(),
+                "payroll_total": str(total),
+                "levy": str(levy),
+                "previous_total": None if previous is None else str(previous),
+            },
         )
     return fa
 

@@ -444,15 +444,14 @@ def funds_assess_view(request, pk: int):
         except ValidationError as e:
             flash_error(request, e)
         else:
-            messages.success(
-                request,
-                _("%(m)s工会经费：工资总额%(p)s元，应拨缴%(l)s元。")
-                % {
-                    "m": rules.month_text(fa.month),
-                    "p": rules.yuan(fa.payroll_total),
-                    "l": rules.yuan(fa.levy),
-                },
-            )
+            text = _("%(m)s工会经费：工资总额%(p)s元，应拨缴%(l)s元。") % {
+                "m": rules.month_text(fa.month),
+                "p": rules.yuan(fa.payroll_total),
+                "l": rules.yuan(fa.levy),
+            }
+            if fa.previous_total is not None and fa.previous_total != fa.payroll_total:
+                text += _("原登记的工资总额%(o)s元已替换。") % {"o": rules.yuan(fa.previous_total)}
+            messages.success(request, text)
     else:
         flash_form_errors(request, form)
     return redirect(f"{_url('dues:union', org.pk)}#funds")

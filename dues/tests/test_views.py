@@ -341,3 +341,16 @@ def test_a_member_opens_their_own_receipts_and_no_one_elses(client, world):
     services.dues_payment_reverse(payment=world.dues_payment, reason="重复录入", actor=world.finance_a)
     body = client.get(url).content.decode()
     assert "本收据已冲销作废" in body and "重复录入" in body
+
+
+def test_entering_a_months_payroll_total_again_says_what_it_replaced(client, world):
+    client.force_login(world.finance_a)
+    url = reverse("dues:funds_assess", args=[world.union_a.pk])
+    r = client.post(url, {"month": "2026-10", "payroll_total": "10000003.33"}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == [
+        "2026年10月工会经费：工资总额10,000,003.33元，应拨缴200,000.07元。"
+    ]
+    r = client.post(url, {"month": "2026-10", "payroll_total": "10000000"}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == [
+        "2026年10月工会经费：工资总额10,000,000.00元，应拨缴200,000.00元。原登记的工资总额10,000,003.33元已替换。"
+    ]
