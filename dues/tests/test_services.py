@@ -42,6 +42,18 @@ def crew(world):
     return c
 
 
+def set_dues_rate(world, rate: D, *, base_step: int = 10) -> None:
+    """The federation changes its dues rate (and rounding), the funds rules as by default."""
+    services.policy_update(
+        org=world.fed,
+        rate=rate,
+        base_step=base_step,
+        levy_rate=D("0.02"),
+        grassroots_share=D("0.6"),
+        actor=world.fed_admin,
+    )
+
+
 def lines_of(run):
     return {
         (line.member.name, line.kind, line.base, line.amount)
@@ -145,14 +157,7 @@ def test_a_rerun_keeps_the_statements_rate_for_the_lines_it_keeps(world, crew):
 
     run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
     members.member_withdraw(member=crew.li, actor=world.staff_a, reason="本人申请", on=date(2026, 12, 1))
-    services.policy_update(
-        org=world.fed,
-        rate=D("0.01"),
-        base_step=10,
-        levy_rate=D("0.02"),
-        grassroots_share=D("0.6"),
-        actor=world.fed_admin,
-    )
+    set_dues_rate(world, D("0.01"), base_step=10)
     again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
     assert again.rate == run.rate == D("0.0050")
     assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(again)
@@ -166,14 +171,7 @@ def test_a_statement_with_payments_takes_in_members_it_could_not_charge(world, c
     line = DuesLine.objects.get(run=run, member=crew.zhang)
     services.dues_payment_record(line=line, actor=world.finance_a)
     # the rate changes meanwhile: the statement keeps its own
-    services.policy_update(
-        org=world.fed,
-        rate=D("0.01"),
-        base_step=10,
-        levy_rate=D("0.02"),
-        grassroots_share=D("0.6"),
-        actor=world.fed_admin,
-    )
+    set_dues_rate(world, D("0.01"), base_step=10)
     services.wage_set(member=crew.zhao, month=OCT, wage="3999.99", actor=world.finance_a)
     again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
     assert again.pk == run.pk
@@ -203,14 +201,7 @@ def test_a_member_who_moved_unions_in_the_month_is_charged_once(world, crew):
 
 
 def test_run_uses_the_federation_policy(world, crew):
-    services.policy_update(
-        org=world.fed,
-        rate=D("0.01"),
-        base_step=100,
-        levy_rate=D("0.02"),
-        grassroots_share=D("0.6"),
-        actor=world.fed_admin,
-    )
+    set_dues_rate(world, D("0.01"), base_step=100)
     run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
     assert DuesLine.objects.get(run=run, member=crew.zhang).amount == D("45.00")  # 4500 × 1%
     assert (run.rate, run.base_step) == (D("0.0100"), 100)
@@ -493,14 +484,7 @@ def test_sql_run_matches_the_python_rules(world):
     import random
 
     rng = random.Random(7)
-    services.policy_update(
-        org=world.fed,
-        rate=D("0.0033"),
-        base_step=1,
-        levy_rate=D("0.02"),
-        grassroots_share=D("0.6"),
-        actor=world.fed_admin,
-    )
+    set_dues_rate(world, D("0.0033"), base_step=1)
     expected = {}
     for i in range(60):
         m = make_member(world.union_a, f"会员{i}")
