@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -66,7 +67,9 @@ def union_view(request, pk: int):
         "summary": selectors.union_summaries([org])[org.pk],
         "policy": selectors.policy_for(org),
         "may_manage": may_manage,
-        "run_form": RunForm(initial={"month": this_month()}),
+        "run_form": RunForm(
+            initial={"month": f"{selectors.next_run_month(org, timezone.localdate()):%Y-%m}"}
+        ),
         "funds_form": FundsForm(initial={"month": last_month()}),
     }
     return render(request, "dues/union.html", ctx)
