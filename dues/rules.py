@@ -144,6 +144,14 @@ def split_next(
     return part, amount - part
 
 
+def next_run_month(latest: date | None, today: date) -> date:
+    """The month a union's next statement is most likely for: the one after its latest statement,
+    up to the current month (a month skipped is then offered first); the current month if it has
+    none."""
+    this = today.replace(day=1)
+    return this if latest is None else min(this, add_months(latest, 1))
+
+
 def month_start(d: date) -> date:
     return d.replace(day=1)
 

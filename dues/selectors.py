@@ -139,15 +139,6 @@ def runs_for(org: Organization) -> QuerySet[DuesRun]:
     return DuesRun.objects.filter(org=org).order_by("-month")
 
 
-def next_run_month(org: Organization, today: date) -> date:
-    """The month a union's next statement is most likely for: the one after its latest statement,
-    up to the current month (a month skipped is then offered first); the current month if it has
-    none."""
-    this = today.replace(day=1)
-    latest = runs_for(org).values_list("month", flat=True).first()
-    return this if latest is None else min(this, rules.add_months(latest, 1))
-
-
 def runs_scoped(user) -> QuerySet[DuesRun]:
     return access.scope(DuesRun.objects.select_related("org"), user, DUES_VIEW)
 

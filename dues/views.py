@@ -60,16 +60,16 @@ def home_view(request):
 def union_view(request, pk: int):
     org = _union(request, pk)
     may_manage = access.can(request.user, DUES_MANAGE, org)
+    runs = list(selectors.runs_for(org))
+    next_month = rules.next_run_month(runs[0].month if runs else None, timezone.localdate())
     ctx = {
         "org": org,
-        "runs": selectors.runs_for(org),
+        "runs": runs,
         "funds": selectors.funds_for(org),
         "summary": selectors.union_summaries([org])[org.pk],
         "policy": selectors.policy_for(org),
         "may_manage": may_manage,
-        "run_form": RunForm(
-            initial={"month": f"{selectors.next_run_month(org, timezone.localdate()):%Y-%m}"}
-        ),
+        "run_form": RunForm(initial={"month": f"{next_month:%Y-%m}"}),
         "funds_form": FundsForm(initial={"month": last_month()}),
     }
     return render(request, "dues/union.html", ctx)
