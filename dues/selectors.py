@@ -100,6 +100,7 @@ def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
             "levy": ZERO,
             "levy_paid": ZERO,
             "remitted": ZERO,
+            "up_owed": ZERO,
         }
         for i in ids
     }
@@ -111,23 +112,23 @@ def union_summaries(orgs: list[Organization]) -> dict[int, dict]:
         out[row["org_id"]].update(
             runs=row["n"], last_month=row["last"], due=rules.fen(row["due"]), paid=rules.fen(row["paid"])
         )
-    for frow in (
-        FundsAssessment.objects.filter(org_id__in=ids)
-        .values("org_id")
-        .annotate(levy=Sum("levy"), paid=Sum("paid"), remitted=Sum("remitted"))
+    for org_id, levy, paid, remitted, share in FundsAssessment.objects.filter(org_id__in=ids).values_list(
+        "org_id", "levy", "paid", "remitted", "grassroots_share"
     ):
-        out[frow["org_id"]].update(
-            levy=rules.fen(frow["levy"]),
-            levy_paid=rules.fen(frow["paid"]),
-            remitted=rules.fen(frow["remitted"]),
-        )
+        s = out[org_id]
+        s["levy"] += rules.fen(levy)
+        s["levy_paid"] += rules.fen(paid)
+        s["remitted"] += rules.fen(remitted)
+        # what the higher level is still owed of the month: its part of the whole levy, less what
+        # reached it (a month's levy splits as if paid at once: rules.split_next)
+        s["up_owed"] += rules.split(rules.fen(levy), share)[1] - rules.fen(remitted)
     for v in out.values():
         v["arrears"] = v["due"] - v["paid"]
         v["levy_arrears"] = v["levy"] - v["levy_paid"]
     return out
 
 
-SUMMED = ("due", "paid", "arrears", "levy", "levy_paid", "levy_arrears", "remitted")
+SUMMED = ("due", "paid", "arrears", "levy", "levy_paid", "levy_arrears", "remitted", "up_owed")
 
 
 def summaries_total(summaries: dict[int, dict]) -> dict:

@@ -307,9 +307,17 @@ def test_the_federation_overview_adds_up_its_unions(client, world, union_a_dues)
     client.force_login(world.fed_admin)
     body = client.get(reverse("dues:home")).content.decode()
     total = body.split('class="dues-total"')[1].split("</tr>")[0]
-    # Dues: A 25 × 21.60 = 540.00 (21.60 paid), B 30.00; funds: A 2,000.00, B 1,000.00 levy, 1,000 paid (400 up).
+    # Dues: A 25 × 21.60 = 540.00 (21.60 paid), B 30.00; funds: A 2,000.00, B 1,000.00 levy, 1,000 paid (400 up);
+    # still owed upward: A's 40% of 2,000.00 (nothing paid), B nothing.
     cells = [c.split("<")[0] for c in total.split('class="dues-num')[1:]]
-    assert [c.split(">", 1)[1] for c in cells] == ["570.00", "548.40", "3,000.00", "2,000.00", "400.00"]
+    assert [c.split(">", 1)[1] for c in cells] == [
+        "570.00",
+        "548.40",
+        "3,000.00",
+        "2,000.00",
+        "400.00",
+        "800.00",
+    ]
     assert "合计（3 个）" in total  # the federation's own row, A and B
 
 
