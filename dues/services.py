@@ -409,6 +409,7 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
       (no wage base), which could never be completed."""
     month_end = rules.month_end(run.month)
     org_ids = [int(i) for i in selectors.run_member_orgs(org)]
+    # the members LINES_SQL selects
     current = Member.objects.filter(
         org_id__in=org_ids, status__in=[MemberStatus.ACTIVE, MemberStatus.RETAINED]
     ).filter(Q(joined_on__isnull=True) | Q(joined_on__lte=month_end))
@@ -422,19 +423,13 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
     # Plain DELETEs: a statement has no payments yet on this path, and a large union's lines are too
     # many to load for Django's delete collector (a 240,000-line re-run took three times as long).
     qn = connection.ops.quote_name
-    ids = ", ".join(str(i) for i in org_ids)
+    table = qn(DuesLine._meta.db_table)
     keep = f"AND member_id NOT IN ({', '.join(str(int(i)) for i in changed_since)})" if changed_since else ""
+    members_sql, params = current.values("pk").query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(
-            f"DELETE FROM {qn(DuesLine._meta.db_table)} WHERE run_id = %s {keep} AND member_id IN ("  # noqa: S608 - ints
-            f"SELECT m.id FROM {qn(Member._meta.db_table)} m WHERE m.org_id IN ({ids}) "
-            "AND m.status IN (%s, %s) AND (m.joined_on IS NULL OR m.joined_on <= %s))",
-            [
-                run.pk,
-                MemberStatus.ACTIVE,
-                MemberStatus.RETAINED,
-                connection.ops.adapt_datefield_value(month_end),
-            ],
+            f"DELETE FROM {table} WHERE run_id = %s {keep} AND member_id IN ({members_sql})",  # noqa: S608 - ints
+            [run.pk, *params],
         )
     lines = DuesLine.objects.filter(run=run)
     # what is left: those whose status changed since, and those no longer in the union
@@ -458,7 +453,7 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
         if gone:
             with connection.cursor() as cur:
                 cur.execute(
-                    f"DELETE FROM {qn(DuesLine._meta.db_table)} WHERE run_id = %s "  # noqa: S608 - ints
+                    f"DELETE FROM {table} WHERE run_id = %s "  # noqa: S608 - ints
                     f"AND member_id IN ({', '.join(str(int(i)) for i in gone)})",
                     [run.pk],
                 )

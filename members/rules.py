@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 from pypinyin import Style, lazy_pinyin
 
 from core.validators import (
@@ -40,6 +40,23 @@ def stored_text(text) -> str:
     """`text` (a lazy translation) in the stored language."""
     with stored_language():
         return str(text)
+
+
+# The usual reasons for retained membership (保留会籍: DOMAIN.md §2), offered on the member's page;
+# a chosen one is stored like a system text and shown in the reader's language (event_reason).
+RETAIN_REASONS = (
+    gettext_noop("退休"),
+    gettext_noop("失业"),
+    gettext_noop("单位关闭、破产或撤销"),
+    gettext_noop("下岗待岗"),
+)
+
+
+def retain_reason_choices() -> list[tuple[str, str]]:
+    """(as stored, as the reader reads it) for each of RETAIN_REASONS."""
+    with stored_language():
+        stored = [_(r) for r in RETAIN_REASONS]
+    return list(zip(stored, [_(r) for r in RETAIN_REASONS], strict=True))
 
 
 # The membership state machine (DOMAIN.md §2): transition -> (allowed from, resulting status).

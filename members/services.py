@@ -706,14 +706,9 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
     on = _check_date(on)
     with transaction.atomic():
         transfer = _lock_transfer(transfer)
-        if on < timezone.localdate(transfer.requested_at):
+        if on < (asked := timezone.localdate(transfer.requested_at)):
             raise ValidationError(
-                {
-                    "on": [
-                        _("转入日期不能早于转会申请的日期（%(d)s）。")
-                        % {"d": f"{timezone.localdate(transfer.requested_at):%Y-%m-%d}"}
-                    ]
-                }
+                {"on": [_("转入日期不能早于转会申请的日期（%(d)s）。") % {"d": f"{asked:%Y-%m-%d}"}]}
             )
         member = _lock_member(transfer.member)
         _check_after_history(member, on)

@@ -205,19 +205,9 @@ def detail_view(request, pk: int):
         and member.status in COUNTED_STATUSES
         and access.can(request.user, USERS_MANAGE, member.org),
         "invite_link": invite_links.take(request),
-        "retain_reasons": _retain_reasons(),
+        "retain_reasons": rules.retain_reason_choices(),
     }
     return render(request, "members/detail.html", ctx)
-
-
-def _retain_reasons() -> list[tuple[str, str]]:
-    """The usual reasons for retained membership: (as stored, in the installation's language, so
-    that the timeline shows each reader theirs; as the clerk reads it)."""
-    from .templatetags.members_tags import RETAIN_REASONS
-
-    with rules.stored_language():
-        stored = [_(r) for r in RETAIN_REASONS]
-    return [(s, _(r)) for s, r in zip(stored, RETAIN_REASONS, strict=True)]
 
 
 @require_POST

@@ -4,17 +4,12 @@ from django import template
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from members.rules import RETAIN_REASONS
+
 register = template.Library()
 
 # Reasons the system writes itself, stored in Chinese (the language of the record), shown in the
 # reader's language. What a person typed is shown as typed.
-# The usual reasons for retained membership, offered on the member's page (members.views).
-RETAIN_REASONS = (
-    gettext_noop("退休"),
-    gettext_noop("失业"),
-    gettext_noop("单位关闭、破产或撤销"),
-    gettext_noop("下岗待岗"),
-)
 _FIXED = (
     *RETAIN_REASONS,
     gettext_noop("重新申请入会"),
