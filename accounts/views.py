@@ -1,4 +1,3 @@
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -12,6 +11,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.forms import apply_errors, local_page
+from core.qr import qr_svg
 from core.validators import mask_mobile
 from orgs import access
 from orgs.permissions import USERS_MANAGE
@@ -162,16 +162,16 @@ def two_factor_view(request):
             otp_login(request, device)
             messages.success(request, _("双因素认证已开启，今后登录需输入验证器中的6位验证码。"))
             return redirect("accounts:account")
-    qr_svg = None
+    svg = None
     if device is not None:
-        qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        svg = qr_svg(device.config_url)
     confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     return render(
         request,
         "accounts/two_factor.html",
         {
             "device": device,
-            "qr_svg": qr_svg,
+            "qr_svg": svg,
             "form": form,
             "confirmed": confirmed,
             "required": request.GET.get("required") == "1",

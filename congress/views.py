@@ -1,4 +1,3 @@
-import segno
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import apply_errors, flash_error, flash_form_errors
+from core.qr import qr_svg
 from orgs import access
 from orgs.models import OrgKind
 
@@ -320,9 +320,7 @@ def cards_view(request, pk: int):
     rows = []
     for c in cards:
         url = request.build_absolute_uri(reverse("congress:checkin", args=[c.token]))
-        rows.append(
-            {"delegate": c.delegate, "url": url, "qr": segno.make(url, error="m").svg_inline(scale=3)}
-        )
+        rows.append({"delegate": c.delegate, "url": url, "qr": qr_svg(url)})
     return render(request, "congress/cards.html", {"session": session, "cards": rows})
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts import invite_links
 from core import crypto
 from core.forms import apply_errors, flash_error, flash_form_errors, local_page
+from core.qr import qr_svg
 from core.validators import mask_text, parse_id_number
 from orgs import access
 from orgs.models import Organization, OrgKind
@@ -455,10 +456,9 @@ def apply_token(org: Organization) -> str:
 @access.permission_required(MEMBER_CHANGE)
 def apply_qr_view(request, org_id: int):
     org = access.get_org_for_user(request.user, MEMBER_CHANGE, org_id)
-    import segno
 
     url = request.build_absolute_uri(reverse("members:apply", args=[org.pk, apply_token(org)]))
-    svg = segno.make(url, error="m").svg_inline(scale=6)
+    svg = qr_svg(url)
     return render(request, "members/apply_qr.html", {"org": org, "url": url, "svg": svg})
 
 
@@ -750,12 +750,11 @@ def card_token(member: Member) -> str:
 
 @_self_service
 def my_card_view(request, member: Member):
-    import segno
 
     # The QR code opens the card's check page: whoever scans it sees whether the card is valid today
     # (a copied screenshot of a member who has left shows that), not a name frozen into the code.
     url = request.build_absolute_uri(reverse("members:card_check", args=[member.pk, card_token(member)]))
-    svg = segno.make(url, error="m").svg_inline(scale=4)
+    svg = qr_svg(url)
     return render(request, "members/my_card.html", {"member": member, "svg": svg})
 
 

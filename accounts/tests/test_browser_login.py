@@ -6,6 +6,7 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from core.testing.qr import read_qr
 from core.testing.world import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -48,6 +49,8 @@ def test_enable_two_factor_then_log_in_with_a_code(page, live_world, login, sett
     expect(page.locator(".qr svg")).to_be_visible()
     secret = page.locator("#totp-secret").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
+    (scanned,) = read_qr(page.locator(".qr").screenshot())  # what the authenticator app reads
+    assert scanned.startswith("otpauth://totp/") and f"secret={secret}" in scanned, scanned
     page.get_by_label("6位验证码").fill("000000")
     page.get_by_role("button", name="确认绑定").click()
     expect(page.get_by_text("验证码不正确")).to_be_visible()

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from core.testing.qr import read_qr
+
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(tempfile.gettempdir())  # screenshots for people to look at
@@ -100,6 +102,7 @@ def test_session_day_with_phones_projector_secret_election_and_motion(live_world
     expect(cards.get_by_text("共 30 张")).to_be_visible()
     urls = cards.locator(".card a").all_inner_texts()
     assert len(urls) == 30
+    assert read_qr(cards.locator(".card .qr").first.screenshot()) == [urls[0]]  # a card's code, scanned
     cards.screenshot(path=SHOTS / "congress-cards.png", full_page=True)
 
     projector = new_page()

@@ -10,6 +10,7 @@ import xlsxwriter
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
+from core.testing.qr import read_qr
 from core.validators import id_check_char
 from members.models import Member
 from members.tests.factories import person
@@ -194,6 +195,14 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     expect(card.locator("svg")).to_be_visible()
     box = card.bounding_box()
     assert box["width"] <= 390
+    # The whole code is on screen and a phone's camera reads the card's check page from it.
+    from members.views import card_token
+
+    check = f"/members/card/{zhang.pk}/{card_token(zhang)}/"
+    (scanned,) = read_qr(card.locator(".card-qr").screenshot())
+    assert scanned.endswith(check), scanned
+    phone.goto(scanned)
+    expect(phone.get_by_text("有效会员")).to_be_visible()
     phone.screenshot(path=str(SHOTS / "members-card-phone.png"), full_page=True)
 
 
@@ -214,6 +223,7 @@ def test_stats_and_application_pages(new_page, live_world, login):
     page.goto("/members/applications/")
     page.get_by_role("link", name="甲公司工会").click()
     apply_url = page.locator("p.mono").inner_text().strip()
+    assert read_qr(page.locator(".qr").screenshot()) == [apply_url]  # the poster's code, scanned
     phone = new_page(phone=True)
     phone.goto(apply_url)
     p = person(400)
