@@ -936,6 +936,7 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
         "status",
         "id_number_hash",
         "member_no",
+        "created_at",
         "updated_at",
         *PHONE_FIELDS,
         *COMPARE_FIELDS,
@@ -998,7 +999,11 @@ def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, k
             if changed and since is not None and rec["updated_at"] > since:
                 # Confirming an old preview must not put back what staff changed after it.
                 res.error(
-                    rownum, label["id_number"], _("预览之后名册中该会员的信息已被修改，请重新上传文件检查。")
+                    rownum,
+                    label["id_number"],
+                    _("预览之后该身份证号已登记为会员（另一次导入或录入），请重新上传文件检查。")
+                    if rec["created_at"] > since
+                    else _("预览之后名册中该会员的信息已被修改，请重新上传文件检查。"),
                 )
                 continue
             if changed:

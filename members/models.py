@@ -351,6 +351,9 @@ class MemberImport(models.Model):
     unchanged_rows = models.PositiveIntegerField(default=0)
     error_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # The preview's first rows (importing.preview_rows: row, name, masked ID number, what will
+    # happen), shown whenever the import's page is opened until it is confirmed.
+    preview = models.JSONField(default=list, blank=True)
     message = models.CharField(max_length=300, blank=True)
     progress = models.ForeignKey(
         "core.TaskProgress", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1038,6 +1038,7 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
         result = importing.check_rows(table, org=org, today=today())
     except importing.ImportFileError as e:
         raise ValidationError({"file": [str(e)]}) from None
+    preview = importing.preview_rows(importing.read_table(data, filename), result)
     with transaction.atomic():
         imp = MemberImport(
             org=org,
@@ -1049,6 +1050,7 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
             unchanged_rows=result.unchanged,
             error_rows=len(result.error_rows),
             errors=[e.as_dict() for e in result.errors[:20000]],
+            preview=preview,
         )
         imp.file.save(filename[-100:], ContentFile(data), save=False)
         imp.save()
@@ -1059,14 +1061,15 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
             org=org,
             details={"rows": result.total, "errors": len(result.error_rows)},
         )
-    imp.preview = importing.preview_rows(importing.read_table(data, filename), result)
     return imp
 
 
 def _drop_upload(imp: MemberImport) -> None:
+    """The sheet is deleted once it is imported or expires, and with it the preview's names (of
+    people who may never have become members); the import's counts and row errors stay."""
     if imp.file:
         imp.file.delete(save=False)
-        MemberImport.objects.filter(pk=imp.pk).update(file="")
+    MemberImport.objects.filter(pk=imp.pk).update(file="", preview=[])
 
 
 def import_files_expire(*, actor=None, now=None) -> int:
@@ -1175,12 +1178,19 @@ def import_apply(*, imp_id: int, progress_id=None) -> dict:
             audit_record(
                 actor=imp.created_by, action="members.import_apply", target=imp, org=org, details=counts
             )
-            MemberImport.objects.filter(pk=imp.pk).update(
-                status=ImportStatus.DONE,
-                finished_at=timezone.now(),
-                new_rows=counts["new"],
-                update_rows=counts["updated"],
-            )
+            done = {
+                "status": ImportStatus.DONE,
+                "finished_at": timezone.now(),
+                "new_rows": counts["new"],
+                "update_rows": counts["updated"],
+                "unchanged_rows": counts["unchanged"],
+            }
+            if (counts["new"], counts["updated"]) != (imp.new_rows, imp.update_rows):
+                # Another import or a clerk registered some of these rows in the meantime.
+                done["message"] = _(
+                    "预览之后名册有了变化：预览时为新增%(pn)d人、更新%(pu)d人；其余的行导入时已与名册相同，未再改动。"
+                ) % {"pn": imp.new_rows, "pu": imp.update_rows}
+            MemberImport.objects.filter(pk=imp.pk).update(**done)
     except (ValidationError, importing.ImportFileError) as e:
         msg = "；".join(e.messages) if isinstance(e, ValidationError) else str(e)
         failed = {"status": ImportStatus.FAILED, "message": msg[:300]}

@@ -599,7 +599,6 @@ def import_view(request):
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            request.session[f"member_import_{imp.pk}"] = imp.preview
             return redirect("members:import_detail", pk=imp.pk)
     recent = access.scope(MemberImport.objects.all(), request.user, MEMBER_CHANGE).select_related("org")[:10]
     return render(request, "members/import.html", {"form": form, "recent": recent})
@@ -613,13 +612,12 @@ def import_detail_view(request, pk: int):
         MEMBER_CHANGE,
         pk=pk,
     )
-    preview = request.session.get(f"member_import_{imp.pk}")
     return render(
         request,
         "members/import_detail.html",
         {
             "imp": imp,
-            "preview": preview,
+            "preview": imp.preview,
             "may_download_errors": services.may_download_import_errors(request.user, imp),
             "errors": imp.errors[:500],
             "more_errors": max(len(imp.errors) - 500, 0),

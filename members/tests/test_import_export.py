@@ -479,7 +479,13 @@ def test_export_is_masked_escaped_and_scoped(world, client):
     # the birth year a number and the joining date a date, to sort and filter in Excel
     joined = sheet[0].index("入会日期")
     assert (sheet[1][2], sheet[1][joined]) == (float(idn[6:10]), Member.objects.get(name="张三").joined_on)
-    assert sheet[1][9] == "'=HYPERLINK(1)"
+    # In the workbook the text is kept as typed, a text cell with Excel's quote prefix: Excel shows
+    # no apostrophe and keeps it text when the cell is edited.
+    assert sheet[1][9] == "=HYPERLINK(1)"
+    import openpyxl
+
+    cells = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert (cells["J2"].data_type, cells["J2"].quotePrefix, cells["I2"].quotePrefix) == ("s", True, False)
     assert AuditEvent.objects.filter(action="members.export").count() == 2
 
 
@@ -529,3 +535,59 @@ def test_the_preview_shows_names_as_they_will_be_stored(world):
     rows = imp.preview
     assert rows[0]["name"] == "钱测二"
     assert rows[1]["errors"] == ["性别：性别与身份证号不一致。"]
+
+
+def test_the_preview_is_there_whenever_the_import_is_opened_until_it_is_imported(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=preview(world, xlsx([row(1)])), actor=world.staff_a)
+    imp = preview(world, xlsx([row(1, edu="硕士"), row(2)]))
+    client = Client()
+    client.force_login(world.chair_a)  # not the uploader, in a later session: the rows are stored
+    url = reverse("members:import_detail", args=[imp.pk])
+    page = client.get(url).content.decode()
+    assert "逐行预览（前50行）" in page
+    assert person(2)["name"] in page and '<span class="small">学历</span>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=imp, actor=world.staff_a)
+    imp.refresh_from_db()
+    assert imp.preview == []  # gone with the sheet: names of people who may never have joined
+    assert "逐行预览" not in client.get(url).content.decode()
+
+
+def test_confirming_a_preview_another_import_overtook_says_what_it_did(
+    world, django_capture_on_commit_callbacks
+):
+    data = xlsx([row(1), row(2, edu="硕士")])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=preview(world, xlsx([row(1), row(2)])), actor=world.staff_a)
+    first, second = preview(world, data), preview(world, data)
+    assert (first.update_rows, second.update_rows) == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=first, actor=world.staff_a)
+        services.import_confirm(imp=second, actor=world.staff_a)
+    second.refresh_from_db()
+    assert (second.status, second.new_rows, second.update_rows, second.unchanged_rows) == ("done", 0, 0, 2)
+    assert second.message == (
+        "预览之后名册有了变化：预览时为新增0人、更新1人；其余的行导入时已与名册相同，未再改动。"
+    )
+
+
+def test_a_row_registered_by_another_import_after_the_preview_is_named_so(
+    world, django_capture_on_commit_callbacks
+):
+    data = xlsx([row(1)])
+    first = preview(world, data)
+    second = preview(world, xlsx([row(1, edu="硕士")]))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_confirm(imp=first, actor=world.staff_a)
+        services.import_confirm(imp=second, actor=world.staff_a)
+    second.refresh_from_db()
+    assert second.errors == [
+        {
+            "row": 2,
+            "column": "身份证号",
+            "reason": "预览之后该身份证号已登记为会员（另一次导入或录入），请重新上传文件检查。",
+        }
+    ]
