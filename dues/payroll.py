@@ -138,18 +138,11 @@ def template_xlsx(members: list[tuple[str, str]], *, month_label: str) -> bytes:
     zeros) and every name is written as text (no formulas)."""
     import xlsxwriter
 
-    from members.rules import escape_cell
+    from members.rules import QUOTED, XLSX_TEXT, formula_like
 
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, **XLSX_TEXT})
+    quoted = wb.add_format(QUOTED)
     ws = wb.add_worksheet(_("工资表"))
     bold = wb.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     text = wb.add_format({"num_format": "@"})
@@ -161,7 +154,7 @@ def template_xlsx(members: list[tuple[str, str]], *, month_label: str) -> bytes:
     ws.set_column(4, 4, 60)
     for r, (no, name) in enumerate(members, start=1):
         ws.write_string(r, 0, no, text)
-        ws.write_string(r, 1, escape_cell(name))
+        ws.write_string(r, 1, name, quoted if formula_like(name) else None)
     ws.write_string(
         0,
         4,

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from .models import Education, MemberStatus, PoliticalStatus
-from .rules import escape_cell
+from .rules import QUOTED, XLSX_TEXT, escape_cell, formula_like
 
 EXPORT_COLUMNS = [
     ("name", "姓名"),
@@ -33,6 +33,15 @@ EXPORT_COLUMNS = [
     ("household_registration", "户籍所在地"),
 ]
 
+XLSX_WIDTHS = {
+    "id_number_masked": 22,
+    "employer": 28,
+    "org__name": 28,
+    "member_no": 16,
+    "card_no": 20,
+    "household_registration": 24,
+}
+
 
 def _display_maps():
     """Display values in Chinese whatever the user's language: an export is the registry's file, in
@@ -50,8 +59,9 @@ def _display_maps_now():
     }
 
 
-def export_rows(qs: QuerySet) -> Iterator[list]:
-    """Display values of each member, masked and escaped, read in chunks (server-side cursor on PG)."""
+def export_rows(qs: QuerySet, *, escape=escape_cell) -> Iterator[list]:
+    """Display values of each member, masked and escaped (for a CSV; `escape=None` for an xlsx, which
+    quotes formula-like texts by their cell format), read in chunks (server-side cursor on PG)."""
     keys = [k for k, _h in EXPORT_COLUMNS]
     maps = _display_maps()
     for rec in qs.values_list(*keys).iterator(chunk_size=5000):
@@ -67,7 +77,7 @@ def export_rows(qs: QuerySet) -> Iterator[list]:
                 value = ""
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
-            out.append(escape_cell(value))
+            out.append(escape(value) if escape else value)
         yield out
 
 
@@ -89,33 +99,29 @@ def xlsx_tempfile(qs: QuerySet):
     import xlsxwriter
 
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
-    wb = xlsxwriter.Workbook(
-        tmp.name,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = xlsxwriter.Workbook(tmp.name, {"constant_memory": True, **XLSX_TEXT})
     ws = wb.add_worksheet("会员名册")
     bold = wb.add_format({"bold": True})
+    quoted = wb.add_format(QUOTED)
     ws.write_row(0, 0, [h for _k, h in EXPORT_COLUMNS], bold)
     ws.set_column(0, len(EXPORT_COLUMNS) - 1, 14)
-    ws.set_column(3, 3, 22)
+    keys = [k for k, _h in EXPORT_COLUMNS]
+    for key, width in XLSX_WIDTHS.items():  # long texts readable without widening columns
+        ws.set_column(keys.index(key), keys.index(key), width)
     # Dates as dates and the birth year as a number, so that Excel sorts and filters them; the
     # rest as text (member numbers keep their leading zeros).
-    keys = [k for k, _h in EXPORT_COLUMNS]
     joined, born = keys.index("joined_on"), keys.index("birth_date")
     datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     ws.set_column(joined, joined, 12, datefmt)
     r = 1
-    for row in export_rows(qs):
+    for row in export_rows(qs, escape=None):
         for c, v in enumerate(row):
             if c == joined and v:
                 ws.write_datetime(r, c, date.fromisoformat(v), datefmt)
             elif c == born and v:
                 ws.write_number(r, c, int(v))
+            elif formula_like(v):
+                ws.write_string(r, c, v, quoted)
             else:
                 ws.write_string(r, c, v)
         r += 1
@@ -129,13 +135,22 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
     import io
 
     import xlsxwriter
+    from django.utils import timezone
 
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, **XLSX_TEXT})
     bold = wb.add_format({"bold": True})
     pct = wb.add_format({"num_format": "0.0%"})
+    quoted = wb.add_format(QUOTED)
+
+    def name(s, r, c, text, fmt=None):
+        s.write_string(r, c, text, quoted if formula_like(text) else fmt)
+
     ws = wb.add_worksheet("概况")
-    ws.write_row(0, 0, ["组织", escape_cell(stats["org"].name)], bold)
+    ws.write_string(0, 0, "组织", bold)
+    name(ws, 0, 1, stats["org"].name, bold)
+    ws.write_string(1, 0, "统计时间")
+    ws.write_string(1, 1, timezone.localtime().strftime("%Y-%m-%d %H:%M"))
     rows = [
         ("会员人数（在籍+保留）", stats["members"]),
         ("职工人数", stats["employees"]),
@@ -145,7 +160,7 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
         ("农民工", stats["migrant"]),
         ("保留会籍", stats["retained"]),
     ]
-    for i, (label, value) in enumerate(rows, start=2):
+    for i, (label, value) in enumerate(rows, start=3):
         ws.write(i, 0, label)
         if label == "入会率" and value != "":
             ws.write_number(i, 1, value, pct)
@@ -174,11 +189,13 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
     s = wb.add_worksheet("下级组织")
     s.write_row(0, 0, ["组织", "会员", "职工", "入会率"], bold)
     for i, c in enumerate(children, start=1):
-        s.write_row(i, 0, [escape_cell(c["org"].name), c["members"], c["employees"]])
+        name(s, i, 0, c["org"].name)
+        s.write_row(i, 1, [c["members"], c["employees"]])
         if c["rate"] is not None:
             s.write_number(i, 3, c["rate"], pct)
     if children and direct:  # members registered on the union itself, as on the page
-        s.write_row(len(children) + 1, 0, [escape_cell(f"{stats['org'].name}本级"), direct])
+        name(s, len(children) + 1, 0, f"{stats['org'].name}本级")
+        s.write_number(len(children) + 1, 1, direct)
     s.set_column(0, 0, 30)
     wb.close()
     return out.getvalue()

@@ -525,8 +525,21 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def formula_like(value) -> bool:
+    """A text a spreadsheet program could take for a formula (OWASP CSV injection)."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
 def escape_cell(value):
-    """Neutralize formula injection in exported text cells (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Neutralize formula injection in an exported CSV cell: a leading apostrophe. (An xlsx cell is
+    written as text with Excel's own quote prefix instead, which Excel does not show: XLSX_TEXT.)"""
+    if formula_like(value):
         return "'" + value
     return value
+
+
+# xlsxwriter workbook options for exports: a text is never turned into a formula, number or link.
+XLSX_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+# The cell format of a formula-like text in an xlsx export: Excel's quote prefix (the hidden "'"
+# typed before a text), so the cell stays text even when someone edits it and presses Enter.
+QUOTED = {"quote_prefix": True}

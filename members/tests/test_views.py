@@ -363,6 +363,9 @@ def test_stats_page_and_export(world, registry, client):
 
     rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name("下级组织").to_python()
     assert rows[-1][:2] == ["甲公司工会本级", 6]
+    overview = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_name("概况").to_python()
+    assert overview[0][:2] == ["组织", "甲公司工会"] and overview[1][0] == "统计时间"
+    assert overview[3][0] == "会员人数（在籍+保留）"
     # in Chinese for an English user too, values as well as headers
     client.cookies["django_language"] = "en"
     assert (
