@@ -107,6 +107,9 @@ VOWELS = set("aeiouv")
 NEVER_INITIAL = set("iuv")
 
 
+MEMBER_NO_DIGITS = 13  # services.next_member_numbers
+
+
 def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
     """The search box: name, pinyin in full or initials (zs -> 张三), member number, last digits of
     phone or ID number, or a whole phone/ID number (exact, through the blind index).
@@ -128,7 +131,12 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
     if re.fullmatch(r"\d{3}[\dX]", upper):
         return Q(id_last4=upper) | Q(phone_last4=upper) | prefix_q("member_no", upper), None
     if re.fullmatch(r"\d+", q):
-        return prefix_q("member_no", q), ("member_no", "id")
+        # A number the system gave (13 digits: the union's 6, then 7) is also found without its
+        # leading zeros, as it is read out: 20001290 finds 0000020001290.
+        padded = Q(member_no=q.zfill(MEMBER_NO_DIGITS)) if len(q) < MEMBER_NO_DIGITS else Q()
+        return prefix_q("member_no", q) | padded, ("member_no", "id")
+    if re.fullmatch(r"[0-9A-Za-z\-]+", q) and re.search(r"\d", q):  # a union's own numbering: XH-2026-0001
+        return prefix_q("member_no", q) | prefix_q("member_no", upper), ("member_no", "id")
     if re.fullmatch(r"[A-Za-z]+", q):
         low = q.lower()
         if VOWELS.isdisjoint(low):
@@ -688,3 +696,17 @@ def my_dues(member: Member, limit: int | None = 24) -> list[dict] | None:
             }
         )
     return rows
+
+
+ORG_CHOICES_MAX = 300
+
+
+def org_choices(user, perm: str, selected=None) -> list[tuple[int, str]]:
+    """The organizations a list's or the statistics' organization box offers: every one the user may
+    see with `perm`, union groups included (they hold members too), in tree order and indented by
+    level; the first ORG_CHOICES_MAX, and the one selected always."""
+    orgs = list(access.orgs_for(user, perm).order_by("path").only("pk", "name", "depth")[:ORG_CHOICES_MAX])
+    if selected is not None and all(o.pk != selected.pk for o in orgs):
+        orgs.append(selected)
+    top = min((o.depth for o in orgs), default=0)
+    return [(o.pk, "\u3000" * (o.depth - top) + o.name) for o in orgs]

@@ -19,7 +19,7 @@ from core.forms import apply_errors, flash_error, flash_form_errors, local_page
 from core.qr import qr_svg
 from core.validators import mask_text, parse_id_number
 from orgs import access
-from orgs.models import Organization, OrgKind
+from orgs.models import Organization
 from orgs.permissions import USERS_MANAGE
 from orgs.rules import rate_pct
 
@@ -100,7 +100,7 @@ def list_view(request):
         "export_query": urlencode(params),  # an export keeps the list's order too
         "statuses": MemberStatus.choices,
         "age_bands": [(k, rules.AGE_BAND_LABELS[k]) for k, _lo, _hi in rules.AGE_BANDS],
-        "orgs": access.orgs_for(request.user, MEMBER_VIEW).exclude(kind=OrgKind.GROUP).order_by("path")[:300],
+        "orgs": selectors.org_choices(request.user, MEMBER_VIEW, f.org),
         "may_change": access.has_any(request.user, MEMBER_CHANGE),
         "may_decide": access.has_any(request.user, MEMBER_DECIDE),
         "open_corrections": selectors.open_corrections_count(request.user),
@@ -692,6 +692,7 @@ def stats_view(request):
             "leaves": _("退会人数"),
             "transfers_in": _("转入人数"),
             "transfers_out": _("转出人数"),
+            "none": _("暂无会员"),
         },
     }
     ctx = {
@@ -700,9 +701,7 @@ def stats_view(request):
         "children": selectors.children_stats(org),
         "direct": selectors.direct_members(org),
         "chart": chart,
-        "orgs": access.orgs_for(request.user, MEMBER_STATS)
-        .exclude(kind=OrgKind.GROUP)
-        .order_by("path")[:300],
+        "orgs": selectors.org_choices(request.user, MEMBER_STATS, org),
         "rate_pct": rate_pct(stats["rate"]),
     }
     return render(request, "members/stats.html", ctx)

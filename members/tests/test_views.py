@@ -67,6 +67,12 @@ def test_search_by_last_digits_member_no_and_full_numbers(world, registry, clien
     for q in (idn[-4:], idn, li.member_no, person(3)["phone"]):
         r = client.get(reverse("members:list"), {"q": q})
         assert "李四" in names(r), q
+    # A system number without its leading zeros, and a union's own numbering with letters.
+    assert li.member_no.startswith("0000") and len(li.member_no) == 13
+    assert names(client.get(reverse("members:list"), {"q": li.member_no.lstrip("0")})) == ["李四"]
+    Member.objects.filter(pk=li.pk).update(member_no="XH-2026-0001")
+    for q in ("XH-2026-0001", "xh-2026", "XH-2026-00"):
+        assert names(client.get(reverse("members:list"), {"q": q})) == ["李四"], q
 
 
 def test_a_whole_number_search_is_recorded_per_member_found_with_the_number_masked(world, registry, client):
@@ -281,6 +287,15 @@ def test_public_application_form(world, client):
     p = person(9)
     r = client.post(url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"]})
     assert "请阅读上面的个人信息说明，勾选同意后再提交。" in r.content.decode()
+    # A wrong check digit is named at once, beside the fields still missing.
+    wrong = p["id_number"][:17] + ("1" if p["id_number"][17] != "1" else "2")
+    r = client.post(url, {"id_number": wrong, "phone": "12800138000", "consent": "on"})
+    assert r.context["form"].errors == {
+        "name": ["此项必填。"],
+        "id_number": ["身份证号校验位不正确，请核对。"],
+        "phone": ["“12800138000”不是有效的手机号：第二位应为3至9。请核对。"],
+    }
+    assert not Member.objects.exists()
     r = client.post(
         url, {"name": p["name"], "id_number": p["id_number"], "phone": p["phone"], "consent": "on"}
     )
@@ -808,3 +823,21 @@ def test_retained_reasons_are_offered_and_stored_in_the_installations_language(w
 
     with translation.override("en"):
         assert event_reason("退休") == "Retired"  # the timeline shows the English reader theirs
+
+
+def test_the_organization_boxes_offer_union_groups_indented_and_keep_the_one_chosen(world, client):
+    from core.testing.world import make_org
+    from orgs.models import OrgKind
+
+    group = make_org(OrgKind.GROUP, "一车间第一小组", world.branch_a)
+    make_member(world, org=group, i=1, name="组员甲")
+    client.force_login(world.staff_a)
+    for name in ("members:list", "members:stats"):
+        r = client.get(reverse(name) + f"?org={group.pk}")
+        assert r.context["orgs"] == [
+            (world.union_a.pk, "甲公司工会"),
+            (world.branch_a.pk, "\u3000甲公司一车间分会"),
+            (group.pk, "\u3000\u3000一车间第一小组"),
+        ]
+        assert f'<option value="{group.pk}" selected>' in r.content.decode()
+    assert "共 1 人" in client.get(reverse("members:list") + f"?org={group.pk}").content.decode()
