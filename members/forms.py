@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.validators import parse_id_number, validate_mobile
 
 from .models import Education, PoliticalStatus
-from .services import CORRECTABLE
+from .services import CORRECTABLE, today
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -113,6 +114,18 @@ class ApplyForm(forms.Form):
         ),
         required=False,
     )
+
+    # The ID and mobile numbers are checked here too (the service checks them again for every
+    # caller), so that a wrong check digit is named together with a missing name, not on the next try.
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"]
+        parse_id_number(value, today=today())
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data["phone"]
+        validate_mobile(value)
+        return value
 
     def clean_consent(self):
         # Checked here too (the service checks it for every caller), so that it is named together

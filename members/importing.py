@@ -626,6 +626,7 @@ CHUNK = 20000
 
 
 _MEMBER_NO = re.compile(r"[0-9A-Za-z\-]{1,32}")
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
 
 
 def _row_reader(mapping: dict[str, int]):
@@ -693,7 +694,10 @@ def _checked_chunks(
             raise ImportFileError(
                 _("文件超过一次最多导入%(max)d行的限制，请拆分后分批导入。") % {"max": max_rows}
             )
-        if isinstance(idv, float) and idv > 1e15:
+        if (isinstance(idv, float) and idv > 1e15) or (
+            type(idv) is str and _SCIENTIFIC.fullmatch(idv.strip())
+        ):
+            # A number cell, or its text as Excel saves it in a CSV (3.30102E+17): the digits are gone.
             errs.append(
                 RowError(
                     rownum,

@@ -140,6 +140,12 @@ def test_import_applies_all_and_reimport_changes_nothing(world, django_capture_o
     assert m.member_no == f"{world.union_a.pk:06d}0000001"
     assert m.joined_on == date(2024, 3, 1) and m.education == "bachelor" and m.is_migrant is False
     assert MemberEvent.objects.filter(kind=EventKind.IMPORTED).count() == 5
+    # The timeline dates the import by the joining date, and says when it was recorded.
+    page = Client()
+    page.force_login(world.staff_a)
+    body = page.get(reverse("members:detail", args=[m.pk])).content.decode()
+    assert '<span class="when">2024-03-01</span> <strong>导入</strong>' in body
+    assert f"登记于 {services.today().isoformat()}" in body
     world.union_a.refresh_from_db()
     assert world.union_a.member_count == 5
     assert AuditEvent.objects.filter(action="members.import_apply").count() == 1
@@ -589,5 +595,18 @@ def test_a_row_registered_by_another_import_after_the_preview_is_named_so(
             "row": 2,
             "column": "身份证号",
             "reason": "预览之后该身份证号已登记为会员（另一次导入或录入），请重新上传文件检查。",
+        }
+    ]
+
+
+def test_an_id_number_excel_saved_as_a_number_in_a_csv_gets_the_same_message(world):
+    p = person(1)
+    text = f"姓名,身份证号,手机号\n{p['name']},3.30102E+17,{p['phone']}\n"
+    imp = preview(world, text.encode(), "名单.csv")
+    assert imp.errors == [
+        {
+            "row": 2,
+            "column": "身份证号",
+            "reason": "身份证号被存成了数字，后几位已丢失。请把该列设为“文本”格式后重新填写。",
         }
     ]
