@@ -812,14 +812,20 @@ def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, acti
 REVEALABLE = {"id_number": ("id_number_enc", _l("身份证号")), "phone": ("phone_enc", _l("手机号"))}
 
 
-def member_reveal(*, member: Member, field: str, actor, own: bool = False) -> str:
-    """Plaintext of a member's ID number or phone for a permitted user; writes the audit event
-    (`own`: the member's own, in the download of their data, and the event says so)."""
+def member_reveal(*, member: Member, field: str, actor, own: str = "") -> str:
+    """Plaintext of a member's ID number or phone for a permitted user; writes the audit event.
+    `own`: the member's own, "download" (in the download of their data) or "view" (on their data
+    page, PIPL art. 45), and the event says so."""
     if field not in REVEALABLE:
         raise ValidationError(_("不支持查看该字段。"))
     column, label = REVEALABLE[field]
     with rules.stored_language():
-        label = _("%(f)s（本人下载个人信息）") % {"f": label} if own else str(label)
+        if own == "download":
+            label = _("%(f)s（本人下载个人信息）") % {"f": label}
+        elif own == "view":
+            label = _("%(f)s（本人查看）") % {"f": label}
+        else:
+            label = str(label)
     return sensitive_reveal(
         actor=actor,
         obj=member,
@@ -1268,8 +1274,8 @@ def member_self_export(*, member: Member, actor) -> dict:
     with transaction.atomic():
         data = {
             _("姓名"): member.name,
-            _("身份证号"): member_reveal(member=member, field="id_number", actor=actor, own=True),
-            _("手机号"): member_reveal(member=member, field="phone", actor=actor, own=True)
+            _("身份证号"): member_reveal(member=member, field="id_number", actor=actor, own="download"),
+            _("手机号"): member_reveal(member=member, field="phone", actor=actor, own="download")
             if member.phone_enc
             else "",
             _("出生日期"): member.birth_date.isoformat(),

@@ -35,4 +35,5 @@ urlpatterns = [
     path("me/history/", views.my_history_view, name="my_history"),
     path("me/data/", views.my_data_view, name="my_data"),
     path("me/data/download/", views.my_data_download_view, name="my_data_download"),
+    path("me/data/reveal/<str:field>/", views.my_reveal_view, name="my_reveal"),
 ]

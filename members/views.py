@@ -817,6 +817,16 @@ def my_data_view(request, member: Member):
     )
 
 
+@require_POST
+@_self_service
+def my_reveal_view(request, member: Member, field: str):
+    """The member's own ID number or phone in full on their data page (audited like any reveal)."""
+    if field not in services.REVEALABLE or (field == "phone" and not member.phone_enc):
+        raise Http404
+    value = services.member_reveal(member=member, field=field, actor=request.user, own="view")
+    return render(request, "members/detail.html#revealed", {"value": value})
+
+
 @_self_service
 def my_data_download_view(request, member: Member):
     """Everything held about the member, as JSON (PIPL art. 45: see and copy one's own data)."""

@@ -303,6 +303,14 @@ CASES = [
         no_perm="staff_a",
     ),
     AuthzCase(
+        "members:my_reveal",
+        lambda w: reverse("members:my_reveal", args=["id_number"]),
+        method="post",
+        setup=_mine,
+        allowed="member_a",
+        no_perm="staff_a",
+    ),
+    AuthzCase(
         "members_list",
         lambda w: "/api/v1/members/",
         api=True,

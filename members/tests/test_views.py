@@ -421,6 +421,14 @@ def test_self_service_pages(world, registry, client):
         "手机号（本人下载个人信息）",
         "身份证号（本人下载个人信息）",
     ]
+    # On the data page the member may show their own numbers in full, audited too.
+    body = client.get(reverse("members:my_data")).content.decode()
+    assert body.count('hx-post="/members/me/data/reveal/') == 2 and person(1)["id_number"] not in body
+    r = client.post(reverse("members:my_reveal", args=["id_number"]))
+    assert r.content.decode() == f'<span class="mono revealed">{person(1)["id_number"]}</span>'
+    assert client.get(reverse("members:my_reveal", args=["id_number"])).status_code == 405
+    assert client.post(reverse("members:my_reveal", args=["employer"])).status_code == 404
+    assert reveals.filter(details__label="身份证号（本人查看）").count() == 1
     r = client.post(reverse("members:my_data"), {"field": "post", "requested_value": "班组长"}, follow=True)
     assert "已提交更正申请" in r.content.decode()
     r = client.post(
