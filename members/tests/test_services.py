@@ -379,7 +379,9 @@ def test_a_requested_phone_is_shown_in_full_only_on_a_reveal(world, client):
         {"field": "requested_value_enc", "label": "更正申请中的手机号"},
     )
     client.force_login(world.staff_a)  # may correct, may not reveal: the masked number only
-    assert f'hx-post="{reveal}"' not in client.get(reverse("members:corrections")).content.decode()
+    body = client.get(reverse("members:corrections")).content.decode()
+    assert f'hx-post="{reveal}"' not in body
+    assert "完整号码只有可查看敏感信息的人员（如工会主席）能看到，请其核实后更正。" in body
     services.correction_decide(request=req, accept=False, actor=world.staff_a, note="号码不是本人的")
     client.force_login(world.chair_a)  # decided: nothing left to check, nothing to reveal
     assert client.post(reveal).status_code == 404
