@@ -1,9 +1,11 @@
 import datetime as dt
 
+from django.db.models import Max
 from django.utils import timezone
 
 from core.seed import SeedContext
 from deadlines import calendar
+from deadlines.models import Notification
 from deadlines.services import notify_run
 
 from . import services
@@ -74,7 +76,13 @@ def seed(ctx: SeedContext) -> None:
             _date_events(appeal, EventKind.RATED, day + dt.timedelta(days=2), 12)
     with calendar.frozen_today(ctx.today):
         escalated = services.appeal_escalate_overdue()
+        before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
         notified = notify_run()
+    # The daily run of the simulated day: its notices are dated that day (the services stamp them
+    # with the real clock), as the daily job would have sent them.
+    Notification.objects.filter(pk__gt=before, deadline__isnull=False).update(
+        created_at=timezone.make_aware(dt.datetime.combine(ctx.today, dt.time(7, 15)))
+    )
     ctx.log.append(
         f"appeals: {len(APPEALS)} requests, {escalated['escalated']} escalated; notices {notified}"
     )

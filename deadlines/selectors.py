@@ -64,7 +64,7 @@ def deadline_counts(user) -> dict[str, int]:
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("org")
+    return Notification.objects.filter(user=user).select_related("org", "deadline")
 
 
 def unread_count(user) -> int:

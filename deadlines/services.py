@@ -198,21 +198,13 @@ def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
         for d in deadlines:
             overdue = d.due_on < today
             kind = NotificationKind.OVERDUE if overdue else NotificationKind.DUE_SOON
-            left = calendar.days_left(d.due_on, today)
+            # The text is kept as sent, so it names the due date, not a count of days that would be
+            # wrong the day after; the notices page shows the days left as of the day it is read.
+            params = {"title": d.title, "due": d.due_on.isoformat()}
             if overdue:
-                text = _("已逾期 %(n)s 天：%(title)s（到期日 %(due)s）") % {
-                    "n": -left,
-                    "title": d.title,
-                    "due": d.due_on.isoformat(),
-                }
-            elif left == 0:
-                text = _("今天到期：%(title)s") % {"title": d.title}
+                text = _("已逾期：%(title)s（到期日 %(due)s）") % params
             else:
-                text = _("%(n)s 天后到期：%(title)s（到期日 %(due)s）") % {
-                    "n": left,
-                    "title": d.title,
-                    "due": d.due_on.isoformat(),
-                }
+                text = _("即将到期：%(title)s（到期日 %(due)s）") % params
             for user_id in sorted(recipients.get(d.pk, ())):
                 if (user_id, d.pk, kind) in existing:
                     continue

@@ -66,6 +66,12 @@ def mine_view(request):
 @access.login_required
 def notifications_view(request):
     page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))
+    # A deadline's notice says what was due when it was sent; beside it, where the deadline stands
+    # today, counted as on "my deadlines".
+    decorate(
+        [n.deadline for n in page.object_list if n.deadline is not None],
+        window=calendar.rule("deadlines.reminder_window").days,
+    )
     return render(request, "deadlines/notifications.html", {"page": page})
 
 

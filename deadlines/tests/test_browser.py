@@ -70,7 +70,7 @@ def test_staff_sees_notifications(page, live_world, login, clock):
     login(page, "staff_a")
     page.goto("/deadlines/notifications/")
     expect(
-        page.get_by_text("已逾期 2 天：调解案件 2026-003 的 15 日调解期限（到期日 2026-03-10）")
+        page.get_by_text("已逾期：调解案件 2026-003 的 15 日调解期限（到期日 2026-03-10）")
     ).to_be_visible()
     page.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", name="我的期限")).to_be_visible()

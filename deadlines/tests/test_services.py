@@ -67,7 +67,7 @@ def test_notify_due_soon_then_overdue_once_each_with_mail(world, django_capture_
         ("chair_a", "due_soon"),
         ("staff_a", "due_soon"),
     }
-    assert Notification.objects.get(user=world.staff_a).text == "3 天后到期：测试事项（到期日 2026-03-10）"
+    assert Notification.objects.get(user=world.staff_a).text == "即将到期：测试事项（到期日 2026-03-10）"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["staff@example.com"]
     with cal.frozen_today(D("2026-03-08")):
@@ -75,7 +75,7 @@ def test_notify_due_soon_then_overdue_once_each_with_mail(world, django_capture_
     with cal.frozen_today(D("2026-03-11")):
         assert notify_run()["notifications"] == 2
     assert Notification.objects.get(user=world.staff_a, kind="overdue").text == (
-        "已逾期 1 天：测试事项（到期日 2026-03-10）"
+        "已逾期：测试事项（到期日 2026-03-10）"
     )
 
 
@@ -84,7 +84,7 @@ def test_responsible_user_only_is_notified(world):
     with cal.frozen_today(D("2026-03-10")):
         notify_run()
     assert list(Notification.objects.values_list("user__username", "text")) == [
-        ("mediator_a", "今天到期：测试事项")
+        ("mediator_a", "即将到期：测试事项（到期日 2026-03-10）")
     ]
 
 
