@@ -11,6 +11,7 @@ from orgs.selectors import org_roots_for, org_subtree_summary, subtree_warnings
 
 from .models import TaskProgress
 from .navigation import shortcuts_for
+from .selectors import attention_for
 
 
 def healthz(request):
@@ -29,6 +30,7 @@ def home_view(request):
         "shortcuts": shortcuts_for(roles),
     }
     if roles & STAFF_ROLES or user.is_superuser:
+        ctx["todo"] = attention_for(user)
         roots = list(org_roots_for(user))
         ctx["cards"] = [
             {"org": o, "summary": org_subtree_summary(o), "warnings": subtree_warnings(o, 8)}
