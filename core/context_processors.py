@@ -1,19 +1,9 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from orgs import access
 
-from .navigation import NAV, SECTIONS
-
-
-def _permission(path: str):
-    module, _sep, name = path.rpartition(".")
-    try:
-        return getattr(import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+from .navigation import NAV, SECTIONS, permission_at
 
 
 def navigation(request):
@@ -34,7 +24,7 @@ def navigation(request):
                 if url is None or item.permission[5:] not in access.roles_of(user):
                     continue
             elif item.permission:
-                perm = _permission(item.permission)
+                perm = permission_at(item.permission)
                 if url is not None and (perm is None or not access.has_any(user, perm)):
                     continue
                 if url is None and not access.roles_of(user) & {

@@ -2,9 +2,12 @@
 A module whose pages are not built yet is shown as "建设中" so users see where it will sit."""
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from orgs import access
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ NAV = [
     NavItem(_("合理化建议与创新"), "innovation:home", "", "innovation"),
     NavItem(_("培训与学习"), "learning:home", "", "learning"),
     NavItem(_("职工之家建设"), "home:home", "", "home"),
-    NavItem(_("统计看板"), "reports:home", "", "oversight"),
+    NavItem(_("会员统计"), "members:stats", "members.permissions.MEMBER_STATS", "oversight"),
     NavItem(_("用户与角色"), "accounts:user_list", "orgs.permissions.USERS_MANAGE", "oversight"),
     NavItem(_("审计日志"), "audit:list", "orgs.permissions.AUDIT_VIEW", "oversight"),
 ]
@@ -55,7 +58,6 @@ NAV = [
 ROLE_SHORTCUTS: dict[str, list[tuple[str, str]]] = {
     "federation_admin": [
         ("orgs:tree", _("组织架构")),
-        ("members:stats", _("会员统计")),
         ("dues:home", _("会费与经费")),
         ("appeals:home", _("职工诉求")),
         ("accounts:user_list", _("用户与角色")),
@@ -92,19 +94,38 @@ ROLE_SHORTCUTS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def shortcuts_for(roles: set[str]) -> list[dict]:
+# Shortcuts for whoever holds a permission, whatever their role: the same check as the page's own
+# (a dotted path to the Permission, as in NAV).
+PERMISSION_SHORTCUTS: list[tuple[str, str, str]] = [
+    ("members:stats", _("会员统计"), "members.permissions.MEMBER_STATS"),
+]
+
+
+def permission_at(path: str):
+    """The Permission a dotted path names, or None when its module is not installed."""
+    module, _sep, name = path.rpartition(".")
+    try:
+        return getattr(import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def shortcuts_for(user) -> list[dict]:
+    roles = access.roles_of(user)
+    entries = [e for role, es in ROLE_SHORTCUTS.items() if role in roles for e in es]
+    for url_name, label, perm_path in PERMISSION_SHORTCUTS:
+        perm = permission_at(perm_path)
+        if perm is not None and access.has_any(user, perm):
+            entries.append((url_name, label))
     seen: set[str] = set()
     items = []
-    for role, entries in ROLE_SHORTCUTS.items():
-        if role not in roles:
+    for url_name, label in entries:
+        if url_name in seen:
             continue
-        for url_name, label in entries:
-            if url_name in seen:
-                continue
-            try:
-                url = reverse(url_name)
-            except NoReverseMatch:
-                continue
-            seen.add(url_name)
-            items.append({"url": url, "label": label})
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        seen.add(url_name)
+        items.append({"url": url, "label": label})
     return items

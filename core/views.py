@@ -27,7 +27,7 @@ def home_view(request):
     ctx: dict = {
         "roles": roles,
         "role_labels": [Role(r).label for r in sorted(roles)],
-        "shortcuts": shortcuts_for(roles),
+        "shortcuts": shortcuts_for(user),
     }
     if roles & STAFF_ROLES or user.is_superuser:
         ctx["todo"] = attention_for(user)
