@@ -234,10 +234,23 @@ def notify_org(*, org, text: str, url: str = "", skip_user=None) -> int:
         )
     )
     users.discard(getattr(skip_user, "pk", None))
+    return _notify(org=org, users=sorted(users), text=text, url=url)
+
+
+def notify_user(*, user, org, text: str, url: str = "") -> int:
+    """An in-app notice (and e-mail where there is an address) for one user about `org`'s answer to
+    something they asked, e.g. a member's correction request decided. Inside the caller's
+    transaction; returns 1, or 0 for an inactive account."""
+    if not user.is_active:
+        return 0
+    return _notify(org=org, users=[user.pk], text=text, url=url)
+
+
+def _notify(*, org, users: list[int], text: str, url: str) -> int:
     new = Notification.objects.bulk_create(
         [
             Notification(org=org, user_id=u, kind=NotificationKind.INFO, text=text[:300], url=url)
-            for u in sorted(users)
+            for u in users
         ]
     )
     ids = [n.pk for n in new if n.pk]

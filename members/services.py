@@ -964,7 +964,27 @@ def correction_decide(
             org=req.org,
             details={"field": req.field, "accepted": accept, "note": note},
         )
+        _tell_member_of_correction(req)
         return req
+
+
+def _tell_member_of_correction(req: CorrectionRequest) -> None:
+    """The member who asked hears the answer in the bell (the request is theirs; staff may have
+    filed it for a member without an account, who is told nothing here)."""
+    from django.urls import reverse
+
+    from deadlines.services import notify_user
+
+    user = req.member.user
+    if user is None:
+        return
+    what = CORRECTABLE.get(req.field, req.field)
+    with rules.stored_language():
+        if req.status == CorrectionStatus.DONE:
+            text = _("您申请更正的“%(f)s”已按申请更正。") % {"f": what}
+        else:
+            text = _("您申请更正的“%(f)s”未予更正，理由：%(r)s") % {"f": what, "r": req.decision_note}
+    notify_user(user=user, org=req.org, text=text, url=reverse("members:my_data"))
 
 
 # ---- a member's own login ------------------------------------------------------------------------

@@ -672,3 +672,25 @@ def test_a_branch_members_transfer_is_told_to_its_union(world):
     accepted = Notification.objects.filter(text=f"{world.union_b.name}已接收会员{m.name}转入。")
     assert sorted(accepted.values_list("user_id", flat=True)) == sorted([world.staff_a.pk, world.chair_a.pk])
     assert set(accepted.values_list("org_id", flat=True)) == {world.union_a.pk}
+
+
+def test_the_member_hears_the_answer_to_a_correction_request(world):
+    from deadlines.models import Notification
+
+    m = make_member(world, i=15)
+    Member.objects.filter(pk=m.pk).update(user=world.member_a)
+    m.refresh_from_db()
+    done = services.correction_request(member=m, field="post", value="班组长", actor=world.member_a)
+    services.correction_decide(request=done, accept=True, actor=world.staff_a)
+    declined = services.correction_request(member=m, field="department", value="二车间", actor=world.member_a)
+    services.correction_decide(request=declined, accept=False, actor=world.staff_a, note="人事记录为一车间")
+    notes = Notification.objects.filter(user=world.member_a).order_by("pk")
+    assert [(n.text, n.url, n.org_id) for n in notes] == [
+        ("您申请更正的“岗位”已按申请更正。", reverse("members:my_data"), world.union_a.pk),
+        ("您申请更正的“部门”未予更正，理由：人事记录为一车间", reverse("members:my_data"), world.union_a.pk),
+    ]
+    # A request staff filed for a member without an account tells nobody.
+    other = make_member(world, i=16)
+    req = services.correction_request(member=other, field="post", value="班组长", actor=world.staff_a)
+    services.correction_decide(request=req, accept=True, actor=world.staff_a)
+    assert Notification.objects.count() == 2
