@@ -37,3 +37,12 @@ def audit_events_for(
 
 def audit_actions() -> list[str]:
     return list(AuditEvent.objects.order_by().values_list("action", flat=True).distinct()[:200])
+
+
+# Sign-ins are kept in the audit log but are not work: the home page's recent activity leaves them out.
+SIGN_IN_ACTIONS = ("user.login",)
+
+
+def recent_work_for(user, n: int = 8) -> list[AuditEvent]:
+    """The latest things done in the viewer's audit subtrees, for the home page."""
+    return list(audit_events_for(user).exclude(action__in=SIGN_IN_ACTIONS)[:n])

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.models import STAFF_ROLES, Role
 from audit.labels import all_action_labels
-from audit.selectors import audit_events_for
+from audit.selectors import recent_work_for
 from orgs import access
 from orgs.permissions import AUDIT_VIEW, ORG_VIEW
 from orgs.selectors import org_roots_for, org_subtree_summary, subtree_warnings
@@ -37,7 +37,7 @@ def home_view(request):
             for o in roots[:5]
         ]
         if access.has_any(user, AUDIT_VIEW):
-            ctx["recent_events"] = audit_events_for(user)[:8]
+            ctx["recent_events"] = recent_work_for(user)
             ctx["labels"] = all_action_labels()
         ctx["may_view_orgs"] = access.has_any(user, ORG_VIEW)
         return render(request, "core/home_staff.html", ctx)

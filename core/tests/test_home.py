@@ -137,3 +137,17 @@ def test_home_page_queries_stay_bounded(world, client, django_assert_max_num_que
     client.force_login(world.fed_admin)
     with cal.frozen_today(D("2026-12-07")), django_assert_max_num_queries(15):
         assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_recent_activity_leaves_out_sign_ins_and_names_the_system_in_the_readers_language(world, client):
+    from audit.services import audit_record
+
+    client.force_login(world.chair_a)
+    audit_record(actor=world.staff_a, action="user.login", target=world.staff_a, org=world.union_a)
+    audit_record(actor=None, action="members.import_apply", target=world.union_a, org=world.union_a)
+    audit_record(actor=world.staff_a, action="org.update", target=world.union_a, org=world.union_a)
+    events = client.get("/").context["recent_events"]
+    assert [e.action for e in events] == ["org.update", "members.import_apply"]
+    client.cookies["django_language"] = "en"
+    body = client.get("/").content.decode()
+    assert " · System · " in body and "系统" not in body.split("Recent activity", 1)[1]
