@@ -8,6 +8,15 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture
+def clock():
+    """deadlines.calendar's clock for a test: `clock(date)` freezes today; thawed afterwards."""
+    from deadlines import calendar
+
+    yield calendar.freeze
+    calendar.freeze(None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_key_cache():
     from core import crypto

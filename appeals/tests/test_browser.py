@@ -5,19 +5,12 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from deadlines import calendar
 from deadlines.holidays import install
 
 pytestmark = pytest.mark.browser
 
 SHOTS = tempfile.gettempdir()
 D = dt.date.fromisoformat
-
-
-@pytest.fixture
-def clock():
-    yield calendar.freeze
-    calendar.freeze(None)
 
 
 def test_anonymous_request_escalates_to_the_federation_which_cannot_see_the_sender(

@@ -7,10 +7,9 @@ from appeals.models import Appeal, AppealEvent, EventKind
 from core.seed import SeedContext
 
 
-def test_seed_timeline_matches_the_simulated_dates(world):
-    from appeals.seed import seed
-
-    ctx = SeedContext(
+def _context(world) -> SeedContext:
+    """The demo seed's context on the test world, simulating 2026-11-25."""
+    return SeedContext(
         rng=random.Random(7),
         today=date(2026, 11, 25),
         federation=world.fed,
@@ -18,7 +17,12 @@ def test_seed_timeline_matches_the_simulated_dates(world):
         branches=[world.branch_a],
         users={"member_1": world.member_a, "staff_1": world.staff_a},
     )
-    seed(ctx)
+
+
+def test_seed_timeline_matches_the_simulated_dates(world):
+    from appeals.seed import seed
+
+    seed(_context(world))
     assert Appeal.objects.count() == 5
     rated = Appeal.objects.get(title="六月份绩效工资迟发")
     local = {e.kind: timezone.localtime(e.at) for e in AppealEvent.objects.filter(appeal=rated)}
@@ -41,15 +45,7 @@ def test_seeded_notices_are_those_of_the_simulated_day_and_dated_that_day(world)
     deadline_upsert(
         org=world.union_a, source=("test.p", 3), title="提案答复：第3号", due_on=date(2026, 11, 5)
     )
-    ctx = SeedContext(
-        rng=random.Random(7),
-        today=date(2026, 11, 25),
-        federation=world.fed,
-        unions=[world.union_a, world.union_b],
-        branches=[world.branch_a],
-        users={"member_1": world.member_a, "staff_1": world.staff_a},
-    )
-    seed(ctx)
+    seed(_context(world))
     notice = Notification.objects.get(user=world.staff_a, deadline__source_type="test.p")
     assert (notice.kind, notice.text) == ("overdue", "已逾期：提案答复：第3号（到期日 2026-11-05）")
     sent = {timezone.localtime(n.created_at) for n in Notification.objects.filter(deadline__isnull=False)}

@@ -5,17 +5,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from deadlines import calendar
 from deadlines.holidays import install
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(tempfile.gettempdir())
-
-
-@pytest.fixture
-def clock():
-    yield calendar.freeze
-    calendar.freeze(None)
 
 
 def test_contract_from_written_request_to_in_effect(page, new_page, live_world, login, clock):

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from deadlines import calendar
 from deadlines.services import deadline_upsert, notify_run
 from members import services as member_services
 from members.tests.factories import make_member
@@ -14,12 +13,6 @@ pytestmark = pytest.mark.browser
 
 SHOTS = Path(tempfile.gettempdir())  # screenshots for people to look at
 D = dt.date.fromisoformat
-
-
-@pytest.fixture
-def clock():
-    yield calendar.freeze
-    calendar.freeze(None)
 
 
 def test_a_chair_finds_what_waits_on_the_home_page_and_the_statistics_in_the_menu(

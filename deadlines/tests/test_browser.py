@@ -14,12 +14,6 @@ SHOTS = tempfile.gettempdir()
 D = dt.date.fromisoformat
 
 
-@pytest.fixture
-def clock():
-    yield calendar.freeze
-    calendar.freeze(None)
-
-
 def test_holiday_table_edit_and_my_deadlines(page, live_world, login, clock):
     install()
     clock(D("2026-03-09"))

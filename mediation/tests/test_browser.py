@@ -4,7 +4,6 @@ import tempfile
 import pytest
 from playwright.sync_api import expect
 
-from deadlines import calendar
 from deadlines.holidays import install
 
 SHOTS = tempfile.gettempdir()
@@ -12,12 +11,6 @@ SHOTS = tempfile.gettempdir()
 pytestmark = pytest.mark.browser
 
 D = dt.date.fromisoformat
-
-
-@pytest.fixture
-def clock():
-    yield calendar.freeze
-    calendar.freeze(None)
 
 
 def test_case_opened_friday_before_spring_festival_turns_overdue_on_day_16(page, live_world, login, clock):
