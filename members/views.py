@@ -85,6 +85,8 @@ def list_view(request):
     page = _page(request, selectors.member_list_rows(qs))
     if not page["past_end"]:
         page["total"], page["more"] = selectors.count_upto(qs)
+        if not page["more"]:  # counted in full: the page says of how many, and offers the last
+            page["pages"] = max(1, -(-page["total"] // PAGE_SIZE))
     elsewhere = []
     if f.q and not f.status and not page["rows"] and not page["past_end"]:
         elsewhere = selectors.matches_in_other_statuses(request.user, f)

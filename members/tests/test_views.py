@@ -29,6 +29,14 @@ def test_list_page_queries_are_bounded(world, registry, client, django_assert_ma
         r = client.get(reverse("members:list"))
     assert r.status_code == 200
     assert len(names(r)) == 20 and r.context["page"]["has_next"] is True
+    body = r.content.decode()
+    assert "第 1 / 2 页" in body and 'page=2">末页' not in body  # the next page is the last
+    r = client.get(reverse("members:list") + "?page=2")
+    nav = r.content.decode().split('class="pagination"', 1)[1].split("</nav>", 1)[0]
+    assert "第 2 / 2 页" in nav and "首页" not in nav  # page 1 is the previous page
+    empty = client.get(reverse("members:list") + "?q=zzzzqq").content.decode()
+    assert "没有找到与“zzzzqq”匹配的会员" in empty
+    assert 'class="pagination"' not in empty and "导出当前筛选结果" not in empty
     with django_assert_max_num_queries(10):
         r = client.get(
             reverse("members:list") + f"?q=zs&org={world.union_a.pk}&sex=M&status=active&age=35-44&migrant=0"
