@@ -130,11 +130,10 @@ def _check_xlsx_xml(data: bytes) -> None:
                 while chunk := fh.read(1 << 20):
                     buf = tail + chunk
                     if formula is None and (m := _SHEET_DATA.search(buf)):
-                        formula = _formula_tag(m.group(1) or b"")
-                    if formula is not None and formula.search(buf):
-                        raise ImportFileError(
-                            _("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。")
-                        )
+                        ns = m.group(1) or b""
+                        formula = _formula_tag(ns)
+                    if formula is not None and (m := formula.search(buf)):
+                        raise _formula_error(buf, m.start(), ns)
                     tail = buf[-64:]
     except zipfile.BadZipFile:
         raise ImportFileError(_("无法读取该文件：它不是有效的Excel文件（.xlsx）。")) from None
@@ -176,6 +175,22 @@ def _formula_tag(ns: bytes) -> re.Pattern:
     about three times as fast as three substring searches (0.05 s against 0.18 s in 84 MB): their
     search skips on the needle's last character, and ">", " " and "/" fill XML."""
     return re.compile(b"<" + re.escape(ns) + rb"f[ >/]")
+
+
+_CELL_REF = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]+)\"")
+
+
+def _formula_error(xml, at: int, ns: bytes) -> ImportFileError:
+    """Formulas refused, naming the first one's cell (from the <c r="B5"> it stands in) where the
+    XML read so far holds it."""
+    start = xml.rfind(b"<" + ns + b"c ", 0, at)
+    ref = _CELL_REF.search(xml, start, at) if start >= 0 else None
+    if ref is None:
+        return ImportFileError(_("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"))
+    return ImportFileError(
+        _("文件中含有公式（第一处在%(cell)s单元格）。请在Excel中把数据“选择性粘贴为数值”后再上传。")
+        % {"cell": ref.group(1).decode()}
+    )
 
 
 def _col_index(letters: bytes) -> int:
@@ -281,8 +296,8 @@ class _SlicedSheet:
 
     @staticmethod
     def _refuse_formulas(xml, ns: bytes) -> None:
-        if _formula_tag(ns).search(xml):
-            raise ImportFileError(_("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"))
+        if m := _formula_tag(ns).search(xml):
+            raise _formula_error(xml, m.start(), ns)
 
     @staticmethod
     def _merged_cells(tail: bytes) -> list:

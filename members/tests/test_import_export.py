@@ -413,7 +413,9 @@ def test_the_notes_sheet_moved_first_is_named_in_the_message(world):
 def test_formulas_merged_headers_and_numeric_ids_refused(world):
     with pytest.raises(ValidationError) as e:
         preview(world, xlsx([row(1)], formula=True))
-    assert e.value.message_dict["file"] == ["文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"]
+    assert e.value.message_dict["file"] == [
+        "文件中含有公式（第一处在A3单元格）。请在Excel中把数据“选择性粘贴为数值”后再上传。"
+    ]
     with pytest.raises(ValidationError) as e:
         preview(world, xlsx([row(1)], merge=True))
     assert e.value.message_dict["file"] == [

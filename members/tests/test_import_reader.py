@@ -91,7 +91,7 @@ def test_sliced_sheet_reads_the_same_rows(monkeypatch, shared_strings, start_row
 
 
 def test_sliced_sheet_refuses_formulas_and_merged_headers(tiny_slices):
-    with pytest.raises(importing.ImportFileError, match="公式"):
+    with pytest.raises(importing.ImportFileError, match="公式（第一处在A12单元格）"):
         importing.read_table(xlsx_book(people_rows(10), formula=True), "x.xlsx")
     with pytest.raises(importing.ImportFileError, match="合并单元格"):
         importing.read_table(xlsx_book(people_rows(10), merge=True), "x.xlsx")
@@ -143,7 +143,7 @@ def test_streamed_sheet_starts_before_the_end_and_refuses_late(streamed):
     # Rows come before the bad part of the file is reached; the refusal comes when it is.
     table = importing.read_table(xlsx_book(people_rows(30), formula=True), "x.xlsx", stream=True)
     got = []
-    with pytest.raises(importing.ImportFileError, match="公式"):
+    with pytest.raises(importing.ImportFileError, match="公式（第一处在A32单元格）"):
         got.extend(table.rows)
     assert 0 < len(got) < 30
     # A merged header is stored after the rows: every row is read, then the file is refused.
@@ -197,5 +197,5 @@ def test_a_formula_in_a_sheet_with_a_namespace_prefix_is_refused():
                 part = re.sub(rb"<(/?)(?!\?|x:)(\w+)", rb"<\1x:\2", part)
                 assert b"<x:f>" in part and b"<f>" not in part
             z.writestr(name, part)
-    with pytest.raises(importing.ImportFileError, match="文件中含有公式"):
+    with pytest.raises(importing.ImportFileError, match=r"文件中含有公式（第一处在[A-Z]+\d+单元格）"):
         importing._check_xlsx_xml(out.getvalue())
