@@ -1509,6 +1509,7 @@ def template_xlsx() -> bytes:
         ws.data_validation(
             1, col, TEMPLATE_ROWS, col, {"validate": "list", "source": values, "error_type": "warning"}
         )
+    ws.freeze_panes(1, 0)  # the headings stay in view while scrolling down a long list
     notes = wb.add_worksheet("填写说明")
     lines = [
         "1. 第一行是列标题，请勿修改；红色标题为必填列（姓名、身份证号）。",
@@ -1522,6 +1523,24 @@ def template_xlsx() -> bytes:
     for i, line in enumerate(lines):
         notes.write_string(i, 0, line)
     notes.set_column(0, 0, 100)
+    # The 56 ethnic groups are too many for a list typed into the rule (255 characters at most): a
+    # hidden sheet holds them. Its name is ASCII, so the reference reads the same in any Excel.
+    groups = wb.add_worksheet("ethnic_groups")
+    for i, name in enumerate(rules.ETHNIC_GROUPS):
+        groups.write_string(i, 0, name)
+    groups.hide()
+    col = TEMPLATE_FIELDS.index("ethnicity")
+    ws.data_validation(
+        1,
+        col,
+        TEMPLATE_ROWS,
+        col,
+        {
+            "validate": "list",
+            "source": f"=ethnic_groups!$A$1:$A${len(rules.ETHNIC_GROUPS)}",
+            "error_type": "warning",
+        },
+    )
     wb.close()
     return out.getvalue()
 

@@ -305,6 +305,20 @@ def norm(value) -> str:
 
 
 _TEXT_FIELDS = tuple((k, n) for k, n in TEXT_LIMITS.items() if k != "name")
+
+# The 56 ethnic groups (GB/T 3304 order): the template's drop-down, and a name written without its
+# 族 ("汉", "维吾尔") is registered with it. Other texts are kept as written (the list is a help, not
+# a rule: 未识别民族 and foreign nationals are registered too).
+# fmt: off
+ETHNIC_GROUPS = (
+    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族", "满族", "侗族", "瑶族", "白族", "土家族",
+    "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族", "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族",
+    "土族", "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族", "普米族", "塔吉克族", "怒族",
+    "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族",
+    "基诺族",
+)
+# fmt: on
+ETHNIC_SHORT = {name[:-1]: name for name in ETHNIC_GROUPS}
 _SEX_CODES = {"男": "M", "女": "F"}
 # Digits and the symbols no name has (a name in Latin letters is fine, and so is the "·" of
 # minority names such as 买买提·艾力).
@@ -365,6 +379,8 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
         value = norm(raw[key])
         if len(value) > limit:
             errors[key] = _("内容过长（最多%(n)d个字）。") % {"n": limit}
+        if key == "ethnicity":
+            value = ETHNIC_SHORT.get(value, value)
         out[key] = value
 
     if "education" in raw:
@@ -442,6 +458,7 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
         if k in at
     ]
     i_migrant = at.get("is_migrant")
+    i_ethnicity, short_ethnic = at.get("ethnicity"), ETHNIC_SHORT  # "汉": clean_member writes 汉族
     plain_row, iso_date, sex_codes = _PLAIN_ROW.fullmatch, _ISO_DATE.fullmatch, _SEX_CODES
     name_limit = TEXT_LIMITS["name"]
     bad_name = BAD_NAME.search
@@ -480,7 +497,7 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
             out["phone"] = phone
         for key, i, limit in texts:
             value = cells[i]
-            if len(value) > limit:
+            if len(value) > limit or (i == i_ethnicity and value in short_ethnic):
                 return None
             # One object per distinct text, from norm's own cache (a plain text is its own normal
             # form): the chunks sent between the import's processes then carry it once.

@@ -80,20 +80,25 @@ def test_template_has_chinese_headers_and_a_valid_example():
     assert rows[0][:3] == ["姓名", "身份证号", "手机号"]
     table = importing.Table(headers=rows[0], rows=rows[1:], first_row=2)
     assert importing.map_headers(table.headers)["id_number"] == 1
-    assert wb.sheet_names == ["会员", "填写说明"]
+    assert wb.sheet_names == ["会员", "填写说明", "ethnic_groups"]  # the last hidden: the drop-down of 民族
 
 
 def test_template_offers_drop_down_lists_the_import_accepts(world):
     import openpyxl
 
-    ws = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx()))["会员"]
+    book = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx()))
+    ws = book["会员"]
     lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists == {
         "D2:D100001": '"男,女"',
+        "E2:E100001": "ethnic_groups!$A$1:$A$56",
         "F2:F100001": '"小学及以下,初中,高中/中专/技校,大专,本科,硕士,博士"',
         "G2:G100001": '"中共党员,中共预备党员,共青团员,民主党派,群众"',
         "M2:M100001": '"是,否"',
     }
+    groups = book["ethnic_groups"]
+    assert groups.sheet_state == "hidden" and groups["A1"].value == "汉族" and groups["A56"].value == "基诺族"
+    assert ws.freeze_panes == "A2"
     assert ws["A1"].font.color.rgb == "FFC62828"  # the required columns' titles are red, as the notes say
     # Every value offered is one the import takes.
     rows = [row(i, edu=edu) for i, edu in enumerate(["小学及以下", "高中/中专/技校", "博士"], start=1)]

@@ -105,6 +105,9 @@ VARIANTS = [
     ("is_migrant", "1"),
     ("is_migrant", "不知道"),
     ("household_registration", "浙江省　杭州市"),
+    ("ethnicity", "汉"),  # written without 族: registered as 汉族
+    ("ethnicity", "维吾尔"),
+    ("ethnicity", "穿青人"),  # not one of the 56: kept as written
 ]
 
 
@@ -133,6 +136,8 @@ def test_a_variant_cell_gives_clean_members_result_or_falls_back(column, cell):
         ("phone", "+8613800138000", False),  # valid, written another way
         ("joined_on", "2024年3月1日", False),
         ("id_number", "110105194912310021", False),  # an error
+        ("ethnicity", "汉", False),  # clean_member writes 汉族
+        ("ethnicity", "汉族", True),
     ],
 )
 def test_which_rows_take_the_fast_path(column, cell, fast_path):
@@ -233,3 +238,11 @@ def test_choices_are_read_in_every_language_whichever_was_active_first():
     finally:
         rules._education_map.cache_clear()
         rules._political_map.cache_clear()
+
+
+def test_an_ethnic_group_written_without_its_zu_is_registered_with_it():
+    row = people_rows(1)[0]
+    for cell, stored in (("汉", "汉族"), ("蒙古", "蒙古族"), ("维吾尔族", "维吾尔族"), ("穿青人", "穿青人")):
+        row[TEMPLATE["ethnicity"]] = cell
+        cleaned, errors = slow(TEMPLATE, row)
+        assert (errors, cleaned["ethnicity"]) == ({}, stored), cell
