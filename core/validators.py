@@ -190,8 +190,10 @@ def validate_mobile(value: str) -> str:
             )
         if len(code) == 11 and code.isdigit() and code.startswith("1"):
             # 11 digits from 1, but no mobile number starts 10, 11 or 12
+            # masked: the message is stored with an import's errors, and a typo is near the real number
             raise ValidationError(
-                _("“%(v)s”不是有效的手机号：第二位应为3至9。请核对。") % {"v": code}, code="mobile"
+                _("“%(v)s”不是有效的手机号：第二位应为3至9。请核对。") % {"v": mask_mobile(code)},
+                code="mobile",
             )
         raise ValidationError(_("手机号应为以1开头的11位数字。"), code="mobile")
     return code

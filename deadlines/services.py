@@ -276,7 +276,12 @@ def notification_mail_send(*, notification_ids: list[int]) -> int:
             continue
         try:
             send_mail(
-                subject=_("【工会期限提醒】%(text)s") % {"text": n.text[:60]},
+                subject=(
+                    _("【工会通知】%(text)s")
+                    if n.kind == NotificationKind.INFO
+                    else _("【工会期限提醒】%(text)s")
+                )
+                % {"text": n.text[:60]},
                 message=n.text + ("\n" + n.url if n.url else ""),
                 from_email=None,
                 recipient_list=[n.user.email],

@@ -184,7 +184,11 @@ def _formula_error(xml, at: int, ns: bytes) -> ImportFileError:
     """Formulas refused, naming the first one's cell (from the <c r="B5"> it stands in) where the
     XML read so far holds it."""
     start = xml.rfind(b"<" + ns + b"c ", 0, at)
-    ref = _CELL_REF.search(xml, start, at) if start >= 0 else None
+    between = xml[start:at] if start >= 0 else b""
+    # Only the cell the formula stands in: a cell closed in between (a formula cell written without
+    # its optional r="…", or one whose tag lies before the XML at hand) would name another one.
+    closed = b"</" + ns + b"c>" in between or b"/>" in between
+    ref = _CELL_REF.search(between) if start >= 0 and not closed else None
     if ref is None:
         return ImportFileError(_("文件中含有公式。请在Excel中把数据“选择性粘贴为数值”后再上传。"))
     return ImportFileError(
@@ -709,8 +713,10 @@ def _checked_chunks(
             raise ImportFileError(
                 _("文件超过一次最多导入%(max)d行的限制，请拆分后分批导入。") % {"max": max_rows}
             )
-        if (isinstance(idv, float) and idv > 1e15) or (
-            type(idv) is str and _SCIENTIFIC.fullmatch(idv.strip())
+        cleaned = fast(row)  # None for any row not plain and valid, such as those below
+        if cleaned is None and (
+            (isinstance(idv, float) and idv > 1e15)
+            or (type(idv) is str and _SCIENTIFIC.fullmatch(idv.strip()))
         ):
             # A number cell, or its text as Excel saves it in a CSV (3.30102E+17): the digits are gone.
             errs.append(
@@ -721,7 +727,6 @@ def _checked_chunks(
                 )
             )
             continue
-        cleaned = fast(row)
         if cleaned is not None:  # the usual row: plain text, valid
             errors = {}
             member_no = row[no_col] if no_col is not None and no_col < len(row) else ""

@@ -458,7 +458,7 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
         if k in at
     ]
     i_migrant = at.get("is_migrant")
-    i_ethnicity, short_ethnic = at.get("ethnicity"), ETHNIC_SHORT  # "汉": clean_member writes 汉族
+    i_ethnicity, short_ethnic = at.get("ethnicity"), ETHNIC_SHORT  # "汉" is registered as 汉族
     plain_row, iso_date, sex_codes = _PLAIN_ROW.fullmatch, _ISO_DATE.fullmatch, _SEX_CODES
     name_limit = TEXT_LIMITS["name"]
     bad_name = BAD_NAME.search
@@ -497,8 +497,10 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
             out["phone"] = phone
         for key, i, limit in texts:
             value = cells[i]
-            if len(value) > limit or (i == i_ethnicity and value in short_ethnic):
+            if len(value) > limit:
                 return None
+            if i == i_ethnicity:
+                value = short_ethnic.get(value, value)
             # One object per distinct text, from norm's own cache (a plain text is its own normal
             # form): the chunks sent between the import's processes then carry it once.
             out[key] = cache.setdefault(value, value)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -133,10 +133,19 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
     if re.fullmatch(r"\d+", q):
         # A number the system gave (13 digits: the union's 6, then 7) is also found without its
         # leading zeros, as it is read out: 20001290 finds 0000020001290.
-        padded = Q(member_no=q.zfill(MEMBER_NO_DIGITS)) if len(q) < MEMBER_NO_DIGITS else Q()
-        return prefix_q("member_no", q) | padded, ("member_no", "id")
+        # Only a number without its zeros (not starting 0): the OR of two index ranges makes the
+        # database sort the matches, which a prefix of the system's own numbers (0000020…) would
+        # make hundreds of thousands of rows.
+        if q[0] != "0" and len(q) < MEMBER_NO_DIGITS:
+            return prefix_q("member_no", q) | Q(member_no=q.zfill(MEMBER_NO_DIGITS)), ("member_no", "id")
+        return prefix_q("member_no", q), ("member_no", "id")
     if re.fullmatch(r"[0-9A-Za-z\-]+", q) and re.search(r"\d", q):  # a union's own numbering: XH-2026-0001
-        return prefix_q("member_no", q) | prefix_q("member_no", upper), ("member_no", "id")
+        cond = (
+            prefix_q("member_no", upper)
+            if q == upper
+            else prefix_q("member_no", q) | prefix_q("member_no", upper)
+        )
+        return cond, ("member_no", "id")
     if re.fullmatch(r"[A-Za-z]+", q):
         low = q.lower()
         if VOWELS.isdisjoint(low):
@@ -705,8 +714,16 @@ def org_choices(user, perm: str, selected=None) -> list[tuple[int, str]]:
     """The organizations a list's or the statistics' organization box offers: every one the user may
     see with `perm`, union groups included (they hold members too), in tree order and indented by
     level; the first ORG_CHOICES_MAX, and the one selected always."""
-    orgs = list(access.orgs_for(user, perm).order_by("path").only("pk", "name", "depth")[:ORG_CHOICES_MAX])
+    # Unions and branches first, then groups while there is room (one query): a federation's
+    # hundreds of groups must not push its unions out of the box.
+    groups_last = Case(When(kind=OrgKind.GROUP, then=Value(1)), default=Value(0))
+    orgs = list(
+        access.orgs_for(user, perm)
+        .only("pk", "name", "depth", "path")
+        .order_by(groups_last, "path")[:ORG_CHOICES_MAX]
+    )
     if selected is not None and all(o.pk != selected.pk for o in orgs):
         orgs.append(selected)
+    orgs.sort(key=lambda o: o.path)
     top = min((o.depth for o in orgs), default=0)
     return [(o.pk, "\u3000" * (o.depth - top) + o.name) for o in orgs]

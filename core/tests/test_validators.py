@@ -125,7 +125,7 @@ def test_mobile_normalization():
     assert validate_mobile("１３８００１３８０００") == "13800138000"
     with pytest.raises(ValidationError) as e:
         validate_mobile("12800138000")
-    assert e.value.messages == ["“12800138000”不是有效的手机号：第二位应为3至9。请核对。"]
+    assert e.value.messages == ["“128****8000”不是有效的手机号：第二位应为3至9。请核对。"]
     with pytest.raises(ValidationError) as e:
         validate_mobile("1380013800")
     assert e.value.messages == ["手机号应为以1开头的11位数字。"]

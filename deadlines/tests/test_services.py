@@ -70,6 +70,7 @@ def test_notify_due_soon_then_overdue_once_each_with_mail(world, django_capture_
     assert Notification.objects.get(user=world.staff_a).text == "即将到期：测试事项（到期日 2026-03-10）"
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["staff@example.com"]
+    assert mail.outbox[0].subject == "【工会期限提醒】即将到期：测试事项（到期日 2026-03-10）"
     with cal.frozen_today(D("2026-03-08")):
         assert notify_run()["notifications"] == 0  # already told
     with cal.frozen_today(D("2026-03-11")):
@@ -224,3 +225,17 @@ def test_a_modules_deadlines_only_for_those_who_handle_it(world, client):
         client.force_login(user)
         got = [d["title"] for d in client.get("/api/v1/deadlines/mine?limit=50").json()["items"]]
         assert sorted(got) == sorted(titles), user.username
+
+
+def test_a_notice_that_is_no_deadline_is_mailed_as_a_notice(world, django_capture_on_commit_callbacks):
+    from deadlines.services import notify_user
+
+    world.member_a.email = "member@example.com"
+    world.member_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            notify_user(user=world.member_a, org=world.union_a, text="您申请更正的“岗位”已按申请更正。") == 1
+        )
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["member@example.com"], "【工会通知】您申请更正的“岗位”已按申请更正。")
+    ]

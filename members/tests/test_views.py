@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -301,7 +302,7 @@ def test_public_application_form(world, client):
     assert r.context["form"].errors == {
         "name": ["此项必填。"],
         "id_number": ["身份证号校验位不正确，请核对。"],
-        "phone": ["“12800138000”不是有效的手机号：第二位应为3至9。请核对。"],
+        "phone": ["“128****8000”不是有效的手机号：第二位应为3至9。请核对。"],
     }
     assert not Member.objects.exists()
     r = client.post(
@@ -857,3 +858,24 @@ def test_the_organization_boxes_offer_union_groups_indented_and_keep_the_one_cho
         ]
         assert f'<option value="{group.pk}" selected>' in r.content.decode()
     assert "共 1 人" in client.get(reverse("members:list") + f"?org={group.pk}").content.decode()
+
+
+def test_union_groups_do_not_push_unions_out_of_the_organization_box(world, client, monkeypatch):
+    from core.testing.world import make_org
+    from orgs.models import OrgKind
+
+    monkeypatch.setattr(selectors, "ORG_CHOICES_MAX", 4)
+    for i in range(3):
+        make_org(OrgKind.GROUP, f"一车间第{i + 1}小组", world.branch_a)
+    client.force_login(world.fed_admin)
+    offered = [label.strip("\u3000") for _pk, label in client.get(reverse("members:list")).context["orgs"]]
+    assert offered == ["测试街道总工会", "甲公司工会", "甲公司一车间分会", "乙公司工会"]
+
+
+def test_a_member_number_prefix_is_one_index_range():
+    # An OR of two ranges makes the database sort every match: a prefix of the system's numbers
+    # (0000020…, a whole union) must stay one range read in order; so must a number typed in capitals.
+    assert selectors.search("0000020") == (selectors.prefix_q("member_no", "0000020"), ("member_no", "id"))
+    assert selectors.search("XH-2026")[0] == selectors.prefix_q("member_no", "XH-2026")
+    padded = selectors.search("20001290")[0]
+    assert padded == selectors.prefix_q("member_no", "20001290") | Q(member_no="0000020001290")
