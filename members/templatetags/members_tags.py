@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
-from members.rules import RETAIN_REASONS
+from members.rules import ETHNIC_GROUPS, RETAIN_REASONS
 
 register = template.Library()
 
@@ -43,3 +43,14 @@ def event_kind_label(kind: str) -> str:
         return str(EventKind(kind).label)
     except ValueError:
         return kind
+
+
+_ETHNIC = frozenset(ETHNIC_GROUPS)
+
+
+@register.filter
+def ethnicity(value: str) -> str:
+    """An ethnic group (stored in Chinese) in the reader's language; other texts as written."""
+    if value in _ETHNIC and not (get_language() or "").startswith("zh"):
+        return _(value)
+    return value

@@ -879,3 +879,13 @@ def test_a_member_number_prefix_is_one_index_range():
     assert selectors.search("XH-2026")[0] == selectors.prefix_q("member_no", "XH-2026")
     padded = selectors.search("20001290")[0]
     assert padded == selectors.prefix_q("member_no", "20001290") | Q(member_no="0000020001290")
+
+
+def test_an_ethnic_group_reads_in_the_readers_language(world, client):
+    han = make_member(world, i=1, ethnicity="汉族")
+    other = make_member(world, i=2, ethnicity="穿青人")
+    client.force_login(world.staff_a)
+    assert "<dd>汉族</dd>" in client.get(reverse("members:detail", args=[han.pk])).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "<dd>Han</dd>" in client.get(reverse("members:detail", args=[han.pk])).content.decode()
+    assert "<dd>穿青人</dd>" in client.get(reverse("members:detail", args=[other.pk])).content.decode()
