@@ -138,7 +138,7 @@ def template_xlsx(members: list[tuple[str, str]], *, month_label: str) -> bytes:
     zeros) and every name is written as text (no formulas)."""
     import xlsxwriter
 
-    from members.rules import QUOTED, XLSX_TEXT, formula_like
+    from members.rules import QUOTED, XLSX_TEXT, write_text
 
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, **XLSX_TEXT})
@@ -154,7 +154,7 @@ def template_xlsx(members: list[tuple[str, str]], *, month_label: str) -> bytes:
     ws.set_column(4, 4, 60)
     for r, (no, name) in enumerate(members, start=1):
         ws.write_string(r, 0, no, text)
-        ws.write_string(r, 1, name, quoted if formula_like(name) else None)
+        write_text(ws, r, 1, name, quoted)
     ws.write_string(
         0,
         4,

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from .models import Education, MemberStatus, PoliticalStatus
-from .rules import QUOTED, XLSX_TEXT, escape_cell, formula_like
+from .rules import QUOTED, XLSX_TEXT, escape_cell, write_text
 
 EXPORT_COLUMNS = [
     ("name", "姓名"),
@@ -120,10 +120,8 @@ def xlsx_tempfile(qs: QuerySet):
                 ws.write_datetime(r, c, date.fromisoformat(v), datefmt)
             elif c == born and v:
                 ws.write_number(r, c, int(v))
-            elif formula_like(v):
-                ws.write_string(r, c, v, quoted)
             else:
-                ws.write_string(r, c, v)
+                write_text(ws, r, c, v, quoted)
         r += 1
     ws.freeze_panes(1, 0)
     wb.close()
@@ -143,12 +141,9 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
     pct = wb.add_format({"num_format": "0.0%"})
     quoted = wb.add_format(QUOTED)
 
-    def name(s, r, c, text, fmt=None):
-        s.write_string(r, c, text, quoted if formula_like(text) else fmt)
-
     ws = wb.add_worksheet("概况")
     ws.write_string(0, 0, "组织", bold)
-    name(ws, 0, 1, stats["org"].name, bold)
+    write_text(ws, 0, 1, stats["org"].name, quoted, bold)
     ws.write_string(1, 0, "统计时间")
     ws.write_string(1, 1, timezone.localtime().strftime("%Y-%m-%d %H:%M"))
     rows = [
@@ -189,12 +184,12 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
     s = wb.add_worksheet("下级组织")
     s.write_row(0, 0, ["组织", "会员", "职工", "入会率"], bold)
     for i, c in enumerate(children, start=1):
-        name(s, i, 0, c["org"].name)
+        write_text(s, i, 0, c["org"].name, quoted)
         s.write_row(i, 1, [c["members"], c["employees"]])
         if c["rate"] is not None:
             s.write_number(i, 3, c["rate"], pct)
     if children and direct:  # members registered on the union itself, as on the page
-        name(s, len(children) + 1, 0, f"{stats['org'].name}本级")
+        write_text(s, len(children) + 1, 0, f"{stats['org'].name}本级", quoted)
         s.write_number(len(children) + 1, 1, direct)
     s.set_column(0, 0, 30)
     wb.close()

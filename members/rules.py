@@ -571,3 +571,9 @@ XLSX_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings
 # The cell format of a formula-like text in an xlsx export: Excel's quote prefix (the hidden "'"
 # typed before a text), so the cell stays text even when someone edits it and presses Enter.
 QUOTED = {"quote_prefix": True}
+
+
+def write_text(ws, row: int, col: int, text: str, quoted, fmt=None) -> None:
+    """Write a text cell into an xlsx export (xlsxwriter): with the workbook's QUOTED format when the
+    text looks like a formula, else with `fmt`."""
+    ws.write_string(row, col, text, quoted if formula_like(text) else fmt)
