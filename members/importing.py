@@ -676,13 +676,12 @@ def _checked_chunks(
     *,
     today: date,
     sizes: tuple[tuple[int, int], ...] = ((0, CHUNK),),
-    encrypt: bool = False,
     hash_ids: bool = True,
 ) -> Iterator[tuple[list[tuple[int, dict]], list[RowError], int]]:
     """Validate every row (no database): yields (clean rows, row errors, rows so far) every `size`
     clean rows, for the last (after, size) of `sizes` whose `after` the rows so far have reached.
     With `hash_ids` (the default), each clean row carries the blind indexes of its ID number and phone
-    (otherwise _classify adds them); with `encrypt`, also their ciphertexts."""
+    (otherwise _classify adds them)."""
     sizes = sorted(sizes)
     chunk = sizes[0][1]
     mapping = map_headers(table.headers)
@@ -699,7 +698,6 @@ def _checked_chunks(
     fast = rules.plain_row_cleaner({k: c for k, c in mapping.items() if k != "member_no"}, today=today)
     batch: list[tuple[int, dict]] = []
     errs: list[RowError] = []
-    enc = crypto.encrypt
     clean = rules.clean_member
     total = 0
     rownum = table.first_row - 1
@@ -757,10 +755,6 @@ def _checked_chunks(
             continue
         if hash_ids:
             _add_hashes(cleaned)
-        phone = cleaned["phone"]
-        if encrypt:
-            cleaned["id_enc"] = enc(idn)
-            cleaned["phone_enc"] = enc(phone) if phone else ""
         batch.append((rownum, cleaned))
         if len(batch) >= chunk:
             yield batch, errs, total
@@ -776,6 +770,19 @@ def _add_hashes(c: dict) -> None:
     c["id_hash"] = blind(c["id_number"], "member.id_number")
     phone = c["phone"]
     c["phone_hash"] = blind(phone, "member.phone") if phone else ""
+
+
+def _seal(rows: list[tuple[int, dict]]) -> None:
+    """Blind indexes and ciphertexts of ID number and phone for clean rows that lack them."""
+    enc = crypto.encrypt
+    for _r, c in rows:
+        if "id_enc" in c:
+            continue
+        if "id_hash" not in c:
+            _add_hashes(c)
+        c["id_enc"] = enc(c["id_number"])
+        phone = c["phone"]
+        c["phone_enc"] = enc(phone) if phone else ""
 
 
 def _absorb(chunks, res: CheckResult, *, org, writer, keep_kinds: int) -> CheckResult:
@@ -844,9 +851,15 @@ def _can_fork(data: bytes) -> bool:
     )
 
 
-def _child_check(data: bytes, filename: str, today: date, conn, encrypt: bool) -> None:
-    """Read and check the file, sending the parent each chunk. With `encrypt` (PostgreSQL) the rows
-    carry their blind indexes and ciphertexts; without (SQLite), the parent adds them."""
+SEAL_STEP = 500  # rows the checking process seals between two looks at whether this one is free
+
+
+def _child_check(data: bytes, filename: str, today: date, conn, seal_all: bool, taken) -> None:
+    """Read and check the file, sending the parent each chunk. The rows' blind indexes and
+    ciphertexts are made by whichever process has time: with `seal_all` (PostgreSQL, where the
+    parent mostly waits for the server) here; otherwise here only while the parent is still busy
+    with the previous chunk (`taken` counts the chunks it has finished), 500 rows at a time, and
+    the parent makes those of the rest."""
     import gc
     import pickle
     import signal
@@ -859,7 +872,15 @@ def _child_check(data: bytes, filename: str, today: date, conn, encrypt: bool) -
     try:
         table = read_table(data, filename, stream=True)
         conn.send_bytes(pickle.dumps(("rows_hint", table.rows_hint)))
-        for item in _checked_chunks(table, today=today, sizes=FORK_CHUNKS, encrypt=encrypt, hash_ids=encrypt):
+        for sent, item in enumerate(_checked_chunks(table, today=today, sizes=FORK_CHUNKS, hash_ids=False)):
+            batch = item[0]
+            if seal_all:
+                _seal(batch)
+            else:
+                for i in range(0, len(batch), SEAL_STEP):
+                    if taken.value >= sent:  # chunks sent before this one
+                        break  # the parent waits for this chunk
+                    _seal(batch[i : i + SEAL_STEP])
             conn.send_bytes(pickle.dumps(("chunk", item), protocol=pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(("end", None)))
     except ImportFileError as e:
@@ -878,11 +899,9 @@ def _chunks_from_child(data: bytes, filename: str, today: date, *, on_rows_hint=
 
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    # Which process hashes and encrypts balances the two: on PostgreSQL this one mostly waits for the
-    # server and the child has time to spare; on SQLite this one writes itself, and the child, reading
-    # and checking, is still the busier, so this one hashes too.
-    encrypt = connection.vendor == "postgresql"
-    proc = ctx.Process(target=_child_check, args=(data, filename, today, send, encrypt), daemon=True)
+    taken = ctx.Value("q", 0, lock=False)  # chunks this process has finished with (shared memory)
+    seal_all = connection.vendor == "postgresql"
+    proc = ctx.Process(target=_child_check, args=(data, filename, today, send, seal_all, taken), daemon=True)
     proc.start()
     send.close()
     try:
@@ -902,6 +921,7 @@ def _chunks_from_child(data: bytes, filename: str, today: date, *, on_rows_hint=
             if kind == "crash":
                 raise RuntimeError(f"the import's checking process failed: {item}")
             yield item
+            taken.value += 1
     finally:
         recv.close()
         proc.join(timeout=5)
@@ -950,8 +970,8 @@ def _differs(new, registered) -> bool:
 def _classify(batch: list[tuple[int, dict]], res: CheckResult, *, org, writer, keep_kinds: int) -> None:
     label = FIELD_LABELS
     existing: dict[str, dict] = {}
-    if batch and "id_hash" not in batch[0][1]:
-        for _r, c in batch:
+    for _r, c in batch:
+        if "id_hash" not in c:  # the checking process hashes only while this one is still busy
             _add_hashes(c)
     hashes = [c["id_hash"] for _r, c in batch]
     cols = (

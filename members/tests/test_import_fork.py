@@ -1,6 +1,7 @@
 """A large import is checked in a forked second process while this one writes: the outcome must be
 exactly the in-process one."""
 
+import time
 from datetime import date
 
 import pytest
@@ -51,6 +52,19 @@ def test_forked_check_writes_the_same_members(world, fork_always):
     assert again == {"new": 0, "updated": 1, "unchanged": 7}
     m = Member.objects.get(id_last4=person(1)["id_number"][-4:])
     assert crypto.decrypt(m.phone_enc) == "13912345678"
+
+
+def test_the_checking_process_seals_rows_only_while_this_one_is_busy(world, fork_always):
+    """Blind indexes and ciphertexts are made by whichever process has time: on SQLite the first
+    chunk arrives bare (this process waits for it), the later ones sealed (this one was busy)."""
+    sealed = []
+    for batch, _errs, _total in importing._chunks_from_child(
+        xlsx([row(i) for i in range(1, 10)]), "m.xlsx", TODAY
+    ):
+        sealed.append([("id_hash" in c, "id_enc" in c, "phone_enc" in c) for _r, c in batch])
+        time.sleep(0.3)  # this process busy writing
+    bare, done = [(False, False, False)] * 3, [(True, True, True)] * 3
+    assert sealed == [done if connection.vendor == "postgresql" else bare, done, done]
 
 
 def test_forked_check_refuses_bad_rows_and_bad_files(world, fork_always):
