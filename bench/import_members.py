@@ -25,7 +25,9 @@ validation) running the same row checks (members.rules.clean_member, duplicates 
 the same encryption in before_import_row (so it gains from every speed-up of those two as well).
 It writes no timeline events (in its favour).
 
-Each run happens in its own process on a freshly emptied database; peak memory is that process's
+Half of ours on SQLite run before django-import-export and half after (a shared machine's speed
+drifts over minutes), and a fixed pure-Python loop is timed before, between and after
+(`machine_gauge_s`) to tell a slower moment from a slower program. Each run happens in its own process on a freshly emptied database; peak memory is that process's
 maximum RSS plus its largest child's (ours checks large files in a forked second process). Ends
 with one JSON line.
 """
@@ -350,10 +352,9 @@ def main() -> int:
     sqlite_url = f"sqlite:///{VAR / 'bench_import.sqlite3'}"
     out: dict = {"bench": "import_members", "rows": rows}
 
-    def ours(url: str, label: str) -> tuple[float, float]:
-        """Median seconds of `--repeat` runs (this machine's runs of the same work differ by up to a
-        third) and the largest peak."""
-        runs = [run_worker("ours", url, path) for _ in range(max(1, args.repeat))]
+    def report(label: str, runs: list[dict]) -> tuple[float, float]:
+        """Median seconds of the runs (this machine's runs of the same work differ by up to a third)
+        and the largest peak."""
         secs = sorted(r["seconds"] for r in runs)
         median = statistics.median(secs)
         peak = max(r["peak_mb"] for r in runs)
@@ -365,25 +366,43 @@ def main() -> int:
         out[f"{label.lower()}_runs"] = [round(x, 2) for x in secs]
         return median, peak
 
-    seconds, peak = ours(sqlite_url, "SQLite")
+    # On a shared machine the speed drifts over minutes, and django-import-export's run takes one or
+    # two: half of ours on SQLite run before it and half after, so that the ratio compares like with like.
+    repeat = max(1, args.repeat)
+    from common import machine_gauge
+
+    gauges = [machine_gauge()]
+    sqlite_runs = [run_worker("ours", sqlite_url, path) for _ in range((repeat + 1) // 2)]
+    die = None
+    if not args.skip_die:
+        die = run_worker("die", f"sqlite:///{VAR / 'bench_import_die.sqlite3'}", path)
+        print(
+            f"django-import-export, SQLite: {die['seconds']:7.2f} s  {rows / die['seconds']:9,.0f} rows/s"
+            f"  peak {die['peak_mb']:.0f} MB",
+            flush=True,
+        )
+    sqlite_runs += [run_worker("ours", sqlite_url, path) for _ in range(repeat // 2)]
+    gauges.append(machine_gauge())
+    seconds, peak = report("SQLite", sqlite_runs)
     out["sqlite_s"] = round(seconds, 2)
     peaks = [peak]
     if pg_available():
-        seconds, peak = ours(PG_URL, "PostgreSQL")
+        seconds, peak = report("PostgreSQL", [run_worker("ours", PG_URL, path) for _ in range(repeat)])
         out["postgres_s"] = round(seconds, 2)
         peaks.append(peak)
     else:
         out["postgres_s"] = None
     out["peak_mb"] = round(max(peaks))
     out["rows_per_s"] = round(rows / out["sqlite_s"])
-    if not args.skip_die:
-        r = run_worker("die", f"sqlite:///{VAR / 'bench_import_die.sqlite3'}", path)
-        out["die_s"] = round(r["seconds"], 2)
-        out["die_peak_mb"] = round(r["peak_mb"])
-        out["ratio"] = round(r["seconds"] / out["sqlite_s"], 1)
-        print(
-            f"django-import-export, SQLite: {r['seconds']:7.2f} s  {rows / r['seconds']:9,.0f} rows/s  peak {r['peak_mb']:.0f} MB"
-        )
+    gauges.append(machine_gauge())
+    out["machine_gauge_s"] = gauges
+    print(
+        f"machine gauge (a fixed pure-Python loop; lower is faster): {', '.join(f'{g:.3f} s' for g in gauges)}"
+    )
+    if die is not None:
+        out["die_s"] = round(die["seconds"], 2)
+        out["die_peak_mb"] = round(die["peak_mb"])
+        out["ratio"] = round(die["seconds"] / out["sqlite_s"], 1)
         print(f"ratio (DIE / ours, SQLite): {out['ratio']}×")
     else:
         out["die_s"] = out["ratio"] = None
