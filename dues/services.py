@@ -309,8 +309,11 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
             else:
                 new.append(WageBase(member_id=member_id, month=month, **values))
         WageBase.objects.bulk_create(new, batch_size=2000)
+        now = timezone.now()
+        for w in changed:
+            w.updated_at = now
         WageBase.objects.bulk_update(
-            changed, ["org_id", "wage_enc", "base", "source", "created_by"], batch_size=2000
+            changed, ["org_id", "wage_enc", "base", "source", "created_by", "updated_at"], batch_size=2000
         )
         result = {
             "rows": len(parsed),
@@ -403,10 +406,13 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
 
     - members the run selects now are assessed again, except those whose status changed after the
       month (retained or restored since): their line keeps the status they had then;
-    - members no longer in the union (withdrawn, lapsed, expelled, transferred away) keep their line
-      when they left after the month: they were members then. One who left within or before the
-      month (a change recorded late, dated back) loses it, and so does a line with nothing due
-      (no wage base), which could never be completed."""
+    - members no longer in the union (withdrawn, lapsed, expelled) keep their line when they left
+      after the month: they were members then. One who left within or before the month (a change
+      recorded late, dated back) loses it;
+    - members transferred away keep their line unless they moved before the month began: a member
+      pays one union a month, whichever statement charged them first, so the receiving union left
+      them off its statement for the month because of this line;
+    - a line with nothing due (no wage base) is dropped: it could never be completed."""
     month_end = rules.month_end(run.month)
     org_ids = [int(i) for i in selectors.run_member_orgs(org)]
     # the members LINES_SQL selects
@@ -437,10 +443,14 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
     if departed:
         left_on = dict(
             MemberEvent.objects.filter(member_id__in=list(departed), org_id__in=org_ids)
-            .filter(
-                Q(kind__in=[EventKind.WITHDRAWN, EventKind.LAPSED, EventKind.EXPELLED])
-                | Q(kind=EventKind.TRANSFERRED, from_org_id__in=org_ids)
-            )
+            .filter(kind__in=[EventKind.WITHDRAWN, EventKind.LAPSED, EventKind.EXPELLED])
+            .values("member_id")
+            .annotate(last=Max("on"))
+            .values_list("member_id", "last")
+        )
+        moved_on = dict(
+            MemberEvent.objects.filter(member_id__in=list(departed), org_id__in=org_ids)
+            .filter(kind=EventKind.TRANSFERRED, from_org_id__in=org_ids)
             .values("member_id")
             .annotate(last=Max("on"))
             .values_list("member_id", "last")
@@ -448,7 +458,9 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
         gone = [
             mid
             for mid, kind in departed.items()
-            if kind == LineKind.MISSING or (mid in left_on and left_on[mid] <= month_end)
+            if kind == LineKind.MISSING
+            or (mid in left_on and left_on[mid] <= month_end)
+            or (mid in moved_on and moved_on[mid] < run.month)
         ]
         if gone:
             with connection.cursor() as cur:
@@ -490,6 +502,7 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
                 policy = dataclasses.replace(policy, rate=run.rate, base_step=int(run.base_step))
             run.rate, run.base_step = policy.rate, policy.base_step
         _fill_lines(run, org, policy, only_new=not created)
+        _mark_assessed(run)
         _refresh_totals(run)
         if not (run.charged_count or run.exempt_count or run.missing_count):
             # nothing to assess (a month before anyone joined): no empty statement is kept
@@ -525,6 +538,7 @@ def _supplement(run: DuesRun, org: Organization, actor) -> DuesRun:
         # a line without a wage base has nothing due and so no payment: it is assessed again
         cur.execute("DELETE FROM dues_duesline WHERE run_id = %s AND kind = %s", [run.pk, LineKind.MISSING])
     _fill_lines(run, org, policy, only_new=True)
+    _mark_assessed(run)
     _refresh_totals(run)
     after = (run.charged_count, run.exempt_count, run.missing_count, run.total_amount)
     if after == before:
@@ -547,6 +561,12 @@ def _supplement(run: DuesRun, org: Organization, actor) -> DuesRun:
         },
     )
     return run
+
+
+def _mark_assessed(run: DuesRun) -> None:
+    """When the lines were computed, and the newest membership event then (saved with the totals)."""
+    run.assessed_at = timezone.now()
+    run.assessed_event_id = MemberEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
 
 
 def _refresh_totals(run: DuesRun) -> None:

@@ -200,6 +200,31 @@ def test_a_member_who_moved_unions_in_the_month_is_charged_once(world, crew):
     assert lines_of(run_b) == {("周九", "charged", D("7000.00"), D("35.00"))}  # still charged once
 
 
+def test_a_rerun_keeps_the_line_of_a_member_transferred_away_within_the_month(world, crew):
+    """The receiving union left him off its statement because the sending union charged him first:
+    the sending union's re-run must not drop him, or the month is charged nowhere."""
+    from members import services as members
+    from members.models import EventKind, MemberEvent
+
+    services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    members.transfer_accept(
+        transfer=members.transfer_request(member=crew.zhang, to_org=world.union_b, actor=world.staff_a),
+        actor=world.staff_b,
+    )
+    moved = MemberEvent.objects.filter(member=crew.zhang, kind=EventKind.TRANSFERRED)
+    moved.update(on=date(2026, 10, 20))  # recorded as of 20 October
+    run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
+    assert lines_of(run_b) == {("周九", "charged", D("7000.00"), D("35.00"))}
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(again) and again.kept == 1
+    # moved before the month began: not A's member in October, so B charges him
+    moved.update(on=date(2026, 9, 30))
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert "张三" not in {name for name, *_rest in lines_of(again)} and again.kept == 0
+    run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(run_b)
+
+
 def test_run_uses_the_federation_policy(world, crew):
     set_dues_rate(world, D("0.01"), base_step=100)
     run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
