@@ -99,6 +99,9 @@ class WageBase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(
+        auto_now=True
+    )  # a wage replaced for its month: the statements after it may be stale
 
     class Meta:
         verbose_name = _("工资基数")
@@ -108,7 +111,10 @@ class WageBase(models.Model):
             models.UniqueConstraint(fields=["member", "month"], name="dues_wage_member_month"),
             models.CheckConstraint(condition=Q(base__gte=0), name="dues_wage_base_nonneg"),
         ]
-        indexes = [models.Index(fields=["org", "month"], name="dues_wage_org_month")]
+        indexes = [
+            models.Index(fields=["org", "month"], name="dues_wage_org_month"),
+            models.Index(fields=["org", "updated_at"], name="dues_wage_org_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%Y-%m} {self.base}"
@@ -139,6 +145,11 @@ class DuesRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # when the lines were last computed (created, replaced or supplemented; payments do not count):
+    # wages and membership changes recorded after it are not on the statement
+    assessed_at = models.DateTimeField(_("核定时间"), null=True, blank=True)
+    # the newest membership event then: later ones (their ids are larger) are not on the statement
+    assessed_event_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("月度会费核定")

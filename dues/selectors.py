@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from members.models import Member, MemberStatus
+from members.models import EventKind, Member, MemberEvent, MemberStatus
 from orgs import access
 from orgs.models import Organization, OrgKind, subtree_upper
 
@@ -352,6 +352,52 @@ def charged_elsewhere(run: DuesRun, org_ids: list[int]) -> list[int]:
         .exclude(run=run)
         .values_list("member_id", flat=True)
     )
+
+
+# Membership changes that put a member on a statement or off it, or change what they owe.
+ASSESSED_EVENTS = (
+    EventKind.CREATED,
+    EventKind.IMPORTED,
+    EventKind.APPROVED,
+    EventKind.TRANSFERRED,
+    EventKind.RETAINED,
+    EventKind.RESTORED,
+    EventKind.WITHDRAWN,
+    EventKind.LAPSED,
+    EventKind.EXPELLED,
+)
+
+
+def changed_since_assessed(run: DuesRun) -> int:
+    """How many members had a wage for the month or a membership change up to its end recorded after
+    the statement was computed: the statement does not show them as they are now. Read by
+    (org, updated_at) and by event id, so that a large union's page does not walk its history."""
+    if run.assessed_at is None:
+        return 0
+    org = run.org
+    if org.kind == OrgKind.FEDERATION:  # the members it holds directly (run_member_orgs)
+        in_orgs = Q(org_id=org.pk)
+    else:
+        in_orgs = Q(org__path__gte=org.path, org__path__lt=subtree_upper(org.path))
+    wages = WageBase.objects.filter(in_orgs, updated_at__gt=run.assessed_at, month__lte=run.month)
+    events = MemberEvent.objects.filter(
+        in_orgs,
+        pk__gt=run.assessed_event_id or 0,
+        on__lte=rules.month_end(run.month),
+        kind__in=ASSESSED_EVENTS,
+    )
+    return len(
+        set(wages.values_list("member_id", flat=True)) | set(events.values_list("member_id", flat=True))
+    )
+
+
+def assessed_months(org: Organization, since: date) -> tuple[list[date], list[date]]:
+    """The months from `since` on that `org` has a statement for: (without payments, with payments).
+    A wage entered for them counts only once a statement is computed again (or supplemented)."""
+    unpaid, paid = [], []
+    for run in DuesRun.objects.filter(org=org, month__gte=since).order_by("month"):
+        (paid if run_has_payments(run) else unpaid).append(run.month)
+    return unpaid, paid
 
 
 def run_member_ids(run: DuesRun) -> list[int]:

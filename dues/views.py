@@ -141,6 +141,7 @@ def run_view(request, pk: int):
         "batch_form": BatchForm(),
         "pay_form": PaymentForm(),
         "batches": [] if printing else selectors.run_batches(run),
+        "changed_since": 0 if printing else selectors.changed_since_assessed(run),
     }
     return render(request, "dues/run.html", ctx)
 
@@ -338,6 +339,27 @@ def wages_view(request, pk: int):
     return render(request, "dues/wages.html", ctx)
 
 
+def _months_text(months) -> str:
+    shown = _("、").join(rules.month_text(m) for m in months[:3])
+    if len(months) > 3:
+        shown += _("等%(n)d个月") % {"n": len(months)}
+    return shown
+
+
+def _assessed_note(org, since) -> str:
+    """What a wage entered from `since` does to statements already computed: nothing until one is
+    computed again, and nothing to what a paid statement charged."""
+    unpaid, paid = selectors.assessed_months(org, since)
+    note = ""
+    if unpaid:
+        note += _("%(months)s的会费已经核定，请重新核定后按新基数计算。") % {"months": _months_text(unpaid)}
+    if paid:
+        note += _("%(months)s的会费已有缴费记录：已计费的会员不再重算，尚未计费的可以补计会费。") % {
+            "months": _months_text(paid)
+        }
+    return note
+
+
 @require_POST
 @access.permission_required(DUES_MANAGE)
 def wage_set_view(request, pk: int):
@@ -362,7 +384,8 @@ def wage_set_view(request, pk: int):
                     "name": member.name,
                     "m": rules.month_text(wb.month),
                     "base": number_format(wb.base, 0, force_grouping=True),
-                },
+                }
+                + _assessed_note(union, wb.month),
             )
     else:
         flash_form_errors(request, form)
@@ -422,6 +445,7 @@ def wage_import_view(request, pk: int):
                 }
                 if result["updated"]:
                     text += _("其中%(u)d人该月原已登记工资，已替换。") % {"u": result["updated"]}
+                text += _assessed_note(org, form.cleaned_data["month"])
                 if result["skipped"]:
                     text += _("%(s)d行没有填写工资，已跳过（这些会员的基数不变）。") % {
                         "s": result["skipped"]
