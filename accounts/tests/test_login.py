@@ -136,3 +136,14 @@ def test_invitation_page_sets_password(world, client):
     assert r.status_code == 302
     assert client.get(f"/accounts/invitation/{raw}/").status_code == 404
     assert _login(client, "newbie", "Long-enough-pass-1").status_code == 302
+
+
+def test_the_login_page_offers_the_language_before_signing_in(client):
+    """A browser set to English gets the English page: the visitor can switch there, not only after
+    signing in; the page names its icon (no /favicon.ico 404 in every log)."""
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in" in page and 'action="/i18n/setlang/"' in page
+    assert '<option value="zh-hans" lang="zh-hans" >简体中文</option>' in page.replace("  ", " ")
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    r = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/login/"}, follow=True)
+    assert "工会 · 登录" in r.content.decode()
