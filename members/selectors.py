@@ -328,6 +328,18 @@ def member_timeline(member: Member, user=None, *, own: bool = False) -> list[Mem
     return events
 
 
+def transferred_out(user, pk) -> MemberEvent | None:
+    """The latest transfer of member `pk` out of an organization the user may view (the event the
+    sending union keeps, with its member and receiving union), or None: a union keeps reading the
+    record of a member it transferred away, as of its own history."""
+    moved = access.scope(
+        MemberEvent.objects.filter(member_id=pk, kind=EventKind.TRANSFERRED, org_id=F("from_org_id")),
+        user,
+        MEMBER_VIEW,
+    )
+    return moved.select_related("member", "org", "to_org").order_by("-on", "-id").first()
+
+
 def first_event_org(orgs: QuerySet[Organization]) -> Organization | None:
     """The membership-changes page's default: the user's highest organization (a federation's page
     shows its whole subtree)."""

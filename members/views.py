@@ -175,7 +175,17 @@ def _member(request, pk, perm=MEMBER_VIEW) -> Member:
 
 @access.permission_required(MEMBER_VIEW)
 def detail_view(request, pk: int):
-    member = _member(request, pk)
+    try:
+        member = _member(request, pk)
+    except Http404:
+        # a member this union transferred away: its own record of them, read only
+        moved = selectors.transferred_out(request.user, pk)
+        if moved is None:
+            raise
+        events = [e for e in selectors.member_timeline(moved.member, request.user) if not e.elsewhere]
+        return render(
+            request, "members/former.html", {"member": moved.member, "moved": moved, "events": events}
+        )
     may_change = access.can(request.user, MEMBER_CHANGE, member.org)
     may_decide = access.can(request.user, MEMBER_DECIDE, member.org)
     transitions = []

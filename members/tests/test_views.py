@@ -287,6 +287,30 @@ def test_transfer_journey_history_in_both(world, registry, client):
         body.count("<strong>转出</strong>") == 1 and body.count("<strong>转入</strong>") == 1
     )  # A's and B's event
     assert body.count("<strong>申请转会</strong>") == 1
+    # the sending union still reads its own record of the member, read only
+    client.force_login(world.staff_a)
+    former = client.get(reverse("members:detail", args=[m.pk]))
+    body = former.content.decode()
+    assert former.templates[0].name == "members/former.html"
+    assert (
+        f"该会员已于 {today:%Y-%m-%d} 从{world.union_a.name}转至{world.union_b.name}，现由转入工会管理。"
+        in body
+    )
+    assert body.count("<strong>转出</strong>") == 1 and "<strong>转入</strong>" not in body  # B's is B's
+    assert "换工作" in body and m.id_number_masked in body
+    assert "修改信息" not in body and "查看完整号码" not in body
+    changes = client.get(reverse("members:events")).content.decode()
+    assert f'<a href="{reverse("members:detail", args=[m.pk])}">{m.name}</a>' in changes
+    # neither a third union nor a member without the registry's permission
+    client.force_login(world.chair_b)
+    assert client.get(reverse("members:detail", args=[m.pk])).status_code == 200  # now B's member
+    from accounts.models import Role
+    from core.testing.world import make_org, make_user
+    from orgs.models import OrgKind
+
+    other = make_org(OrgKind.UNION, "丙公司工会", world.fed)
+    client.force_login(make_user("staff_c", Role.UNION_STAFF, other))
+    assert client.get(reverse("members:detail", args=[m.pk])).status_code == 404
 
 
 def test_public_application_form(world, client):
