@@ -2,11 +2,13 @@ from importlib.util import find_spec
 
 from django.urls import include, path
 
-from core.views import healthz
+from core.views import favicon, healthz
 
 from .api import api
 
 urlpatterns = [
+    # browsers that ignore the pages' <link rel="icon"> ask for this
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("core.urls")),
     path("", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),

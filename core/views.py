@@ -53,3 +53,12 @@ def progress_view(request, pk):
 
 def root_redirect(request):
     return redirect("core:home")
+
+
+def favicon(request):
+    """Browsers that ignore the pages' <link rel="icon"> ask for /favicon.ico (resolved at request
+    time: the hashed name exists only once static files are collected)."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -99,9 +99,9 @@ class WageBase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(
-        auto_now=True
-    )  # a wage replaced for its month: the statements after it may be stale
+    # when the wage was last entered (set by the services; empty for wages from before it was kept):
+    # a statement computed earlier does not include it
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("工资基数")

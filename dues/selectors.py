@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from members.models import EventKind, Member, MemberEvent, MemberStatus
 from orgs import access
@@ -354,11 +354,10 @@ def charged_elsewhere(run: DuesRun, org_ids: list[int]) -> list[int]:
     )
 
 
-# Membership changes that put a member on a statement or off it, or change what they owe.
-ASSESSED_EVENTS = (
-    EventKind.CREATED,
-    EventKind.IMPORTED,
-    EventKind.APPROVED,
+# Membership changes that put a member on a statement or off it, or change what they owe: those that
+# make someone a member count by the joining date, the others by their own date.
+JOIN_EVENTS = (EventKind.CREATED, EventKind.IMPORTED, EventKind.APPROVED, EventKind.TRANSFERRED)
+LEAVE_EVENTS = (
     EventKind.TRANSFERRED,
     EventKind.RETAINED,
     EventKind.RESTORED,
@@ -369,34 +368,50 @@ ASSESSED_EVENTS = (
 
 
 def changed_since_assessed(run: DuesRun) -> int:
-    """How many members had a wage for the month or a membership change up to its end recorded after
-    the statement was computed: the statement does not show them as they are now. Read by
-    (org, updated_at) and by event id, so that a large union's page does not walk its history."""
+    """How many members had a wage for the month or a membership change for it recorded after the
+    statement was computed, which computing it again would take in. A statement with payments is
+    only supplemented: there only members not on it, and wages of its lines without one, count.
+    One count, read by (org, updated_at) and by event id (not the union's whole history)."""
     if run.assessed_at is None:
         return 0
-    org = run.org
-    if org.kind == OrgKind.FEDERATION:  # the members it holds directly (run_member_orgs)
-        in_orgs = Q(org_id=org.pk)
+    org_ids = run_member_orgs(run.org)
+    month_end = rules.month_end(run.month)
+    wages = WageBase.objects.filter(org_id__in=org_ids, updated_at__gt=run.assessed_at, month__lte=run.month)
+    if run.assessed_event_id is None:  # stamped before membership events were recorded with it
+        events = MemberEvent.objects.none()
     else:
-        in_orgs = Q(org__path__gte=org.path, org__path__lt=subtree_upper(org.path))
-    wages = WageBase.objects.filter(in_orgs, updated_at__gt=run.assessed_at, month__lte=run.month)
-    events = MemberEvent.objects.filter(
-        in_orgs,
-        pk__gt=run.assessed_event_id or 0,
-        on__lte=rules.month_end(run.month),
-        kind__in=ASSESSED_EVENTS,
-    )
-    return len(
-        set(wages.values_list("member_id", flat=True)) | set(events.values_list("member_id", flat=True))
-    )
+        events = MemberEvent.objects.filter(
+            Q(kind__in=JOIN_EVENTS, member__joined_on__lte=month_end)
+            | Q(kind__in=JOIN_EVENTS, member__joined_on__isnull=True)
+            | Q(kind__in=LEAVE_EVENTS, on__lte=month_end),
+            pk__gt=run.assessed_event_id,
+            org_id__in=org_ids,
+        )
+    if run_has_payments(run):
+        on_run = DuesLine.objects.filter(run=run, member_id=OuterRef("member_id"))
+        wages = wages.filter(Exists(on_run.filter(kind=LineKind.MISSING)))
+        events = events.exclude(Exists(on_run))
+    return wages.order_by().values("member_id").union(events.order_by().values("member_id")).count()
 
 
-def assessed_months(org: Organization, since: date) -> tuple[list[date], list[date]]:
-    """The months from `since` on that `org` has a statement for: (without payments, with payments).
+def next_wage_month(member: Member, month: date) -> date | None:
+    """The month of the member's next wage after `month` (from which that one counts instead)."""
+    later = WageBase.objects.filter(member=member, month__gt=month).order_by("month")
+    return later.values_list("month", flat=True).first()
+
+
+def assessed_months(
+    org: Organization, since: date, until: date | None = None
+) -> tuple[list[date], list[date]]:
+    """The months from `since` on (and before `until`) that `org` has a statement for: (without
+    payments, with payments).
     A wage entered for them counts only once a statement is computed again (or supplemented)."""
     unpaid, paid = [], []
-    for run in DuesRun.objects.filter(org=org, month__gte=since).order_by("month"):
-        (paid if run_has_payments(run) else unpaid).append(run.month)
+    runs = DuesRun.objects.filter(org=org, month__gte=since, month__lt=until or date.max).annotate(
+        has_payments=Exists(DuesPayment.objects.filter(line__run=OuterRef("pk")))
+    )
+    for run in runs.order_by("month"):
+        (paid if run.paid_amount > 0 or run.has_payments else unpaid).append(run.month)
     return unpaid, paid
 
 

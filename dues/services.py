@@ -173,6 +173,7 @@ def wage_set(*, member: Member, month: date, wage, actor, source: str = WageSour
                 "base": rules.dues_base(amount, policy.base_step),
                 "source": source,
                 "created_by": actor if getattr(actor, "pk", None) else None,
+                "updated_at": timezone.now(),
             },
         )
         audit_record(
@@ -287,6 +288,7 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
         raise ValidationError(_("工资表中没有填写工资的行。"))
     member_orgs = dict(Member.objects.filter(pk__in=[p[0] for p in parsed]).values_list("pk", "org_id"))
     user = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
     with transaction.atomic():
         existing = {
             w.member_id: w
@@ -300,6 +302,7 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
                 "base": rules.dues_base(wage, policy.base_step),
                 "source": WageSource.IMPORTED,
                 "created_by": user,
+                "updated_at": now,
             }
             if member_id in existing:
                 w = existing[member_id]
@@ -309,9 +312,6 @@ def wage_import(*, org: Organization, month: date, content: bytes, filename: str
             else:
                 new.append(WageBase(member_id=member_id, month=month, **values))
         WageBase.objects.bulk_create(new, batch_size=2000)
-        now = timezone.now()
-        for w in changed:
-            w.updated_at = now
         WageBase.objects.bulk_update(
             changed, ["org_id", "wage_enc", "base", "source", "created_by", "updated_at"], batch_size=2000
         )
@@ -409,9 +409,10 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
     - members no longer in the union (withdrawn, lapsed, expelled) keep their line when they left
       after the month: they were members then. One who left within or before the month (a change
       recorded late, dated back) loses it;
-    - members transferred away keep their line unless they moved before the month began: a member
-      pays one union a month, whichever statement charged them first, so the receiving union left
-      them off its statement for the month because of this line;
+    - members transferred away keep their line unless another union's statement charges them for
+      the month: a member pays one union a month, whichever statement charged them first, and the
+      receiving union leaves them off while this line exists (a transfer dated back before the
+      month included, or the month would be charged nowhere);
     - a line with nothing due (no wage base) is dropped: it could never be completed."""
     month_end = rules.month_end(run.month)
     org_ids = [int(i) for i in selectors.run_member_orgs(org)]
@@ -448,19 +449,25 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
             .annotate(last=Max("on"))
             .values_list("member_id", "last")
         )
-        moved_on = dict(
-            MemberEvent.objects.filter(member_id__in=list(departed), org_id__in=org_ids)
-            .filter(kind=EventKind.TRANSFERRED, from_org_id__in=org_ids)
-            .values("member_id")
-            .annotate(last=Max("on"))
-            .values_list("member_id", "last")
+        moved = set(
+            MemberEvent.objects.filter(
+                member_id__in=list(departed),
+                org_id__in=org_ids,
+                kind=EventKind.TRANSFERRED,
+                from_org_id__in=org_ids,
+            ).values_list("member_id", flat=True)
+        )
+        charged_there = set(
+            DuesLine.objects.filter(member_id__in=list(moved), month=run.month, kind=LineKind.CHARGED)
+            .exclude(run=run)
+            .values_list("member_id", flat=True)
         )
         gone = [
             mid
             for mid, kind in departed.items()
             if kind == LineKind.MISSING
             or (mid in left_on and left_on[mid] <= month_end)
-            or (mid in moved_on and moved_on[mid] < run.month)
+            or mid in charged_there
         ]
         if gone:
             with connection.cursor() as cur:
@@ -501,8 +508,8 @@ def dues_run(*, org: Organization, month: date, actor) -> DuesRun:
             if run.kept:  # the kept lines were computed at the statement's rate: the rest are too
                 policy = dataclasses.replace(policy, rate=run.rate, base_step=int(run.base_step))
             run.rate, run.base_step = policy.rate, policy.base_step
+        _mark_assessed(run)  # before the fill: what is committed meanwhile counts as after it
         _fill_lines(run, org, policy, only_new=not created)
-        _mark_assessed(run)
         _refresh_totals(run)
         if not (run.charged_count or run.exempt_count or run.missing_count):
             # nothing to assess (a month before anyone joined): no empty statement is kept
@@ -537,8 +544,8 @@ def _supplement(run: DuesRun, org: Organization, actor) -> DuesRun:
     with connection.cursor() as cur:
         # a line without a wage base has nothing due and so no payment: it is assessed again
         cur.execute("DELETE FROM dues_duesline WHERE run_id = %s AND kind = %s", [run.pk, LineKind.MISSING])
-    _fill_lines(run, org, policy, only_new=True)
     _mark_assessed(run)
+    _fill_lines(run, org, policy, only_new=True)
     _refresh_totals(run)
     after = (run.charged_count, run.exempt_count, run.missing_count, run.total_amount)
     if after == before:
@@ -566,7 +573,7 @@ def _supplement(run: DuesRun, org: Organization, actor) -> DuesRun:
 def _mark_assessed(run: DuesRun) -> None:
     """When the lines were computed, and the newest membership event then (saved with the totals)."""
     run.assessed_at = timezone.now()
-    run.assessed_event_id = MemberEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    run.assessed_event_id = MemberEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
 def _refresh_totals(run: DuesRun) -> None:

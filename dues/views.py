@@ -105,7 +105,7 @@ def run_create_view(request, pk: int):
         "x": run.missing_count,
     }
     if kept := getattr(run, "kept", 0):
-        text += _("其中%(n)d人在该月之后离开本会或会籍有变，按原明细保留。") % {"n": kept}
+        text += _("其中%(n)d人已离开本会或会籍有变，按原明细保留（他们该月的会费在本会缴纳）。") % {"n": kept}
     messages.success(request, text)
     return redirect("dues:run", pk=run.pk)
 
@@ -123,6 +123,7 @@ def run_view(request, pk: int):
             actor=request.user, q=q, found=[line.member for line in lines.select_related("member__org")[:20]]
         )
     printing = request.GET.get("print") == "1"
+    may_manage = access.can(request.user, DUES_MANAGE, run.org)
     page = None
     if not printing:
         page = Paginator(selectors.with_payments(lines), 100).get_page(request.GET.get("page"))
@@ -137,11 +138,11 @@ def run_view(request, pk: int):
         "kinds": LineKind.choices,
         "printing": printing,
         "unpaid": selectors.run_unpaid_count(run),
-        "may_manage": access.can(request.user, DUES_MANAGE, run.org),
+        "may_manage": may_manage,
         "batch_form": BatchForm(),
         "pay_form": PaymentForm(),
         "batches": [] if printing else selectors.run_batches(run),
-        "changed_since": 0 if printing else selectors.changed_since_assessed(run),
+        "changed_since": selectors.changed_since_assessed(run) if may_manage and not printing else 0,
     }
     return render(request, "dues/run.html", ctx)
 
@@ -346,10 +347,11 @@ def _months_text(months) -> str:
     return shown
 
 
-def _assessed_note(org, since) -> str:
-    """What a wage entered from `since` does to statements already computed: nothing until one is
-    computed again, and nothing to what a paid statement charged."""
-    unpaid, paid = selectors.assessed_months(org, since)
+def _assessed_note(org, since, until=None) -> str:
+    """What a wage entered from `since` (until the member's next wage, `until`) does to statements
+    already computed: nothing until one is computed again, and nothing to what a paid statement
+    charged."""
+    unpaid, paid = selectors.assessed_months(org, since, until)
     note = ""
     if unpaid:
         note += _("%(months)s的会费已经核定，请重新核定后按新基数计算。") % {"months": _months_text(unpaid)}
@@ -385,7 +387,7 @@ def wage_set_view(request, pk: int):
                     "m": rules.month_text(wb.month),
                     "base": number_format(wb.base, 0, force_grouping=True),
                 }
-                + _assessed_note(union, wb.month),
+                + _assessed_note(union, wb.month, selectors.next_wage_month(member, wb.month)),
             )
     else:
         flash_form_errors(request, form)

@@ -145,5 +145,6 @@ def test_the_login_page_offers_the_language_before_signing_in(client):
     assert "Sign in" in page and 'action="/i18n/setlang/"' in page
     assert '<option value="zh-hans" lang="zh-hans" >简体中文</option>' in page.replace("  ", " ")
     assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    assert client.get("/favicon.ico")["Location"] == "/static/img/favicon.svg"
     r = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/accounts/login/"}, follow=True)
     assert "工会 · 登录" in r.content.decode()

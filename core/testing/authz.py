@@ -53,6 +53,7 @@ PUBLIC = {
     "members:card_check": "a membership card's QR code: whether the card is valid now (masked name); guarded by the card's secret token",
     "set_language": "Django's language switch",
     "healthz": "process health for the load balancer, no data",
+    "favicon": "a redirect to the site's icon, no data",
     "api:openapi-json": "the API description, no data",
     "api:openapi-view": "the API docs page, no data",
 }

@@ -217,12 +217,23 @@ def test_a_rerun_keeps_the_line_of_a_member_transferred_away_within_the_month(wo
     assert lines_of(run_b) == {("周九", "charged", D("7000.00"), D("35.00"))}
     again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
     assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(again) and again.kept == 1
-    # moved before the month began: not A's member in October, so B charges him
+    # dated back before the month: B still left him off because A charged him, so A keeps him
     moved.update(on=date(2026, 9, 30))
     again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(again)
+    # once another statement charges him for the month, A's re-run drops its line: charged once
+    line = DuesLine.objects.get(run=again, member=crew.zhang)
+    DuesLine.objects.create(
+        run=run_b,
+        org=world.union_b,
+        member=crew.zhang,
+        month=OCT,
+        kind="charged",
+        base=line.base,
+        amount=line.amount,
+    )
+    again = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
     assert "张三" not in {name for name, *_rest in lines_of(again)} and again.kept == 0
-    run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.fed_admin)
-    assert ("张三", "charged", D("4560.00"), D("22.80")) in lines_of(run_b)
 
 
 def test_run_uses_the_federation_policy(world, crew):

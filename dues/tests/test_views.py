@@ -409,8 +409,14 @@ def test_a_statement_says_when_wages_or_memberships_changed_after_it(client, wor
     body = client.get(page).content.decode()
     assert "又登记了 2 名会员的工资基数或会籍变动，明细中尚未反映。" in body
     assert ">重新核定</button>" in body
-    paid = client.get(reverse("dues:run", args=[union_a_dues.pk])).content.decode()
+    # October has payments: it is only supplemented, so only what a supplement takes in counts
+    paid_page = reverse("dues:run", args=[union_a_dues.pk])
+    assert "明细中尚未反映" not in client.get(paid_page).content.decode()  # 会员03 was charged there
+    services.wage_set(member=Member.objects.get(name="会员27"), month=OCT, wage="5000", actor=world.finance_a)
+    paid = client.get(paid_page).content.decode()
     assert "又登记了 1 名会员的工资基数或会籍变动" in paid and ">补计会费</button>" in paid
+    client.post(reverse("dues:run_create", args=[world.union_a.pk]), {"month": "2026-10"})
+    assert "明细中尚未反映" not in client.get(paid_page).content.decode()
     client.post(reverse("dues:run_create", args=[world.union_a.pk]), {"month": "2026-11"})
     line = DuesLine.objects.get(run=run, member=m)
     assert (line.base, line.amount) == (Decimal("9000.00"), Decimal("45.00"))
