@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from members.models import EventKind, Member, MemberEvent, MemberStatus
+from members.selectors import AFTER_JOINING, JOINING
 from orgs import access
 from orgs.models import Organization, OrgKind, subtree_upper
 
@@ -355,16 +356,9 @@ def charged_elsewhere(run: DuesRun, org_ids: list[int]) -> list[int]:
 
 
 # Membership changes that put a member on a statement or off it, or change what they owe: those that
-# make someone a member count by the joining date, the others by their own date.
-JOIN_EVENTS = (EventKind.CREATED, EventKind.IMPORTED, EventKind.APPROVED, EventKind.TRANSFERRED)
-LEAVE_EVENTS = (
-    EventKind.TRANSFERRED,
-    EventKind.RETAINED,
-    EventKind.RESTORED,
-    EventKind.WITHDRAWN,
-    EventKind.LAPSED,
-    EventKind.EXPELLED,
-)
+# make someone a member (a transfer in too) count by the joining date, the others by their own date.
+JOIN_EVENTS = (*JOINING, EventKind.TRANSFERRED)
+LEAVE_EVENTS = AFTER_JOINING
 
 
 def changed_since_assessed(run: DuesRun) -> int:
