@@ -228,6 +228,13 @@ def test_stats_and_application_pages(new_page, live_world, login):
     phone.goto(apply_url)
     p = person(400)
     phone.get_by_label("姓名", exact=False).first.fill("王小明")
+    # the language can be chosen here too, but not at the cost of what was typed
+    asked = []
+    phone.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    phone.select_option("select[name=language]", "en")
+    assert asked == ["切换语言会重新打开本页，已填写但未提交的内容将丢失。确定切换吗？"]
+    expect(phone.locator("select[name=language]")).to_have_value("zh-hans")
+    expect(phone.get_by_label("姓名", exact=False).first).to_have_value("王小明")
     phone.get_by_role("textbox", name="身份证号").fill(p["id_number"])
     phone.get_by_role("textbox", name="手机号").fill(p["phone"])
     phone.get_by_role("button", name="提交申请").click()

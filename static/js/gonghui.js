@@ -14,8 +14,20 @@ document.addEventListener("click", (e) => {
   if (form && !form.noValidate && !confirmEl.formNoValidate && !form.checkValidity()) return;
   if (confirmEl && !window.confirm(confirmEl.dataset.confirm)) e.preventDefault();
 });
+// Something typed into a form that sends data (an application, a payment) would be lost by a
+// select that reloads the page (the language): such a select asks first (data-unsaved).
+document.addEventListener("input", (e) => {
+  const form = e.target.form;
+  if (form && form.method === "post" && !e.target.matches("[data-autosubmit]")) document.body.dataset.typed = "1";
+});
 document.addEventListener("change", (e) => {
-  if (e.target.matches("[data-autosubmit]")) e.target.form.submit();
+  const select = e.target;
+  if (!select.matches("[data-autosubmit]")) return;
+  if (select.dataset.unsaved && document.body.dataset.typed && !window.confirm(select.dataset.unsaved)) {
+    select.value = select.querySelector("option[selected]")?.value ?? select.value;
+    return;
+  }
+  select.form.submit();
 });
 // A form that creates something (it carries a one-time token) is sent once: a second tap while the
 // first is on its way does nothing. Coming back with the Back button enables it again; the server
