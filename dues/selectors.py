@@ -345,14 +345,17 @@ def lapse_window(member_id: int, first_month: date, last_month: date) -> tuple[i
 # ---- wage bases ---------------------------------------------------------------------------------------
 
 
-def charged_elsewhere(run: DuesRun, org_ids: list[int]) -> list[int]:
-    """Members of these organizations already charged for the run's month on another statement (the
-    union they transferred from): not charged again."""
-    return list(
-        DuesLine.objects.filter(month=run.month, kind=LineKind.CHARGED, member__org_id__in=org_ids)
-        .exclude(run=run)
-        .values_list("member_id", flat=True)
-    )
+def charged_elsewhere(
+    run: DuesRun, org_ids: list[int] | None = None, *, member_ids: list[int] | None = None
+) -> list[int]:
+    """Members of these organizations (or these members) already charged for the run's month on
+    another statement: a member pays one union a month, whichever statement charged them first."""
+    lines = DuesLine.objects.filter(month=run.month, kind=LineKind.CHARGED).exclude(run=run)
+    if member_ids is not None:
+        lines = lines.filter(member_id__in=member_ids)
+    else:
+        lines = lines.filter(member__org_id__in=org_ids or [])
+    return list(lines.values_list("member_id", flat=True))
 
 
 # Membership changes that put a member on a statement or off it, or change what they owe: those that
@@ -400,12 +403,11 @@ def assessed_months(
     """The months from `since` on (and before `until`) that `org` has a statement for: (without
     payments, with payments).
     A wage entered for them counts only once a statement is computed again (or supplemented)."""
-    unpaid, paid = [], []
-    runs = DuesRun.objects.filter(org=org, month__gte=since, month__lt=until or date.max).annotate(
-        has_payments=Exists(DuesPayment.objects.filter(line__run=OuterRef("pk")))
-    )
+    unpaid: list[date] = []
+    paid: list[date] = []
+    runs = with_payment_flag(DuesRun.objects.filter(org=org, month__gte=since, month__lt=until or date.max))
     for run in runs.order_by("month"):
-        (paid if run.paid_amount > 0 or run.has_payments else unpaid).append(run.month)
+        (paid if run_has_payments(run) else unpaid).append(run.month)
     return unpaid, paid
 
 
@@ -414,8 +416,16 @@ def run_member_ids(run: DuesRun) -> list[int]:
 
 
 def run_has_payments(run: DuesRun) -> bool:
-    """A statement with payments (reversed ones too) is only ever supplemented, never recomputed."""
-    return run.paid_amount > 0 or DuesPayment.objects.filter(line__run=run).exists()
+    """A statement with payments (reversed ones too) is only ever supplemented, never recomputed.
+    Reads `has_payments` where a list annotated it (`with_payment_flag`) instead of asking again."""
+    if run.paid_amount > 0:
+        return True
+    known = getattr(run, "has_payments", None)
+    return known if known is not None else DuesPayment.objects.filter(line__run=run).exists()
+
+
+def with_payment_flag(runs: QuerySet[DuesRun]) -> QuerySet[DuesRun]:
+    return runs.annotate(has_payments=Exists(DuesPayment.objects.filter(line__run=OuterRef("pk"))))
 
 
 def wage_rows(

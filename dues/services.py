@@ -457,11 +457,7 @@ def _drop_reassessed_lines(run: DuesRun, org: Organization) -> int:
                 from_org_id__in=org_ids,
             ).values_list("member_id", flat=True)
         )
-        charged_there = set(
-            DuesLine.objects.filter(member_id__in=list(moved), month=run.month, kind=LineKind.CHARGED)
-            .exclude(run=run)
-            .values_list("member_id", flat=True)
-        )
+        charged_there = set(selectors.charged_elsewhere(run, member_ids=list(moved))) if moved else set()
         gone = [
             mid
             for mid, kind in departed.items()

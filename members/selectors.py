@@ -313,11 +313,15 @@ def member_list_rows(qs: QuerySet[Member]) -> QuerySet:
     return qs.values(*LIST_COLUMNS)
 
 
-def member_timeline(member: Member, user=None, *, own: bool = False) -> list[MemberEvent]:
+def member_timeline(
+    member: Member, user=None, *, own: bool = False, viewers_only: bool = False
+) -> list[MemberEvent]:
     """The member's events, newest first. For a `user` (staff), each event carries `elsewhere`: it
     belongs to an organization outside the user's view (the union a transferred or re-applying
     member came from), whose reason and clerk stay with that union: the user sees when and what,
-    not why or who. With `own` (the member's own page, no user) every event is whole."""
+    not why or who. With `viewers_only` such events are left out (a union reading a member it
+    transferred away sees its own part). With `own` (the member's own page, no user) every event
+    is whole."""
     if user is None and not own:
         raise TypeError("member_timeline needs the viewing user, or own=True for the member's own page")
     events = list(member.events.select_related("org", "from_org", "to_org", "actor").order_by("-on", "-id"))
@@ -325,6 +329,8 @@ def member_timeline(member: Member, user=None, *, own: bool = False) -> list[Mem
         e.elsewhere = user is not None and not access.can(user, MEMBER_VIEW, e.org)
         if e.elsewhere:
             e.reason, e.actor = "", None
+    if viewers_only:
+        events = [e for e in events if not e.elsewhere]
     return events
 
 

@@ -182,7 +182,7 @@ def detail_view(request, pk: int):
         moved = selectors.transferred_out(request.user, pk)
         if moved is None:
             raise
-        events = [e for e in selectors.member_timeline(moved.member, request.user) if not e.elsewhere]
+        events = selectors.member_timeline(moved.member, request.user, viewers_only=True)
         return render(
             request, "members/former.html", {"member": moved.member, "moved": moved, "events": events}
         )
