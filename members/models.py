@@ -92,6 +92,10 @@ class Member(models.Model):
         verbose_name=_("登录账号"),
     )
     consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True)
+    # When the personal data of a former member was deleted (PIPL art. 47: services.member_erase).
+    # The record stays (name, member number, dates, dues) as the union's history; what identifies or
+    # describes the person is gone.
+    erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +156,7 @@ class EventKind(models.TextChoices):
     EXPELLED = "expelled", pgettext_lazy("member event", "开除会籍")
     UPDATED = "updated", pgettext_lazy("member event", "信息变更")
     IMPORTED = "imported", pgettext_lazy("member event", "导入")
+    ERASED = "erased", pgettext_lazy("member event", "删除个人信息")
 
 
 class MemberEvent(models.Model):

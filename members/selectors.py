@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from orgs.selectors import holding_union
 
 from . import rules
 from .models import (
+    CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
     CorrectionStatus,
@@ -27,7 +28,7 @@ from .models import (
     Transfer,
     TransferStatus,
 )
-from .permissions import MEMBER_CHANGE, MEMBER_REVEAL, MEMBER_VIEW
+from .permissions import MEMBER_CHANGE, MEMBER_DECIDE, MEMBER_REVEAL, MEMBER_VIEW
 from .services import HOLDING_KINDS, id_hash, phone_hash, today
 
 SORTS = {
@@ -520,6 +521,31 @@ def lapse_candidates(user, org: Organization | None = None, months: int | None =
             if len(rows) >= limit:
                 break
     return rows, True
+
+
+def retention_years() -> int:
+    """Years a former member's personal data is kept after membership ended (local: no national
+    figure; DOMAIN.md §11 asks for no longer than needed, and processing records kept ≥ 3 years)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "GONGHUI_MEMBERS", {}).get("retention_years", 3))
+
+
+def erasure_due(user, org: Organization | None = None, *, on: date | None = None) -> QuerySet[Member]:
+    """Former members and turned-down applicants in `user`'s scope (MEMBER_DECIDE) whose personal
+    data is still held although they left (or were turned down) at least retention_years() ago,
+    oldest first; each annotated with `left_on`."""
+    on = on or today()
+    cutoff = rules._years_before(on, retention_years())
+    qs = members_scoped(user, MEMBER_DECIDE).filter(status__in=CLOSED_STATUSES, erased_at__isnull=True)
+    if org is not None:
+        qs = qs.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
+    return (
+        qs.annotate(left_on=Max("events__on", filter=Q(events__kind__in=ENDING_EVENTS)))
+        .filter(left_on__lte=cutoff)
+        .select_related("org")
+        .order_by("left_on", "pk")
+    )
 
 
 def lapse_refusal(member: Member) -> str | None:

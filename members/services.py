@@ -20,6 +20,7 @@ from orgs.selectors import holding_union
 
 from . import rules
 from .models import (
+    CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
     CorrectionStatus,
@@ -125,6 +126,7 @@ NOT_STATUS_EVENTS = (
     EventKind.TRANSFER_REQUESTED,
     EventKind.TRANSFER_CANCELLED,
     EventKind.TRANSFER_REJECTED,
+    EventKind.ERASED,
 )
 
 
@@ -361,6 +363,8 @@ def member_update(*, member: Member, data: dict, actor) -> Member:
 
     with transaction.atomic():
         member = _lock_member(member)
+        if member.erased_at is not None:
+            raise ValidationError(_("该记录的个人信息已删除，不能再修改。"))
         raw = {k: data[k] for k in EDITABLE_FIELDS if k in data}
         raw.setdefault("name", member.name)
         id_given = normalize_text(data.get("id_number") or "")
@@ -818,6 +822,8 @@ def member_reveal(*, member: Member, field: str, actor, own: str = "") -> str:
     page, PIPL art. 45), and the event says so."""
     if field not in REVEALABLE:
         raise ValidationError(_("不支持查看该字段。"))
+    if member.erased_at is not None:
+        raise ValidationError(_("该记录的个人信息已删除。"))
     column, label = REVEALABLE[field]
     with rules.stored_language():
         if own == "download":
@@ -985,6 +991,116 @@ def _tell_member_of_correction(req: CorrectionRequest) -> None:
         else:
             text = _("您申请更正的“%(f)s”未予更正，理由：%(r)s") % {"f": what, "r": req.decision_note}
     notify_user(user=user, org=req.org, text=text, url=reverse("members:my_data"))
+
+
+# ---- deleting a former member's personal data (PIPL art. 47) ----------------------------------------
+#
+# When membership ends (withdrawal, lapse, expulsion) or an application is turned down, the purpose
+# of holding the person's data ends; after the retention period (settings: GONGHUI_MEMBERS
+# "retention_years") the record is due for deletion (selectors.erasure_due), and a chair may delete
+# it earlier (the person asks: consent withdrawn). The record itself stays as the union's history
+# (name, member and card number, sex, birth year, dates, timeline, dues): statements and receipts
+# are accounting records. Everything else that identifies or describes the person goes, and the
+# ID number's blind index is replaced, so the same person can join again as a new record.
+
+ERASED_BLANK = (
+    "id_number_enc",
+    "id_number_masked",
+    "id_last4",
+    "phone_enc",
+    "phone_hash",
+    "phone_masked",
+    "phone_last4",
+    "ethnicity",
+    "education",
+    "political_status",
+    "employer",
+    "department",
+    "post",
+    "household_registration",
+)
+
+
+def _erase(member: Member, *, actor, reason: str, now) -> None:
+    """Delete one locked, closed record's personal data; its event and audit record."""
+    for f in ERASED_BLANK:
+        setattr(member, f, "")
+    member.id_number_hash = f"erased:{member.pk}"  # unique, and matches no ID number's hash
+    member.birth_date = member.birth_date.replace(month=1, day=1)  # the year is kept (statistics)
+    user = member.user
+    member.user = None  # a login the person kept no longer opens the record
+    member.erased_at = now
+    member.save(
+        update_fields=[*ERASED_BLANK, "id_number_hash", "birth_date", "user", "erased_at", "updated_at"]
+    )
+    with rules.stored_language():
+        closed_note = _("个人信息已删除")
+    # A correction the person asked for holds a new value (an ID number or phone among them).
+    member.corrections.filter(status=CorrectionStatus.OPEN).update(
+        status=CorrectionStatus.DECLINED, decided_at=now, decision_note=closed_note
+    )
+    member.corrections.update(requested_value="", requested_value_enc="", note="")
+    member.transfers.update(new_employer="")
+    if user is not None and not user.roles.exists():
+        # the member's own login, without a role since membership ended: closed, its mobile gone
+        user.is_active = False
+        user.mobile = ""
+        user.save(update_fields=["is_active", "mobile"])
+    _event(member, kind=EventKind.ERASED, actor=actor, on=timezone.localdate(now), reason=reason)
+    audit_record(
+        actor=actor,
+        action="members.member_erase",
+        target=member,
+        org=member.org,
+        details={"reason": normalize_text(reason)[:200]},
+    )
+
+
+def _erasure_refusal(member: Member) -> str | None:
+    if member.erased_at is not None:
+        return _("该记录的个人信息已于%(d)s删除。") % {
+            "d": timezone.localtime(member.erased_at).strftime("%Y-%m-%d")
+        }
+    if member.status not in CLOSED_STATUSES:
+        return _(
+            "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。"
+        )
+    return None
+
+
+def member_erase(*, member: Member, actor, reason: str) -> Member:
+    """Delete a former member's (or a turned-down applicant's) personal data. Irreversible."""
+    if not normalize_text(reason):
+        raise ValidationError({"reason": [_("请填写删除的原因，如：本人要求删除、保存期限届满。")]})
+    with transaction.atomic():
+        member = _lock_member(member)
+        if (why := _erasure_refusal(member)) is not None:
+            raise ValidationError(why)
+        _erase(member, actor=actor, reason=reason, now=timezone.now())
+        return member
+
+
+def member_erase_due(*, user, org: Organization | None, actor, reason: str, ids: list[int]) -> int:
+    """Delete the personal data of the records the erasure list showed (`ids`) that are still due
+    for deletion (selectors.erasure_due, in `user`'s scope): all in one transaction. Returns how many."""
+    from .selectors import erasure_due  # selectors import this module
+
+    if not normalize_text(reason):
+        raise ValidationError({"reason": [_("请填写删除的原因，如：本人要求删除、保存期限届满。")]})
+    now = timezone.now()
+    with transaction.atomic():
+        pks = list(erasure_due(user, org).filter(pk__in=ids).values_list("pk", flat=True))
+        locked = (
+            Member.objects.select_for_update(of=("self",))
+            .select_related("org")
+            .filter(pk__in=pks, erased_at__isnull=True, status__in=CLOSED_STATUSES)
+            .order_by("pk")
+        )
+        n = 0
+        for member in locked:
+            _erase(member, actor=actor, reason=reason, now=now)
+            n += 1
+        return n
 
 
 # ---- a member's own login ------------------------------------------------------------------------

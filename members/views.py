@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import invite_links
@@ -34,6 +35,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import (
+    CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
     Member,
@@ -186,7 +188,7 @@ def detail_view(request, pk: int):
         return render(
             request, "members/former.html", {"member": moved.member, "moved": moved, "events": events}
         )
-    may_change = access.can(request.user, MEMBER_CHANGE, member.org)
+    may_change = access.can(request.user, MEMBER_CHANGE, member.org) and member.erased_at is None
     may_decide = access.can(request.user, MEMBER_DECIDE, member.org)
     transitions = []
     for t in rules.allowed_transitions(member.status):
@@ -205,7 +207,9 @@ def detail_view(request, pk: int):
         "member": member,
         "events": selectors.member_timeline(member, request.user),
         "may_change": may_change,
-        "may_reveal": access.can(request.user, MEMBER_REVEAL, member.org),
+        "may_reveal": member.erased_at is None and access.can(request.user, MEMBER_REVEAL, member.org),
+        "may_erase": may_decide and member.erased_at is None and member.status in CLOSED_STATUSES,
+        "retention_years": selectors.retention_years(),
         "transitions": transitions,
         "transition_form": TransitionForm(),
         "retry": transition_retry(request, member),
@@ -288,6 +292,9 @@ def create_view(request):
 @access.permission_required(MEMBER_CHANGE)
 def edit_view(request, pk: int):
     member = _member(request, pk, MEMBER_CHANGE)
+    if member.erased_at is not None:
+        messages.info(request, _("该记录的个人信息已删除，不能再修改。"))
+        return redirect("members:detail", pk=member.pk)
     initial = {f: getattr(member, f) for f in services.EDITABLE_FIELDS}
     initial["org"] = member.org_id
     form = MemberEditForm(
@@ -361,6 +368,65 @@ def transition_view(request, pk: int, action: str):
     else:
         messages.success(request, _("已办理：%(a)s。") % {"a": rules.TRANSITION_LABELS[action]})
     return back
+
+
+@require_POST
+@access.permission_required(MEMBER_DECIDE)
+def erase_view(request, pk: int):
+    member = _member(request, pk, MEMBER_DECIDE)
+    try:
+        services.member_erase(member=member, actor=request.user, reason=request.POST.get("reason", "")[:200])
+    except ValidationError as e:
+        for msg in e.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("已删除%(name)s的个人信息。") % {"name": member.name})
+    return redirect("members:detail", pk=member.pk)
+
+
+ERASURE_PAGE = 200
+
+
+@access.permission_required(MEMBER_DECIDE)
+def erasure_view(request):
+    """Former members whose personal data is due for deletion; deleting those listed at once."""
+    org = None
+    org_id = request.POST.get("org") or request.GET.get("org") or ""
+    if org_id.isdigit():
+        org = access.get_org_for_user(request.user, MEMBER_DECIDE, int(org_id))
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()][:ERASURE_PAGE]
+        try:
+            n = services.member_erase_due(
+                user=request.user,
+                org=org,
+                actor=request.user,
+                reason=request.POST.get("reason", "")[:200],
+                ids=ids,
+            )
+        except ValidationError as e:
+            for msg in e.messages:
+                messages.error(request, msg)
+        else:
+            if n:
+                messages.success(
+                    request, ngettext("已删除%(n)d人的个人信息。", "已删除%(n)d人的个人信息。", n) % {"n": n}
+                )
+            else:
+                messages.warning(request, _("没有删除任何人的个人信息：所列人员已经删除，或不在到期名单中。"))
+        return redirect(reverse("members:erasure") + (f"?org={org.pk}" if org else ""))
+    due = selectors.erasure_due(request.user, org)
+    rows = list(due[: ERASURE_PAGE + 1])
+    return render(
+        request,
+        "members/erasure.html",
+        {
+            "rows": rows[:ERASURE_PAGE],
+            "more": len(rows) > ERASURE_PAGE,
+            "org": org,
+            "years": selectors.retention_years(),
+        },
+    )
 
 
 RETRY_KEY = "members.transition_retry"

@@ -318,4 +318,11 @@ GONGHUI_DEADLINES: dict = {}
 # so it must not be tried over and over); only complete ones with a well-formed ID number count, and
 # a sign-up drive sends many from one factory address; counted in the cache (CACHES: per process
 # unless shared).
-GONGHUI_MEMBERS = {"import_max_rows": 1_000_000, "upload_keep_days": 7, "apply_per_hour": 60}
+# retention_years: a former member's (or turned-down applicant's) personal data is due for deletion
+# this many years after membership ended (local, unconfirmed: PIPL asks for no longer than needed).
+GONGHUI_MEMBERS = {
+    "import_max_rows": 1_000_000,
+    "upload_keep_days": 7,
+    "apply_per_hour": 60,
+    "retention_years": 3,
+}

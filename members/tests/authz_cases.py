@@ -63,6 +63,16 @@ def _mine(w):
     Member.objects.filter(pk=_m(w).pk).update(user=w.member_a)
 
 
+def _withdrawn_long_ago(w):
+    from datetime import timedelta
+
+    from members import services
+    from members.models import MemberEvent
+
+    services.member_withdraw(member=_m(w), actor=w.staff_a, reason="本人申请")
+    MemberEvent.objects.filter(member=w.m_a).update(on=services.today() - timedelta(days=4 * 366))
+
+
 def _ok(w, r):
     return None
 
@@ -207,6 +217,40 @@ CASES = [
         other_org="chair_b",
         other_org_check=_no_a,
         no_perm_status=403,
+    ),
+    AuthzCase(
+        "members:erasure",
+        lambda w: reverse("members:erasure"),
+        setup=_withdrawn_long_ago,
+        allowed="chair_a",
+        no_perm="staff_a",
+        other_org="chair_b",
+        other_org_check=_no_a,
+        no_perm_status=403,
+    ),
+    AuthzCase(
+        "members:erasure",
+        lambda w: reverse("members:erasure"),
+        method="post",
+        data=lambda w: {"ids": [w.m_a.pk], "reason": "保存期限届满"},
+        setup=_withdrawn_long_ago,
+        allowed="chair_a",
+        no_perm="staff_a",
+        other_org="chair_b",
+        other_org_status=302,  # back to the list, nothing deleted: A's records are not in B's list
+        ok_status=302,
+        no_perm_status=403,
+    ),
+    AuthzCase(
+        "members:erase",
+        lambda w: reverse("members:erase", args=[w.m_a.pk]),
+        method="post",
+        data={"reason": "本人要求删除"},
+        setup=_withdrawn_long_ago,
+        allowed="chair_a",
+        no_perm="staff_a",
+        other_org="chair_b",
+        ok_status=302,
     ),
     AuthzCase(
         "members:corrections",

@@ -282,3 +282,45 @@ def test_a_chair_reveals_an_id_number_once_and_it_is_audited(new_page, live_worl
     expect(page.get_by_text(person(501)["id_number"], exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="查看完整号码")).to_have_count(1)  # the phone's is left
     assert AuditEvent.objects.filter(action="sensitive.reveal").count() == 1
+
+
+def test_a_chair_deletes_former_members_personal_data(new_page, live_world, login):
+    # PIPL art. 47: the list of records past the retention period, and one deletion asked for early.
+    from datetime import timedelta
+
+    from members import services
+    from members.models import MemberEvent
+    from members.tests.factories import make_member
+
+    w = live_world
+    long_ago = services.member_withdraw(member=make_member(w, i=510), actor=w.staff_a, reason="本人申请")
+    MemberEvent.objects.filter(member=long_ago).update(on=services.today() - timedelta(days=4 * 366))
+    recent = services.member_withdraw(member=make_member(w, i=511), actor=w.staff_a, reason="本人申请")
+    page = new_page()
+    login(page, "chair_a")
+    page.goto("/members/")
+    page.get_by_role("button", name="到期删除个人信息").click()
+    expect(page.get_by_role("heading", name="到期删除个人信息")).to_be_visible()
+    expect(page.get_by_role("link", name=long_ago.name)).to_be_visible()
+    expect(page.get_by_role("link", name=recent.name)).to_have_count(0)  # left a moment ago
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    page.get_by_role("button", name="删除以上1人的个人信息").click()
+    expect(page.get_by_text("已删除1人的个人信息。")).to_be_visible()
+    assert asked == ["确定删除以上1人的个人信息？删除后无法恢复。"]
+    expect(page.get_by_text("没有到期应删除个人信息的人员。")).to_be_visible()
+    page.goto(f"/members/{long_ago.pk}/")
+    expect(page.locator("#id-number")).to_have_text("已删除")
+    expect(page.get_by_role("button", name="查看完整号码")).to_have_count(0)
+
+    # The other asked for their data to be deleted at once.
+    page.goto(f"/members/{recent.pk}/")
+    page.get_by_text("删除个人信息", exact=True).first.click()
+    page.get_by_label("原因").fill("本人要求删除")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="删除个人信息").click()
+    expect(page.get_by_text(f"已删除{recent.name}的个人信息。")).to_be_visible()
+    expect(page.locator("#id-number")).to_have_text("已删除")
+    page.screenshot(path=SHOTS / "member_erased.png", full_page=True)
+    recent.refresh_from_db()
+    assert recent.erased_at is not None and recent.id_number_enc == ""
