@@ -361,6 +361,9 @@ DEMO_PEOPLE = [
     ("赵敏", "F", 1, MemberStatus.ACTIVE, False),
     ("陈静", "F", 1, MemberStatus.APPLIED, True),
     ("刘强", "M", 2, MemberStatus.ACTIVE, True),
+    # two who withdrew years ago: their personal data is due for deletion (members:erasure)
+    ("钱国强", "M", 0, MemberStatus.WITHDRAWN, False),
+    ("孙玉兰", "F", 0, MemberStatus.WITHDRAWN, False),
 ]
 
 
@@ -394,12 +397,16 @@ def seed(ctx: SeedContext) -> None:
             services.member_apply(org=union, data=data, consent=True)
             continue
         data["consent"] = True
-        data["joined_on"] = joined  # the day its timeline says it was approved
-        m = services.member_create(org=union, data=data, actor=actor, on=joined)
+        since = joined if status != MemberStatus.WITHDRAWN else ctx.today - timedelta(days=9 * 365)
+        data["joined_on"] = since  # the day its timeline says it was approved
+        m = services.member_create(org=union, data=data, actor=actor, on=since)
         if name == "吴浩然" and member_user is not None:
             Member.objects.filter(pk=m.pk).update(user=member_user)
         if status == MemberStatus.RETAINED:
             services.member_retain(member=m, actor=actor, reason="退休", on=ctx.today - timedelta(days=30))
+        elif status == MemberStatus.WITHDRAWN:
+            left = ctx.today - timedelta(days=4 * 365 + 60)
+            services.member_withdraw(member=m, actor=actor, reason="调离本单位，本人申请退会", on=left)
     # The demo worker accounts (core.seed.workers; readers of the open-affairs boards, proposers)
     # each have their member record, so that 我的会员卡 works for them as for member_1.
     for ui in DEMO_WORKER_UNIONS:
