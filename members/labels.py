@@ -27,4 +27,5 @@ ACTION_LABELS = {
     "members.correction_decide": _("处理个人信息更正申请"),
     "members.self_export": _("下载本人信息"),
     "members.account_invite": _("为会员开通登录账号"),
+    "members.member_erase": _("删除个人信息"),
 }

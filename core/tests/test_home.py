@@ -62,6 +62,7 @@ def test_the_chairs_to_dos_are_their_deadlines_as_my_deadlines_counts_them_and_w
         "applications": 1,
         "corrections": 1,
         "transfers": 1,
+        "erasure": 0,
         "total": 7,
     }
     html = home.content.decode()
@@ -71,6 +72,7 @@ def test_the_chairs_to_dos_are_their_deadlines_as_my_deadlines_counts_them_and_w
         ("1", "入会申请待审批", "/members/applications/"),
         ("1", "更正申请待处理", "/members/corrections/"),
         ("1", "转会待接收", "/members/transfers/"),
+        ("0", "个人信息到期待删除", "/members/erasure/"),
     ]
     assert '待办事项 <span class="badge badge-danger">7</span>' in html
     # The organization card's figure is the rules the union breaks, and says so.
@@ -90,6 +92,7 @@ def test_to_dos_reach_as_far_as_the_users_roles(world):
             "applications": 1,
             "corrections": 1,
             "transfers": 1,
+            "erasure": 0,
             "total": 8,
         }
         # Union B's staff: its own overdue deadline; the transfer waits on union A, not on B.
@@ -100,6 +103,7 @@ def test_to_dos_reach_as_far_as_the_users_roles(world):
             "applications": 0,
             "corrections": 0,
             "transfers": 0,
+            "erasure": None,
             "total": 1,
         }
         # Finance registers no members: deadlines only, no registry figures.
@@ -110,6 +114,7 @@ def test_to_dos_reach_as_far_as_the_users_roles(world):
             "applications": None,
             "corrections": None,
             "transfers": None,
+            "erasure": None,
             "total": 4,
         }
 
@@ -135,7 +140,7 @@ def test_home_page_queries_stay_bounded(world, client, django_assert_max_num_que
     _deadlines(world)
     _waiting_for_union_a(world)
     client.force_login(world.fed_admin)
-    with cal.frozen_today(D("2026-12-07")), django_assert_max_num_queries(15):
+    with cal.frozen_today(D("2026-12-07")), django_assert_max_num_queries(16):
         assert client.get(reverse("core:home")).status_code == 200
 
 
