@@ -28,6 +28,6 @@ def attention_for(user) -> dict:
         out["corrections"] = member_selectors.open_corrections_count(user)
         out["transfers"] = member_selectors.transfers_incoming(user).count()
     if access.has_any(user, MEMBER_DECIDE):
-        out["erasure"] = member_selectors.erasure_due(user).count()
+        out["erasure"] = member_selectors.count_upto(member_selectors.erasure_due(user), 999)[0]
     out["total"] = sum(v or 0 for k, v in out.items() if k != "window")
     return out

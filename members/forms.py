@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.forms import DateInput
 from core.validators import parse_id_number, validate_mobile
@@ -108,12 +109,20 @@ class ApplyForm(forms.Form):
     department = forms.CharField(label=_("部门"), max_length=60, required=False)
     post = forms.CharField(label=_("岗位"), max_length=60, required=False)
     is_migrant = forms.BooleanField(label=_("我是农民工"), required=False)
-    consent = forms.BooleanField(
-        label=_(
-            "我已阅读并同意：工会为办理会籍收集和使用我的姓名、身份证号、手机号和工作信息，加密保存，仅用于会员管理。"
-        ),
-        required=False,
-    )
+    consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import retention_years
+
+        super().__init__(*args, **kwargs)
+        # The notice names how long the data is kept (PIPL art. 17), as the installation sets it.
+        self.fields["consent"].label = ngettext(
+            "我已阅读并同意：工会为办理会籍收集和使用我的姓名、身份证号、手机号和工作信息，加密保存，仅用于会员管理；"
+            "会籍终止或申请未获批准后保存%(n)d年即删除。",
+            "我已阅读并同意：工会为办理会籍收集和使用我的姓名、身份证号、手机号和工作信息，加密保存，仅用于会员管理；"
+            "会籍终止或申请未获批准后保存%(n)d年即删除。",
+            retention_years(),
+        ) % {"n": retention_years()}
 
     # The ID and mobile numbers are checked here too (the service checks them again for every
     # caller), so that a wrong check digit is named together with a missing name, not on the next try.

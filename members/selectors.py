@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -534,15 +534,18 @@ def retention_years() -> int:
 def erasure_due(user, org: Organization | None = None, *, on: date | None = None) -> QuerySet[Member]:
     """Former members and turned-down applicants in `user`'s scope (MEMBER_DECIDE) whose personal
     data is still held although they left (or were turned down) at least retention_years() ago,
-    oldest first; each annotated with `left_on`."""
+    oldest first; each annotated with `left_on`. The last ending event lies on or before the cutoff
+    (one there, none after): EXISTS tests, so a count of the first few (count_upto) stops early."""
     on = on or today()
     cutoff = rules._years_before(on, retention_years())
     qs = members_scoped(user, MEMBER_DECIDE).filter(status__in=CLOSED_STATUSES, erased_at__isnull=True)
     if org is not None:
         qs = qs.filter(org__path__gte=org.path, org__path__lt=org.subtree_upper)
+    ending = MemberEvent.objects.filter(member=OuterRef("pk"), kind__in=ENDING_EVENTS)
     return (
-        qs.annotate(left_on=Max("events__on", filter=Q(events__kind__in=ENDING_EVENTS)))
-        .filter(left_on__lte=cutoff)
+        qs.filter(Exists(ending.filter(on__lte=cutoff)))
+        .exclude(Exists(ending.filter(on__gt=cutoff)))
+        .annotate(left_on=Subquery(ending.order_by("-on").values("on")[:1]))
         .select_related("org")
         .order_by("left_on", "pk")
     )

@@ -919,6 +919,8 @@ def correction_request(*, member: Member, field: str, value: str, note: str = ""
     if _holds_already(member, field, value):
         raise ValidationError({"requested_value": [_("与登记的信息相同，无需更正。")]})
     with transaction.atomic():
+        if _lock_member(member).erased_at is not None:
+            raise ValidationError(_("该记录的个人信息已删除。"))
         if member.corrections.filter(status=CorrectionStatus.OPEN, field=field).exists():
             raise ValidationError(_("这项信息已有一份待处理的更正申请。"))
         req = CorrectionRequest.objects.create(
@@ -950,6 +952,7 @@ def correction_decide(
     if len(note) > 300:
         raise ValidationError({"decision_note": _("说明过长（最多300个字）。")})
     with transaction.atomic():
+        _lock_member(request.member)  # first, as member_erase does: one order, no deadlock
         req = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
         if req.status != CorrectionStatus.OPEN:
             raise ValidationError(_("该更正申请已处理。"))
@@ -1025,7 +1028,10 @@ def _erase(member: Member, *, actor, reason: str, now) -> None:
     """Delete one locked, closed record's personal data; its event and audit record."""
     for f in ERASED_BLANK:
         setattr(member, f, "")
-    member.id_number_hash = f"erased:{member.pk}"  # unique, and matches no ID number's hash
+    if member.status != MemberStatus.EXPELLED:
+        member.id_number_hash = f"erased:{member.pk}"  # unique, and matches no ID number's hash
+    # else the blind index (a keyed hash, not the number) stays: an expulsion is filed with the
+    # higher union, and an application or an import under the same ID number is still refused
     member.birth_date = member.birth_date.replace(month=1, day=1)  # the year is kept (statistics)
     user = member.user
     member.user = None  # a login the person kept no longer opens the record
@@ -1041,11 +1047,19 @@ def _erase(member: Member, *, actor, reason: str, now) -> None:
     )
     member.corrections.update(requested_value="", requested_value_enc="", note="")
     member.transfers.update(new_employer="")
+    try:
+        from dues.models import WageBase
+    except ImportError:
+        pass
+    else:
+        # the exact wage goes; the base the statements were computed on (whole yuan) stays with them
+        WageBase.objects.filter(member=member).update(wage_enc="")
     if user is not None and not user.roles.exists():
-        # the member's own login, without a role since membership ended: closed, its mobile gone
+        # the member's own login, without a role since membership ended: closed, its contacts gone
         user.is_active = False
         user.mobile = ""
-        user.save(update_fields=["is_active", "mobile"])
+        user.email = ""
+        user.save(update_fields=["is_active", "mobile", "email"])
     _event(member, kind=EventKind.ERASED, actor=actor, on=timezone.localdate(now), reason=reason)
     audit_record(
         actor=actor,
@@ -1061,6 +1075,8 @@ def _erasure_refusal(member: Member) -> str | None:
         return _("该记录的个人信息已于%(d)s删除。") % {
             "d": timezone.localtime(member.erased_at).strftime("%Y-%m-%d")
         }
+    if member.status == MemberStatus.APPLIED:
+        return _("入会申请尚未审批，请先决定是否批准；不予批准后才能删除申请人的个人信息。")
     if member.status not in CLOSED_STATUSES:
         return _(
             "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。"
@@ -1092,7 +1108,7 @@ def member_erase_due(*, user, org: Organization | None, actor, reason: str, ids:
         pks = list(erasure_due(user, org).filter(pk__in=ids).values_list("pk", flat=True))
         locked = (
             Member.objects.select_for_update(of=("self",))
-            .select_related("org")
+            .select_related("org", "user")
             .filter(pk__in=pks, erased_at__isnull=True, status__in=CLOSED_STATUSES)
             .order_by("pk")
         )

@@ -252,7 +252,10 @@ def reveal_view(request, pk: int, field: str):
     member = _member(request, pk, MEMBER_REVEAL)
     if field not in services.REVEALABLE:
         raise Http404
-    value = services.member_reveal(member=member, field=field, actor=request.user)
+    try:
+        value = services.member_reveal(member=member, field=field, actor=request.user)
+    except ValidationError:
+        raise Http404 from None  # erased meanwhile (the page was open in another tab)
     return render(request, "members/detail.html#revealed", {"value": value})
 
 
@@ -839,6 +842,8 @@ def card_check_view(request, pk: int, token: str):
     member = selectors.card_member(pk)
     if member is None or not hmac.compare_digest(card_token(member).encode(), token.encode()):
         raise Http404
+    if member.erased_at is not None:
+        raise Http404  # nothing more is said about a person whose data was deleted
     return render(
         request,
         "members/card_check.html",

@@ -52,17 +52,28 @@ def test_the_same_person_can_join_again_after_erasure(world):
     assert Member.objects.count() == 2
 
 
-@pytest.mark.parametrize("status", ["active", "retained", "applied"])
-def test_only_closed_records_are_erased(world, status):
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (
+            "active",
+            "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。",
+        ),
+        (
+            "retained",
+            "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。",
+        ),
+        ("applied", "入会申请尚未审批，请先决定是否批准；不予批准后才能删除申请人的个人信息。"),
+    ],
+)
+def test_only_closed_records_are_erased(world, status, message):
     m = make_member(world, i=1, approve=status != "applied")
     if status == "retained":
         services.member_retain(member=m, actor=world.staff_a, reason="退休")
     before = _blank_fields(Member.objects.get(pk=m.pk))
     with pytest.raises(ValidationError) as e:
         services.member_erase(member=m, actor=world.chair_a, reason="本人要求删除")
-    assert e.value.messages == [
-        "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。"
-    ]
+    assert e.value.messages == [message]
     m.refresh_from_db()
     assert _blank_fields(m) == before and m.erased_at is None
     assert not MemberEvent.objects.filter(kind=EventKind.ERASED).exists()
@@ -192,3 +203,51 @@ def test_the_members_own_login_is_closed_with_the_erasure(world):
     user.refresh_from_db()
     assert user.is_active is False
     assert Member.objects.get(pk=m.pk).user_id is None
+
+
+def test_the_exact_wage_goes_the_base_stays(world):
+    from decimal import Decimal
+
+    from dues import services as dues_services
+    from dues.models import WageBase
+
+    m = make_member(world, i=1)
+    dues_services.wage_set(member=m, month=date(2026, 10, 1), wage=Decimal("8123.45"), actor=world.staff_a)
+    m = services.member_withdraw(member=m, actor=world.staff_a, reason="本人申请")
+    services.member_erase(member=m, actor=world.chair_a, reason="本人要求删除")
+    assert list(WageBase.objects.filter(member=m).values_list("wage_enc", "base")) == [("", Decimal("8120"))]
+
+
+def test_an_expelled_persons_id_number_still_bars_an_online_application(world):
+    m = make_member(world, i=1)
+    m = services.member_expel(member=m, actor=world.chair_a, reason="刑事判决，委员会决定")
+    services.member_erase(member=m, actor=world.chair_a, reason="本人要求删除")
+    m.refresh_from_db()
+    assert m.id_number_enc == "" and m.id_number_hash == services.id_hash(person(1)["id_number"])
+    with pytest.raises(ValidationError) as e:
+        services.member_apply(org=world.union_a, data=person(1), consent=True)
+    assert "该身份证号已有入会申请或会员记录" in e.value.message_dict["id_number"][0]
+    assert Member.objects.count() == 1
+
+
+def test_no_correction_is_asked_of_an_erased_record(world):
+    m = _withdrawn(world, i=1)
+    services.member_erase(member=m, actor=world.chair_a, reason="本人要求删除")
+    with pytest.raises(ValidationError) as e:
+        services.correction_request(member=m, field="post", value="班组长", actor=world.staff_a)
+    assert e.value.messages == ["该记录的个人信息已删除。"]
+    assert CorrectionRequest.objects.count() == 0
+
+
+def test_reveal_and_card_check_of_an_erased_record_are_not_found(client, world):
+    from members.views import card_token
+
+    m = _withdrawn(world, i=1)
+    token = card_token(m)
+    assert client.get(reverse("members:card_check", args=[m.pk, token])).status_code == 200
+    services.member_erase(member=m, actor=world.chair_a, reason="本人要求删除")
+    m.refresh_from_db()
+    assert client.get(reverse("members:card_check", args=[m.pk, card_token(m)])).status_code == 404
+    client.force_login(world.chair_a)
+    assert client.post(reverse("members:reveal", args=[m.pk, "id_number"])).status_code == 404
+    assert not AuditEvent.objects.filter(action="sensitive.reveal").exists()
