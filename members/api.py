@@ -32,10 +32,18 @@ class MemberOut(Schema):
     joined_on: date | None
     status: str
     is_migrant: bool
+    erased: bool = Field(
+        description="The person's personal data was deleted (a former member): ID number, phone and the "
+        "descriptive fields are empty and stay so."
+    )
 
     @staticmethod
     def resolve_birth_year(obj) -> int:
         return obj.birth_date.year
+
+    @staticmethod
+    def resolve_erased(obj) -> bool:
+        return obj.erased_at is not None
 
 
 class MemberEventOut(Schema):

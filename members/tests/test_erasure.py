@@ -251,3 +251,15 @@ def test_reveal_and_card_check_of_an_erased_record_are_not_found(client, world):
     client.force_login(world.chair_a)
     assert client.post(reverse("members:reveal", args=[m.pk, "id_number"])).status_code == 404
     assert not AuditEvent.objects.filter(action="sensitive.reveal").exists()
+
+
+def test_the_api_says_a_record_was_erased(client, world):
+    kept = _withdrawn(world, i=1)
+    gone = _withdrawn(world, i=2)
+    services.member_erase(member=gone, actor=world.chair_a, reason="本人要求删除")
+    client.force_login(world.staff_a)
+    one = client.get(f"/api/v1/members/{gone.pk}").json()
+    assert (one["erased"], one["id_number_masked"], one["phone_masked"]) == (True, "", "")
+    assert [e["kind"] for e in one["events"]][-1] == "erased"
+    items = client.get("/api/v1/members/?status=withdrawn&limit=100").json()["items"]
+    assert {i["id"]: i["erased"] for i in items} == {kept.pk: False, gone.pk: True}
