@@ -896,6 +896,7 @@ def my_data_view(request, member: Member):
             "form": form,
             "corrections": member.corrections.all()[:20],
             "labels": services.CORRECTABLE,
+            "retention_years": selectors.retention_years(),
         },
     )
 

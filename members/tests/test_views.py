@@ -457,6 +457,7 @@ def test_self_service_pages(world, registry, client):
     # On the data page the member may show their own numbers in full, audited too.
     body = client.get(reverse("members:my_data")).content.decode()
     assert body.count('hx-post="/members/me/data/reveal/') == 2 and person(1)["id_number"] not in body
+    assert "退会或会籍终止后，工会保存这些信息3年后删除" in body  # PIPL art. 17: how long
     r = client.post(reverse("members:my_reveal", args=["id_number"]))
     assert r.content.decode() == f'<span class="mono revealed">{person(1)["id_number"]}</span>'
     assert client.get(reverse("members:my_reveal", args=["id_number"])).status_code == 405
