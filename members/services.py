@@ -1014,13 +1014,8 @@ ERASED_BLANK = (
     "phone_hash",
     "phone_masked",
     "phone_last4",
-    "ethnicity",
-    "education",
-    "political_status",
-    "employer",
-    "department",
-    "post",
-    "household_registration",
+    # what describes the person beyond the name and the membership dates
+    *(f for f in EDITABLE_FIELDS if f not in ("name", "joined_on", "is_migrant")),
 )
 
 
