@@ -133,7 +133,8 @@ class Member(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.member_no or self.id_number_masked}）"
+        ref = self.member_no or self.id_number_masked  # neither for an erased applicant
+        return f"{self.name}（{ref}）" if ref else self.name
 
     @property
     def is_counted(self) -> bool:

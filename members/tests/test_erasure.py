@@ -263,3 +263,13 @@ def test_the_api_says_a_record_was_erased(client, world):
     assert [e["kind"] for e in one["events"]][-1] == "erased"
     items = client.get("/api/v1/members/?status=withdrawn&limit=100").json()["items"]
     assert {i["id"]: i["erased"] for i in items} == {kept.pk: False, gone.pk: True}
+
+
+def test_an_erased_applicant_is_named_without_empty_brackets(world):
+    m = make_member(world, i=1, approve=False)
+    m = services.member_reject(member=m, actor=world.staff_a, reason="不符合入会条件")
+    assert str(m) == f"{m.name}（{m.id_number_masked}）"
+    services.member_erase(member=m, actor=world.chair_a, reason="保存期限届满")
+    m.refresh_from_db()
+    assert str(m) == m.name
+    assert AuditEvent.objects.get(action="members.member_erase").target_label == m.name
