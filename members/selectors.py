@@ -57,6 +57,7 @@ LIST_COLUMNS = (
     "status",
     "joined_on",
     "is_migrant",
+    "erased_at",
 )
 
 

@@ -273,3 +273,13 @@ def test_an_erased_applicant_is_named_without_empty_brackets(world):
     m.refresh_from_db()
     assert str(m) == m.name
     assert AuditEvent.objects.get(action="members.member_erase").target_label == m.name
+
+
+def test_the_list_marks_erased_records(client, world):
+    gone = _withdrawn(world, i=1)
+    services.member_erase(member=gone, actor=world.chair_a, reason="本人要求删除")
+    kept = _withdrawn(world, i=2)
+    client.force_login(world.staff_a)
+    body = client.get(reverse("members:list"), {"status": "withdrawn"}).content.decode()
+    assert body.count("已删除</td>") == 2  # the ID number's and the phone's cells of the erased one
+    assert kept.id_number_masked in body
