@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import crypto
+from core.db import ForeignKeysCheckedOnce
 from core.seed import SeedContext
 from members.models import MemberStatus
 
@@ -46,7 +47,7 @@ def wage_bases_bulk(*, month: date, rng, base_step: int = 10, missing_every: int
         missing_every,
         adapt(month),
     ]
-    with transaction.atomic(), connection.cursor() as cur:
+    with transaction.atomic(), ForeignKeysCheckedOnce(WageBase), connection.cursor() as cur:
         cur.execute(sql, params)
     return WageBase.objects.filter(month=month).count()
 

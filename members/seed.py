@@ -10,11 +10,12 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from core.db import ForeignKeysCheckedOnce
 from core.seed import GIVEN_F, GIVEN_M, SURNAMES, SeedContext, workers
 from core.validators import id_check_char
 
 from . import importing, rules
-from .models import Education, Member, MemberStatus, PoliticalStatus
+from .models import Education, Member, MemberEvent, MemberStatus, PoliticalStatus
 
 REGIONS = [
     "330106",
@@ -246,24 +247,25 @@ def allocate(unions, n: int) -> list[int]:
 
 
 class _indexes_deferred:
-    """PostgreSQL, large load into a small table: drop the members table's plain and partial indexes
-    (not the primary key or table constraints), COPY, then rebuild them from their saved definitions
-    (one sorted build each instead of a million random inserts). Same transaction: all or nothing."""
+    """PostgreSQL, large load into a small table: drop the table's plain and partial indexes (not the
+    primary key or table constraints), write, then rebuild them from their saved definitions (one
+    sorted build each instead of a million random inserts). Same transaction: all or nothing."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, model=Member):
         self.n = n
+        self.model = model
         self.defs: list[tuple[str, str]] = []
 
     def __enter__(self):
         from django.db import connection
 
-        if connection.vendor != "postgresql" or self.n < 200_000 or Member.objects.count() > self.n // 4:
+        if connection.vendor != "postgresql" or self.n < 200_000 or self.model.objects.count() > self.n // 4:
             return self
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.schemaname = "
                 "current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-                [Member._meta.db_table],
+                [self.model._meta.db_table],
             )
             self.defs = cur.fetchall()
             for name, _d in self.defs:
@@ -307,7 +309,7 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
     start = 1_000 + Member.objects.count()
     n = sum(counts)
     t0 = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), ForeignKeysCheckedOnce(Member, MemberEvent):
         before = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         used = {u.pk: int(next_member_numbers(u, 1)[0][0][6:]) - 1 for u in unions}
 
@@ -339,7 +341,7 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
             )
         if with_events:
             qn = connection.ops.quote_name
-            with connection.cursor() as cur:
+            with _indexes_deferred(n, MemberEvent), connection.cursor() as cur:
                 cur.execute(
                     f"INSERT INTO {qn('members_memberevent')} (member_id, org_id, kind, from_status, to_status, "  # noqa: S608
                     f"{qn('on')}, reason, created_at) SELECT id, org_id, %s, '', %s, joined_on, %s, %s "
