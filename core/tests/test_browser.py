@@ -34,7 +34,7 @@ def test_a_chair_finds_what_waits_on_the_home_page_and_the_statistics_in_the_men
     todo = page.locator("article.todo")
     expect(todo.get_by_role("heading")).to_have_text("待办事项 5")
     expect(todo.locator(".stat")).to_have_text(
-        ["2已逾期", "13 日内到期", "1入会申请待审批", "1更正申请待处理", "0转会待接收"]
+        ["2已逾期", "13 日内到期", "1入会申请待审批", "1更正申请待处理", "0转会待接收", "0个人信息到期待删除"]
     )
     page.screenshot(path=SHOTS / "home-chair.png", full_page=True)
 

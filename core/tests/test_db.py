@@ -27,6 +27,13 @@ def _bad_event_in_a_bulk_load(member_pk: int) -> None:
             cur.execute(BAD_EVENT, [member_pk])
 
 
+def _bad_event_checked_now(member_pk: int) -> None:
+    """The per-row check, deferred as usual, made to run now as a commit would."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(BAD_EVENT, [member_pk])
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def test_rows_pointing_nowhere_are_refused_once_at_the_end(world):
     m = make_member(world, i=1)
     with pytest.raises(IntegrityError, match="members.MemberEvent.org: rows point to no orgs.Organization"):
@@ -42,7 +49,5 @@ def test_good_rows_pass_and_triggers_are_back_after(world):
             member=m, org=world.union_a, kind="imported", on=m.joined_on or m.birth_date
         )
     assert _replication_role() == "origin"
-    # the per-row check again (deferred: made to run now, as a commit would)
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cur:
-        cur.execute(BAD_EVENT, [m.pk])
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with pytest.raises(IntegrityError):
+        _bad_event_checked_now(m.pk)
