@@ -399,6 +399,9 @@ def erasure_view(request):
         org = access.get_org_for_user(request.user, MEMBER_DECIDE, int(org_id))
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()][:ERASURE_PAGE]
+        if not ids:
+            messages.error(request, _("请勾选要删除个人信息的人员。"))
+            return redirect(reverse("members:erasure") + (f"?org={org.pk}" if org else ""))
         try:
             n = services.member_erase_due(
                 user=request.user,

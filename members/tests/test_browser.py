@@ -305,9 +305,10 @@ def test_a_chair_deletes_former_members_personal_data(new_page, live_world, logi
     expect(page.get_by_role("link", name=recent.name)).to_have_count(0)  # left a moment ago
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
-    page.get_by_role("button", name="删除以上1人的个人信息").click()
+    expect(page.get_by_role("checkbox", name=f"删除{long_ago.name}的个人信息")).to_be_checked()
+    page.get_by_role("button", name="删除所勾选人员的个人信息").click()
     expect(page.get_by_text("已删除1人的个人信息。")).to_be_visible()
-    assert asked == ["确定删除以上1人的个人信息？删除后无法恢复。"]
+    assert asked == ["确定删除所勾选人员的个人信息？删除后无法恢复。"]
     expect(page.get_by_text("没有到期应删除个人信息的人员。")).to_be_visible()
     page.goto(f"/members/{long_ago.pk}/")
     expect(page.locator("#id-number")).to_have_text("已删除")

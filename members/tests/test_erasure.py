@@ -185,7 +185,10 @@ def test_erasure_list_page_erases_those_listed(client, world):
     old = _withdrawn(world, i=1, on=today - timedelta(days=4 * 366))
     client.force_login(world.chair_a)
     page = client.get(reverse("members:erasure")).content.decode()
-    assert old.name in page and "删除以上1人的个人信息" in page
+    assert old.name in page and "删除所勾选人员的个人信息" in page
+    assert f'name="ids" value="{old.pk}" checked' in page
+    r = client.post(reverse("members:erasure"), {"reason": "保存期限届满"}, follow=True)
+    assert "请勾选要删除个人信息的人员。" in r.content.decode()
     r = client.post(reverse("members:erasure"), {"ids": [old.pk], "reason": ""}, follow=True)
     assert "请填写删除的原因" in r.content.decode()
     assert Member.objects.get(pk=old.pk).erased_at is None
@@ -283,3 +286,15 @@ def test_the_list_marks_erased_records(client, world):
     body = client.get(reverse("members:list"), {"status": "withdrawn"}).content.decode()
     assert body.count("已删除</td>") == 2  # the ID number's and the phone's cells of the erased one
     assert kept.id_number_masked in body
+
+
+def test_a_person_left_unticked_keeps_their_data(client, world):
+    today = services.today()
+    first = _withdrawn(world, i=1, on=today - timedelta(days=4 * 366))
+    second = _withdrawn(world, i=2, on=today - timedelta(days=4 * 366))  # still owes dues, say
+    client.force_login(world.chair_a)
+    r = client.post(reverse("members:erasure"), {"ids": [first.pk], "reason": "保存期限届满"}, follow=True)
+    assert "已删除1人的个人信息。" in r.content.decode()
+    assert Member.objects.get(pk=first.pk).erased_at is not None
+    assert Member.objects.get(pk=second.pk).erased_at is None
+    assert [m.pk for m in selectors.erasure_due(world.chair_a)] == [second.pk]
