@@ -73,7 +73,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "reapply": (frozenset({S.WITHDRAWN, S.LAPSED, S.REJECTED}), S.APPLIED),
 }
 
-TRANSITION_LABELS = {  # what staff do (buttons, legends, "已办理：…"), not what a member's status is
+TRANSITION_LABELS = {  # what staff do (buttons, legends), not what a member's status is
     "approve": pgettext_lazy("transition", "批准入会"),
     "reject": pgettext_lazy("transition", "不予批准"),
     "transfer": pgettext_lazy("transition", "转会"),

@@ -38,6 +38,7 @@ from .models import (
     CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
+    EventKind,
     Member,
     MemberImport,
     MemberStatus,
@@ -329,6 +330,17 @@ TRANSITION_SERVICES = {
     "lapse": (services.member_lapse, MEMBER_DECIDE),
     "expel": (services.member_expel, MEMBER_DECIDE),
 }
+# What the timeline then says (已办理：退会。 / "Recorded: Left the union."): the buttons' labels are
+# what staff do, imperative in English.
+TRANSITION_EVENTS = {
+    "approve": EventKind.APPROVED,
+    "reject": EventKind.REJECTED,
+    "retain": EventKind.RETAINED,
+    "restore": EventKind.RESTORED,
+    "withdraw": EventKind.WITHDRAWN,
+    "lapse": EventKind.LAPSED,
+    "expel": EventKind.EXPELLED,
+}
 
 
 @require_POST
@@ -369,7 +381,7 @@ def transition_view(request, pk: int, action: str):
             messages.error(request, msg)
         request.session[RETRY_KEY] = retry
     else:
-        messages.success(request, _("已办理：%(a)s。") % {"a": rules.TRANSITION_LABELS[action]})
+        messages.success(request, _("已办理：%(a)s。") % {"a": TRANSITION_EVENTS[action].label})
     return back
 
 

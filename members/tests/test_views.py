@@ -914,3 +914,20 @@ def test_an_ethnic_group_reads_in_the_readers_language(world, client):
     client.cookies["django_language"] = "en"
     assert "<dd>Han</dd>" in client.get(reverse("members:detail", args=[han.pk])).content.decode()
     assert "<dd>穿青人</dd>" in client.get(reverse("members:detail", args=[other.pk])).content.decode()
+
+
+def test_a_recorded_change_is_named_as_the_timeline_names_it(client, world):
+    # The buttons say what staff do ("Withdraw from the union"); the message says what was recorded.
+    m = make_member(world, i=1)
+    client.force_login(world.staff_a)
+    client.cookies["django_language"] = "en"
+    r = client.post(
+        reverse("members:transition", args=[m.pk, "withdraw"]), {"reason": "moved away"}, follow=True
+    )
+    assert "Recorded: Left the union." in r.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    m2 = make_member(world, i=2)
+    r = client.post(
+        reverse("members:transition", args=[m2.pk, "withdraw"]), {"reason": "本人申请"}, follow=True
+    )
+    assert "已办理：退会。" in r.content.decode()
