@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BooleanField
@@ -27,10 +26,6 @@ from core.validators import fold_key, mask_id_number, mask_mobile, normalize_tex
 
 from . import rules, selectors
 from .models import CLOSED_STATUSES, Education, EventKind, Member, MemberEvent, MemberStatus, PoliticalStatus
-
-
-def conf(key: str, default):
-    return getattr(settings, "GONGHUI_MEMBERS", {}).get(key, default)
 
 
 class ImportFileError(Exception):
@@ -446,7 +441,7 @@ def read_table(data: bytes, filename: str, *, stream: bool = False) -> Table:
     down, a merged header, too many rows) come only while or after the rows are read: for a caller
     that undoes everything on ImportFileError (the import's transaction)."""
     name = filename.lower()
-    max_rows = conf("import_max_rows", 1_000_000)
+    max_rows = rules.conf("import_max_rows", 1_000_000)
     if not data:
         raise ImportFileError(_("上传的文件是空的。"))
     merged = []
@@ -685,7 +680,7 @@ def _checked_chunks(
     sizes = sorted(sizes)
     chunk = sizes[0][1]
     mapping = map_headers(table.headers)
-    max_rows = conf("import_max_rows", 1_000_000)
+    max_rows = rules.conf("import_max_rows", 1_000_000)
     label = FIELD_LABELS
     seen_ids: dict[str, int] = {}
     seen_nos: dict[str, int] = {}
@@ -842,7 +837,7 @@ def _can_fork(data: bytes) -> bool:
     import threading
 
     return (
-        conf("import_second_process", True)
+        rules.conf("import_second_process", True)
         and len(data) >= FORK_MIN_BYTES
         and (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()

@@ -24,9 +24,14 @@ from core.validators import (
     validate_mobile,
 )
 
-from .models import Education, MemberStatus, PoliticalStatus
+from .models import CLOSED_STATUSES, Education, MemberStatus, PoliticalStatus
 
 S = MemberStatus
+
+
+def conf(key: str, default):
+    """A setting of the registry (GONGHUI_MEMBERS in the settings; `default` where it is absent)."""
+    return getattr(settings, "GONGHUI_MEMBERS", {}).get(key, default)
 
 
 def stored_language():
@@ -96,6 +101,24 @@ def check_transition(transition: str, status: str) -> str | None:
             code="illegal_transition",
         )
     return result if result is not None else status
+
+
+def erasure_refusal(member) -> str | None:
+    """Why this record's personal data cannot be deleted (services.member_erase), or None when it may:
+    only a record whose membership or application has ended, and only once."""
+    from django.utils import timezone
+
+    if member.erased_at is not None:
+        return _("该记录的个人信息已于%(d)s删除。") % {
+            "d": timezone.localtime(member.erased_at).strftime("%Y-%m-%d")
+        }
+    if member.status == S.APPLIED:
+        return _("入会申请尚未审批，请先决定是否批准；不予批准后才能删除申请人的个人信息。")
+    if member.status not in CLOSED_STATUSES:
+        return _(
+            "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。"
+        )
+    return None
 
 
 def allowed_transitions(status: str) -> list[str]:

@@ -527,9 +527,7 @@ def lapse_candidates(user, org: Organization | None = None, months: int | None =
 def retention_years() -> int:
     """Years a former member's personal data is kept after membership ended (local: no national
     figure; DOMAIN.md §11 asks for no longer than needed, and processing records kept ≥ 3 years)."""
-    from django.conf import settings
-
-    return int(getattr(settings, "GONGHUI_MEMBERS", {}).get("retention_years", 3))
+    return int(rules.conf("retention_years", 3))
 
 
 def erasure_due(user, org: Organization | None = None, *, on: date | None = None) -> QuerySet[Member]:

@@ -1065,27 +1065,17 @@ def _erase(member: Member, *, actor, reason: str, now) -> None:
     )
 
 
-def _erasure_refusal(member: Member) -> str | None:
-    if member.erased_at is not None:
-        return _("该记录的个人信息已于%(d)s删除。") % {
-            "d": timezone.localtime(member.erased_at).strftime("%Y-%m-%d")
-        }
-    if member.status == MemberStatus.APPLIED:
-        return _("入会申请尚未审批，请先决定是否批准；不予批准后才能删除申请人的个人信息。")
-    if member.status not in CLOSED_STATUSES:
-        return _(
-            "只能删除已退会、自动退会、开除会籍或未获批准人员的个人信息；在籍和保留会籍的会员请先办理退会。"
-        )
-    return None
+def _erase_reason(reason: str) -> None:
+    if not normalize_text(reason):
+        raise ValidationError({"reason": [_("请填写删除的原因，如：本人要求删除、保存期限届满。")]})
 
 
 def member_erase(*, member: Member, actor, reason: str) -> Member:
     """Delete a former member's (or a turned-down applicant's) personal data. Irreversible."""
-    if not normalize_text(reason):
-        raise ValidationError({"reason": [_("请填写删除的原因，如：本人要求删除、保存期限届满。")]})
+    _erase_reason(reason)
     with transaction.atomic():
         member = _lock_member(member)
-        if (why := _erasure_refusal(member)) is not None:
+        if (why := rules.erasure_refusal(member)) is not None:
             raise ValidationError(why)
         _erase(member, actor=actor, reason=reason, now=timezone.now())
         return member
@@ -1096,8 +1086,7 @@ def member_erase_due(*, user, org: Organization | None, actor, reason: str, ids:
     for deletion (selectors.erasure_due, in `user`'s scope): all in one transaction. Returns how many."""
     from .selectors import erasure_due  # selectors import this module
 
-    if not normalize_text(reason):
-        raise ValidationError({"reason": [_("请填写删除的原因，如：本人要求删除、保存期限届满。")]})
+    _erase_reason(reason)
     now = timezone.now()
     with transaction.atomic():
         pks = list(erasure_due(user, org).filter(pk__in=ids).values_list("pk", flat=True))
@@ -1232,10 +1221,9 @@ def import_files_expire(*, actor=None, now=None) -> int:
     Returns the number of files deleted."""
     from datetime import timedelta
 
-    from . import importing
     from .models import ImportStatus
 
-    days = int(importing.conf("upload_keep_days", 7))
+    days = int(rules.conf("upload_keep_days", 7))
     cutoff = (now or timezone.now()) - timedelta(days=days)
     pending = [ImportStatus.QUEUED, ImportStatus.RUNNING]
     n = 0

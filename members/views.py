@@ -35,7 +35,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import (
-    CLOSED_STATUSES,
     COUNTED_STATUSES,
     CorrectionRequest,
     EventKind,
@@ -209,7 +208,7 @@ def detail_view(request, pk: int):
         "events": selectors.member_timeline(member, request.user),
         "may_change": may_change,
         "may_reveal": member.erased_at is None and access.can(request.user, MEMBER_REVEAL, member.org),
-        "may_erase": may_decide and member.erased_at is None and member.status in CLOSED_STATUSES,
+        "may_erase": may_decide and rules.erasure_refusal(member) is None,
         "retention_years": selectors.retention_years(),
         "transitions": transitions,
         "transition_form": TransitionForm(),
@@ -392,8 +391,7 @@ def erase_view(request, pk: int):
     try:
         services.member_erase(member=member, actor=request.user, reason=request.POST.get("reason", "")[:200])
     except ValidationError as e:
-        for msg in e.messages:
-            messages.error(request, msg)
+        flash_error(request, e)
     else:
         messages.success(request, _("已删除%(name)s的个人信息。") % {"name": member.name})
     return redirect("members:detail", pk=member.pk)
@@ -410,10 +408,11 @@ def erasure_view(request):
     if org_id.isdigit():
         org = access.get_org_for_user(request.user, MEMBER_DECIDE, int(org_id))
     if request.method == "POST":
+        back = redirect(reverse("members:erasure") + (f"?org={org.pk}" if org else ""))
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()][:ERASURE_PAGE]
         if not ids:
             messages.error(request, _("请勾选要删除个人信息的人员。"))
-            return redirect(reverse("members:erasure") + (f"?org={org.pk}" if org else ""))
+            return back
         try:
             n = services.member_erase_due(
                 user=request.user,
@@ -423,8 +422,7 @@ def erasure_view(request):
                 ids=ids,
             )
         except ValidationError as e:
-            for msg in e.messages:
-                messages.error(request, msg)
+            flash_error(request, e)
         else:
             if n:
                 messages.success(
@@ -432,7 +430,7 @@ def erasure_view(request):
                 )
             else:
                 messages.warning(request, _("没有删除任何人的个人信息：所列人员已经删除，或不在到期名单中。"))
-        return redirect(reverse("members:erasure") + (f"?org={org.pk}" if org else ""))
+        return back
     due = selectors.erasure_due(request.user, org)
     rows = list(due[: ERASURE_PAGE + 1])
     return render(
@@ -576,7 +574,7 @@ def _apply_too_often(request, org) -> bool:
 
     from audit.middleware import client_ip
 
-    limit = importing.conf("apply_per_hour", 60)
+    limit = rules.conf("apply_per_hour", 60)
     key = f"members:apply:{org.pk}:{client_ip(request) or ''}"
     cache.add(key, 0, timeout=3600)
     try:
