@@ -75,6 +75,13 @@ class PaymentForm(forms.Form):
 
 class BatchForm(forms.Form):
     paid_on = forms.DateField(label=_("代扣日期"), required=False, widget=DATE, initial=timezone.localdate)
+    skip = forms.CharField(
+        label=_("本月未代扣的会员（选填）"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("会员编号或姓名，用逗号、空格或换行分开")}),
+        help_text=_("如停薪留职、长期病假，工资中没有扣会费的会员：他们本月仍为未缴。"),
+    )
 
 
 class FundsForm(forms.Form):

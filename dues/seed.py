@@ -1,6 +1,7 @@
-"""Demo dues and union funds: wage bases for every member, September and October statements,
-payroll deductions and a few individual payments (some arrears left on purpose), the employers'
-payroll totals with the 2% levy, and the federation's policy."""
+"""Demo dues and union funds: wage bases for every member, the last two months' statements (six
+for the second union, three of whose members were never deducted: lapse candidates), payroll
+deductions and a few individual payments (some arrears left on purpose), the employers' payroll
+totals with the 2% levy, and the federation's policy."""
 
 import time
 from datetime import date
@@ -12,11 +13,12 @@ from django.utils import timezone
 from core import crypto
 from core.db import ForeignKeysCheckedOnce
 from core.seed import SeedContext
-from members.models import MemberStatus
+from members.models import Member, MemberStatus
 
 from . import rules, services
 from .models import DuesLine, LineKind, WageBase, WageSource
 
+LAPSE_DEMO_MONTHS = 6  # the lapse rule's months (dues setting lapse_months)
 POOL = 997  # distinct wages; each member gets one by id, every value encrypted once
 
 
@@ -52,6 +54,19 @@ def wage_bases_bulk(*, month: date, rng, base_step: int = 10, missing_every: int
     return WageBase.objects.filter(month=month).count()
 
 
+def _never_paying(union, *, since: date, rng) -> list[str]:
+    """Member numbers of three active members of `union` who joined before `since` and have a wage
+    base: left out of every payroll deduction of the demo."""
+    nos = list(
+        Member.objects.filter(org=union, status=MemberStatus.ACTIVE, joined_on__lt=since)
+        .exclude(member_no="")
+        .filter(pk__in=WageBase.objects.values("member_id"))
+        .order_by("pk")
+        .values_list("member_no", flat=True)[:200]
+    )
+    return sorted(rng.sample(nos, min(3, len(nos))))
+
+
 def seed(ctx: SeedContext) -> None:
     started = time.perf_counter()
     fed_admin = ctx.users.get("fed_admin")
@@ -67,7 +82,8 @@ def seed(ctx: SeedContext) -> None:
         )
     this_month = rules.month_start(ctx.today)
     sep, octo = rules.add_months(this_month, -2), rules.add_months(this_month, -1)
-    n = wage_bases_bulk(month=date(ctx.today.year, 1, 1), rng=ctx.rng)
+    first_base = min(date(ctx.today.year, 1, 1), rules.add_months(this_month, -LAPSE_DEMO_MONTHS))
+    n = wage_bases_bulk(month=first_base, rng=ctx.rng)
     if ctx.members_n > 0:
         ctx.log.append(
             f"dues: {n} wage bases in {time.perf_counter() - started:.1f}s (runs left to bench/dues_run.py)"
@@ -77,16 +93,34 @@ def seed(ctx: SeedContext) -> None:
     for i, union in enumerate(ctx.unions):
         actor = finance if i == 0 else ctx.users.get(f"chair_{i + 1}") or fed_admin
         avg_wage = Decimal(ctx.rng.randint(5200, 9800))
-        for month in (sep, octo):
+        months, not_deducted = (sep, octo), ""
+        if i == 1:
+            # Six months of statements, three members never deducted (on unpaid leave, say): the
+            # lapse list (members: 6 months without dues) has something to show.
+            # Up to the last full month of the real date, which the lapse list reads (the demo's
+            # own date is fixed).
+            last = max(octo, rules.add_months(rules.month_start(timezone.localdate()), -1))
+            months = [rules.add_months(this_month, -LAPSE_DEMO_MONTHS)]
+            while months[-1] < last:
+                months.append(rules.add_months(months[-1], 1))
+            not_deducted = " ".join(_never_paying(union, since=months[0], rng=ctx.rng))
+        for month in months:
             run = services.dues_run(org=union, month=month, actor=actor)
             runs += 1
+            if month not in (sep, octo):
+                services.dues_batch_record(
+                    run=run, paid_on=month.replace(day=25), skip=not_deducted, actor=actor
+                )
+                continue
             payroll = (avg_wage * union.employee_count * Decimal(ctx.rng.randint(97, 103)) / 100).quantize(
                 rules.FEN
             )
             fa = services.funds_assess(org=union, month=month, payroll_total=payroll, actor=actor)
             if month == sep:
                 if run.charged_count:
-                    services.dues_batch_record(run=run, paid_on=month.replace(day=25), actor=actor)
+                    services.dues_batch_record(
+                        run=run, paid_on=month.replace(day=25), skip=not_deducted, actor=actor
+                    )
                 services.funds_payment_record(
                     assessment=fa,
                     amount=fa.levy,
@@ -97,7 +131,11 @@ def seed(ctx: SeedContext) -> None:
             # October: union 0 left for the demo user's own payroll batch; others mixed.
             if i == 0 or not run.charged_count:
                 continue
-            if i % 2 == 0:
+            if not_deducted:
+                services.dues_batch_record(
+                    run=run, paid_on=month.replace(day=25), skip=not_deducted, actor=actor
+                )
+            elif i % 2 == 0:
                 services.dues_batch_record(run=run, paid_on=month.replace(day=25), actor=actor)
                 services.funds_payment_record(
                     assessment=fa,

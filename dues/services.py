@@ -3,6 +3,7 @@ Chinese ValidationError (saving nothing) and writes its audit event inside the t
 
 import dataclasses
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from core import crypto
 from core.db import analyze
+from core.validators import normalize_text
 from members.models import EventKind, Member, MemberEvent, MemberStatus
 from orgs.models import Organization, OrgKind
 
@@ -664,8 +666,59 @@ def dues_payment_record(
     return payment
 
 
-def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> PayrollBatch:
-    """Payroll deduction: every line of the run with money outstanding is paid in full at once."""
+SKIP_SEPARATORS = re.compile(r"[\s,，、;；]+")
+MAX_SKIP = 500
+
+
+def _skipped_members(run: DuesRun, skip: str) -> tuple[list[int], list[str]]:
+    """The members a payroll deduction leaves out, from what the clerk typed: member numbers or
+    names (a name only where one member of the statement has it), separated by spaces, commas, 顿号
+    or new lines. Returns (member ids, member numbers); refuses, naming every entry that names
+    nobody on the statement, more than one person, or a member with nothing left to pay."""
+    tokens = list(dict.fromkeys(t for t in SKIP_SEPARATORS.split(normalize_text(skip or "")) if t))
+    if not tokens:
+        return [], []
+    if len(tokens) > MAX_SKIP:
+        raise ValidationError({"skip": [_("一次最多列出%(n)d名未代扣的会员。") % {"n": MAX_SKIP}]})
+    rows = list(
+        DuesLine.objects.filter(run=run, kind=LineKind.CHARGED)
+        .filter(Q(member__member_no__in=tokens) | Q(member__name__in=tokens))
+        .values_list("member_id", "member__member_no", "member__name", "amount", "paid")
+    )
+    by_no = {no: (mid, no, owed > paid) for mid, no, _name, owed, paid in rows}
+    by_name: dict[str, list] = {}
+    for mid, no, name, owed, paid in rows:
+        by_name.setdefault(name, []).append((mid, no, owed > paid))
+    ids: list[int] = []
+    nos: list[str] = []
+    errors: list[str] = []
+    for t in tokens:
+        hit = by_no.get(t)
+        if hit is None:
+            named = by_name.get(t, [])
+            if len(named) > 1:
+                errors.append(
+                    _("本月明细中有%(n)d名会员叫“%(t)s”，请改填会员编号（%(nos)s）。")
+                    % {"n": len(named), "t": t, "nos": "、".join(no for _m, no, _o in named)}
+                )
+                continue
+            hit = named[0] if named else None
+        if hit is None:
+            errors.append(_("本月会费明细中没有会员编号或姓名为“%(t)s”的应缴会员。") % {"t": t})
+        elif not hit[2]:
+            errors.append(_("“%(t)s”本月的会费已缴清，不在代扣范围内。") % {"t": t})
+        elif hit[0] not in ids:
+            ids.append(hit[0])
+            nos.append(hit[1])
+    if errors:
+        raise ValidationError({"skip": errors})
+    return ids, nos
+
+
+def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None, skip: str = "") -> PayrollBatch:
+    """Payroll deduction: every line of the run with money outstanding is paid in full at once,
+    except the members listed in `skip` (member numbers or names: not deducted this month, as for
+    unpaid leave), who stay unpaid."""
     paid_on = paid_on or _today()
     if paid_on > _today():
         raise ValidationError({"paid_on": [_("代扣日期不能晚于今天。")]})
@@ -676,10 +729,15 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
     with transaction.atomic():
         run = DuesRun.objects.select_for_update().select_related("org").get(pk=run.pk)
         # The run is locked: single payments lock it first too, so nothing changes under us.
-        open_lines = DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount"))
+        skipped, skipped_nos = _skipped_members(run, skip)
+        open_lines = DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount")).exclude(
+            member_id__in=skipped
+        )
         agg = open_lines.aggregate(n=Count("pk"), due=Sum("amount"), paid=Sum("paid"))
         count = agg["n"]
         if not count:
+            if skipped:
+                raise ValidationError({"skip": [_("本月未缴的会员都列为未代扣，没有可以登记的代扣。")]})
             raise ValidationError(
                 _("%(m)s的会费已全部缴清，没有需要代扣的明细。") % {"m": rules.month_text(run.month)}
             )
@@ -694,12 +752,18 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
         )
         # One payment per open line, written by the database in one statement.
         ops = connection.ops
+        left_out = ""
+        if skipped:
+            left_out = f" AND member_id NOT IN ({', '.join(['%s'] * len(skipped))})"
+        sql = (
+            "INSERT INTO dues_duespayment (org_id, member_id, line_id, month, amount, paid_on, method, "  # noqa: S608
+            "batch_id, recorded_by_id, created_at) "
+            "SELECT %s, member_id, id, month, amount - paid, %s, %s, %s, %s, %s FROM dues_duesline "
+            f"WHERE run_id = %s AND kind = %s AND paid < amount{left_out}"  # placeholders only
+        )
         with connection.cursor() as cur:
             cur.execute(
-                "INSERT INTO dues_duespayment (org_id, member_id, line_id, month, amount, paid_on, method, "
-                "batch_id, recorded_by_id, created_at) "
-                "SELECT %s, member_id, id, month, amount - paid, %s, %s, %s, %s, %s FROM dues_duesline "
-                "WHERE run_id = %s AND kind = %s AND paid < amount",
+                sql,
                 [
                     run.org_id,
                     ops.adapt_datefield_value(paid_on),
@@ -709,18 +773,16 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None) -> Pa
                     ops.adapt_datetimefield_value(timezone.now()),
                     run.pk,
                     LineKind.CHARGED,
+                    *skipped,
                 ],
             )
-        DuesLine.objects.filter(run=run, kind=LineKind.CHARGED, paid__lt=F("amount")).update(paid=F("amount"))
+        open_lines.update(paid=F("amount"))
         run.paid_amount += total
         run.save(update_fields=["paid_amount", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="dues.batch_record",
-            target=batch,
-            org=run.org,
-            details={"month": run.month.isoformat(), "lines": count, "total": str(total)},
-        )
+        details = {"month": run.month.isoformat(), "lines": count, "total": str(total)}
+        if skipped:
+            details["not_deducted"] = skipped_nos
+        audit_record(actor=actor, action="dues.batch_record", target=batch, org=run.org, details=details)
     if count >= ANALYZE_AFTER:
         analyze(DuesLine, DuesPayment)
     return batch

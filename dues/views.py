@@ -139,7 +139,7 @@ def run_view(request, pk: int):
         "printing": printing,
         "unpaid": selectors.run_unpaid_count(run),
         "may_manage": may_manage,
-        "batch_form": BatchForm(),
+        "batch_form": BatchForm(initial={"skip": request.GET.get("skip", "")}),
         "pay_form": PaymentForm(),
         "batches": [] if printing else selectors.run_batches(run),
         "changed_since": selectors.changed_since_assessed(run) if may_manage and not printing else 0,
@@ -155,16 +155,25 @@ def batch_view(request, pk: int):
     if form.is_valid():
         try:
             batch = services.dues_batch_record(
-                run=run, paid_on=form.cleaned_data["paid_on"], actor=request.user
+                run=run,
+                paid_on=form.cleaned_data["paid_on"],
+                skip=form.cleaned_data["skip"],
+                actor=request.user,
             )
         except ValidationError as e:
             flash_error(request, e)
-        else:
-            messages.success(
-                request,
-                _("已登记工资代扣：%(n)d人，合计%(t)s元。")
-                % {"n": batch.line_count, "t": rules.yuan(batch.total)},
+            # back to the form with what was typed, to mend one entry instead of typing all again
+            return redirect(
+                f"{_url('dues:run', run.pk)}?{urlencode({'skip': form.cleaned_data['skip'][:2000]})}#batch"
             )
+        else:
+            done = _("已登记工资代扣：%(n)d人，合计%(t)s元。") % {
+                "n": batch.line_count,
+                "t": rules.yuan(batch.total),
+            }
+            if left := selectors.run_unpaid_count(run):
+                done += " " + _("仍有%(k)d人未缴。") % {"k": left}
+            messages.success(request, done)
     else:
         flash_form_errors(request, form)
     return redirect("dues:run", pk=run.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from dues import services
-from dues.models import DuesLine, DuesPayment, DuesRun, FundsAssessment
+from dues.models import DuesLine, DuesPayment, DuesRun, FundsAssessment, PayrollBatch
 from members.models import MemberStatus
 
 from .factories import make_member
@@ -70,18 +70,27 @@ def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new
     expect(page.get_by_role("row", name=re.compile("李四.*25.00"))).to_be_visible()
     page.screenshot(path=f"{SHOTS}/dues-arrears.png", full_page=True)
 
-    # The payroll deduction for everyone still owing.
+    # The payroll deduction for everyone still owing but 赵六, whose wage had no dues taken this
+    # month; a mistyped name first, refused and kept in the box to correct.
     page.get_by_role("link", name="甲公司工会").click()
     page.get_by_role("link", name=re.compile(r"\d{4}年\d{1,2}月")).first.click()
+    page.get_by_label("本月未代扣的会员（选填）").fill("赵六六")
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="登记工资代扣（3人）").click()
-    expect(page.get_by_text("已登记工资代扣：3人，合计57.75元。")).to_be_visible()
+    page.get_by_role("button", name="登记工资代扣（未缴 3 人）").click()
+    expect(page.get_by_text("本月会费明细中没有会员编号或姓名为“赵六六”的应缴会员。")).to_be_visible()
+    assert not PayrollBatch.objects.exists()
+    expect(page.get_by_label("本月未代扣的会员（选填）")).to_have_value("赵六六")
+    page.get_by_label("本月未代扣的会员（选填）").fill("赵六")
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="登记工资代扣（未缴 3 人）").click()
+    expect(page.get_by_text("已登记工资代扣：2人，合计37.80元。 仍有1人未缴。")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/dues-statement.png", full_page=True)
     run = DuesRun.objects.get(org=w.union_a)
-    assert (str(run.total_amount), str(run.paid_amount)) == ("67.75", "67.75")
+    assert (str(run.total_amount), str(run.paid_amount)) == ("67.75", "47.80")
     page.get_by_role("link", name="甲公司工会").click()
     page.get_by_role("button", name="欠缴名单").click()
-    expect(page.get_by_text("没有欠缴会费的会员。")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("赵六.*19.95"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("张三|李四"))).to_have_count(0)
 
     # Union funds: the employer's payroll total, 2% levy, money arriving, split 60/40.
     page.get_by_role("link", name="甲公司工会").click()
@@ -94,7 +103,7 @@ def test_finance_runs_dues_records_payroll_batch_and_funds(live_world, page, new
     page.screenshot(path=f"{SHOTS}/dues-union.png", full_page=True)
     page.get_by_role("button", name="经费台账").click()
     expect(
-        page.get_by_role("row", name=re.compile("合计.*67.75.*67.75.*0.00.*123,?456.78.*2,?469.14"))
+        page.get_by_role("row", name=re.compile("合计.*67.75.*47.80.*19.95.*123,?456.78.*2,?469.14"))
     ).to_be_visible()
     page.screenshot(path=f"{SHOTS}/dues-ledger.png", full_page=True)
 
@@ -158,7 +167,7 @@ def test_finance_reverses_a_payment_a_payroll_batch_and_a_funds_payment(live_wor
     page.get_by_role("button", name="返回会费明细").click()
     expect(page.get_by_role("row", name=re.compile("张三.*22.80.*0.00.*收据 10.00.*已冲销"))).to_be_visible()
     page.once("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="登记工资代扣（2人）").click()
+    page.get_by_role("button", name="登记工资代扣（未缴 2 人）").click()
     expect(page.get_by_text("已登记工资代扣：2人，合计47.80元。")).to_be_visible()
     batches = page.locator("#batches")
     batches.get_by_text("整批冲销", exact=True).click()

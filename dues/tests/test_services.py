@@ -295,6 +295,43 @@ def test_payroll_batch_pays_everything_outstanding(world, crew):
         services.dues_batch_record(run=run, actor=world.finance_a, paid_on=date(2099, 1, 1))
 
 
+def test_payroll_batch_leaves_out_the_members_not_deducted(world, crew):
+    twin = make_member(world.union_a, "张三", member_no="A007")
+    services.wage_set(member=twin, month=SEP, wage="3000", actor=world.finance_a)
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    before = DuesPayment.objects.count()
+
+    def refused(skip: str) -> list[str]:
+        with pytest.raises(ValidationError) as e:
+            services.dues_batch_record(run=run, actor=world.finance_a, skip=skip)
+        assert DuesPayment.objects.count() == before and not PayrollBatch.objects.exists()
+        return e.value.message_dict["skip"]
+
+    # a name two members share, a name or number not on the statement, someone exempt: each named
+    assert refused("张三，A099 王五") == [
+        "本月明细中有2名会员叫“张三”，请改填会员编号（A001、A007）。",
+        "本月会费明细中没有会员编号或姓名为“A099”的应缴会员。",
+        "本月会费明细中没有会员编号或姓名为“王五”的应缴会员。",
+    ]
+    services.dues_payment_record(line=DuesLine.objects.get(run=run, member=twin), actor=world.finance_a)
+    before += 1
+    assert refused("A007") == ["“A007”本月的会费已缴清，不在代扣范围内。"]
+    assert refused("A001、李四") == ["本月未缴的会员都列为未代扣，没有可以登记的代扣。"]
+    # by member number and by a name only one member has, full-width and on separate lines
+    batch = services.dues_batch_record(run=run, actor=world.finance_a, skip="Ａ００１\n")
+    assert (batch.line_count, batch.total) == (1, D("25.00"))
+    assert list(DuesPayment.objects.filter(batch=batch).values_list("member__name", flat=True)) == ["李四"]
+    zhang = DuesLine.objects.get(run=run, member=crew.zhang)
+    assert zhang.paid == D("0.00")
+    run.refresh_from_db()
+    assert run.paid_amount == D("40.00")  # 李四 25.00 and the twin's 15.00
+    event = AuditEvent.objects.get(action="dues.batch_record")
+    assert event.details == {"month": "2026-10-01", "lines": 1, "total": "25.00", "not_deducted": ["A001"]}
+    assert [(r.member.name, r.months) for r in selectors.member_arrears(world.union_a)] == [("张三", 1)]
+    # next time the one left out is deducted too, named or not
+    assert services.dues_batch_record(run=run, actor=world.finance_a, skip=" ").line_count == 1
+
+
 def test_arrears_and_last_paid_month(world, crew):
     sep = services.dues_run(org=world.union_a, month=SEP, actor=world.finance_a)
     services.dues_batch_record(run=sep, actor=world.finance_a)

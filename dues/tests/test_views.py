@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dues import services
-from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, WageBase
+from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, PayrollBatch, WageBase
 from members.models import Member
 
 from .factories import make_member
@@ -46,7 +46,7 @@ def test_pages_render_in_bounded_queries(client, world, union_a_dues, django_ass
 def test_run_page_shows_lines_and_print_version(client, world, union_a_dues):
     client.force_login(world.finance_a)
     body = client.get(reverse("dues:run", args=[union_a_dues.pk])).content.decode()
-    assert "登记工资代扣（24人）" in body
+    assert "登记工资代扣（未缴 24 人）" in body
     assert body.count('name="amount"') == 24
     assert "缺工资基数" in body
     printed = client.get(reverse("dues:run", args=[union_a_dues.pk]) + "?print=1").content.decode()
@@ -81,6 +81,26 @@ def test_batch_and_payment_through_views(client, world, union_a_dues):
     assert run.paid_amount == run.total_amount == Decimal("540.00")
     r = client.post(reverse("dues:batch", args=[union_a_dues.pk]), {}, follow=True)
     assert "已全部缴清" in r.content.decode()
+
+
+def test_batch_leaving_out_members_through_the_view(client, world, union_a_dues):
+    client.force_login(world.finance_a)
+    url = reverse("dues:batch", args=[union_a_dues.pk])
+    # a typo: refused, nothing recorded, and the form comes back with what was typed
+    r = client.post(url, {"paid_on": "2026-11-05", "skip": "A005，A0O6"})
+    run_url = reverse("dues:run", args=[union_a_dues.pk])
+    assert r["Location"] == run_url + "?skip=A005%EF%BC%8CA0O6#batch"
+    r = client.get(r["Location"])
+    assert [str(m) for m in r.context["messages"]] == ["本月会费明细中没有会员编号或姓名为“A0O6”的应缴会员。"]
+    assert ">\nA005，A0O6</textarea>" in r.content.decode()
+    assert not PayrollBatch.objects.exists()
+    r = client.post(url, {"paid_on": "2026-11-05", "skip": "A005，A006"}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == ["已登记工资代扣：22人，合计475.20元。 仍有2人未缴。"]
+    assert set(
+        DuesLine.objects.filter(run=union_a_dues, kind="charged", paid=0).values_list(
+            "member__member_no", flat=True
+        )
+    ) == {"A005", "A006"}
 
 
 def test_run_page_finds_a_member_and_a_refused_payment_names_them(client, world, union_a_dues):
