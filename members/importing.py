@@ -578,6 +578,27 @@ def map_headers(headers: list[str]) -> dict[str, int]:
     return mapping
 
 
+DERIVED_HEADERS = {"出生日期", "年龄"}  # ignored: the ID number says them
+
+
+def column_use(headers: list[str]) -> dict[str, list]:
+    """What an upload's columns are used for, for the preview: `read` (the template's header of each
+    column read, in the file's order), `ignored` (columns written but not imported, as written,
+    each with whether the ID number says it anyway; the error report's own columns left out) and
+    `absent` (optional columns the file lacks)."""
+    mapping = map_headers(headers)
+    ignored = []
+    for h in headers:
+        key = _header_key(h)
+        if key and key in IGNORED_HEADERS and key not in REPORT_HEADERS:
+            ignored.append({"header": str(h).strip(), "derived": key in DERIVED_HEADERS})
+    return {
+        "read": [FIELD_LABELS[f] for f, _i in sorted(mapping.items(), key=lambda kv: kv[1])],
+        "ignored": ignored,
+        "absent": [FIELD_LABELS[f] for f in COLUMNS if f not in mapping and f != "sex"],  # sex: from the ID
+    }
+
+
 def _cell_text(value) -> str | None:
     """Spreadsheet cell to text for text fields (numbers without a trailing .0)."""
     if value is None or value == "":

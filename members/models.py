@@ -360,6 +360,8 @@ class MemberImport(models.Model):
     # The preview's first rows (importing.preview_rows: row, name, masked ID number, what will
     # happen), shown whenever the import's page is opened until it is confirmed.
     preview = models.JSONField(default=list, blank=True)
+    # How the file's columns were read (importing.column_use): read, ignored, absent.
+    columns = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=300, blank=True)
     progress = models.ForeignKey(
         "core.TaskProgress", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1193,6 +1193,7 @@ def import_preview(*, org: Organization, filename: str, data: bytes, actor) -> M
             error_rows=len(result.error_rows),
             errors=[e.as_dict() for e in result.errors[:20000]],
             preview=preview,
+            columns=importing.column_use(table.headers),
         )
         imp.file.save(filename[-100:], ContentFile(data), save=False)
         imp.save()

@@ -550,6 +550,35 @@ def test_the_preview_shows_names_as_they_will_be_stored(world):
     assert rows[1]["errors"] == ["性别：性别与身份证号不一致。"]
 
 
+def test_the_preview_says_which_columns_were_read_ignored_and_missing(world, client):
+    headers = ["序号", *HEAD[:3], "出生日期", " 备注 ", "原行号"]
+    imp = preview(world, xlsx([[1, *row(1)[:3], "1985-03-07", "", ""]], headers))
+    assert imp.columns == {
+        "read": ["姓名", "身份证号", "手机号"],
+        "ignored": [
+            {"header": "序号", "derived": False},
+            {"header": "出生日期", "derived": True},
+            {"header": "备注", "derived": False},
+        ],  # the error report's own row number column, when the report comes back, goes unmentioned
+        "absent": [
+            "民族",
+            "学历",
+            "政治面貌",
+            "工作单位",
+            "部门",
+            "岗位",
+            "入会日期",
+            "会员编号",
+            "是否农民工",
+            "户籍所在地",
+        ],
+    }
+    client.force_login(world.staff_a)
+    page = client.get(reverse("members:import_detail", args=[imp.pk])).content.decode()
+    assert "<dt>不导入的列</dt><dd>序号、出生日期（由身份证号推算）、备注</dd>" in page
+    assert "<dt>读取的列</dt><dd>姓名、身份证号、手机号</dd>" in page
+
+
 def test_the_preview_is_there_whenever_the_import_is_opened_until_it_is_imported(
     world, django_capture_on_commit_callbacks
 ):
