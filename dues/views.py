@@ -124,6 +124,7 @@ def run_view(request, pk: int):
         )
     printing = request.GET.get("print") == "1"
     may_manage = access.can(request.user, DUES_MANAGE, run.org)
+    refused = request.session.pop(_batch_key(run), {}) if may_manage else {}  # a payroll batch turned down
     page = None
     if not printing:
         page = Paginator(selectors.with_payments(lines), 100).get_page(request.GET.get("page"))
@@ -139,12 +140,17 @@ def run_view(request, pk: int):
         "printing": printing,
         "unpaid": selectors.run_unpaid_count(run),
         "may_manage": may_manage,
-        "batch_form": BatchForm(initial={"skip": request.GET.get("skip", "")}),
+        "batch_form": BatchForm(initial={"skip": refused.get("skip", "")}),
+        "batch_errors": refused.get("errors", []),
         "pay_form": PaymentForm(),
         "batches": [] if printing else selectors.run_batches(run),
         "changed_since": selectors.changed_since_assessed(run) if may_manage and not printing else 0,
     }
     return render(request, "dues/run.html", ctx)
+
+
+def _batch_key(run: DuesRun) -> str:
+    return f"dues.batch_refused.{run.pk}"
 
 
 @require_POST
@@ -161,11 +167,13 @@ def batch_view(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as e:
-            flash_error(request, e)
-            # back to the form with what was typed, to mend one entry instead of typing all again
-            return redirect(
-                f"{_url('dues:run', run.pk)}?{urlencode({'skip': form.cleaned_data['skip'][:2000]})}#batch"
-            )
+            if not selectors.run_unpaid_count(run):  # nothing left to deduct: no form to go back to
+                flash_error(request, e)
+                return redirect("dues:run", pk=run.pk)
+            # Back to the form, the reasons beside it and what was typed kept (in the session, not
+            # the address: names), to mend one entry instead of typing them all again.
+            request.session[_batch_key(run)] = {"skip": form.cleaned_data["skip"], "errors": e.messages}
+            return redirect(f"{_url('dues:run', run.pk)}#batch")
         else:
             done = _("已登记工资代扣：%(n)d人，合计%(t)s元。") % {
                 "n": batch.line_count,
