@@ -148,11 +148,7 @@ def runs_scoped(user) -> QuerySet[DuesRun]:
 def run_lines(run: DuesRun, kind: str = "", q: str = "") -> QuerySet[DuesLine]:
     """A statement's lines; `q` finds members as the registry's search box does (name, pinyin or
     initials, member number, last digits)."""
-    qs = (
-        DuesLine.objects.filter(run=run)
-        .select_related("member")
-        .order_by("kind", "member__name_pinyin", "id")
-    )
+    qs = DuesLine.objects.filter(run=run).select_related("member").order_by("kind", "member__name_sort", "id")
     if kind:
         qs = qs.filter(kind=kind)
     if q:
@@ -444,7 +440,7 @@ def wage_rows(
         qs = qs.filter(base__isnull=True)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(member_no__icontains=q))
-    return qs.order_by("name_pinyin", "id")
+    return qs.order_by("name_sort", "id")
 
 
 # ---- ledger -------------------------------------------------------------------------------------------

@@ -1092,6 +1092,7 @@ MEMBER_COLUMNS = (
     "name",
     "name_pinyin",
     "name_initials",
+    "name_sort",
     "id_number_enc",
     "id_number_hash",
     "id_number_masked",
@@ -1153,6 +1154,7 @@ def member_tuple(
         c["name"],
         c["name_pinyin"],
         c["name_initials"],
+        c["name_sort"],
         c.get("id_enc") or crypto.encrypt(idn),
         id_hash or c.get("id_hash") or crypto.blind_index(idn, "member.id_number"),
         mask_id_number(idn),
@@ -1384,7 +1386,11 @@ class BatchWriter:
                 m = Member(pk=pk)
                 for k in COMPARE_FIELDS:
                     setattr(m, k, c.get(k, "") if k not in ("joined_on", "is_migrant") else c.get(k))
-                m.name_pinyin, m.name_initials = c["name_pinyin"], c["name_initials"]
+                m.name_pinyin, m.name_initials, m.name_sort = (
+                    c["name_pinyin"],
+                    c["name_initials"],
+                    c["name_sort"],
+                )
                 if kept := c.get("phone_kept"):
                     for k, v in kept.items():
                         setattr(m, k, v)
@@ -1401,6 +1407,7 @@ class BatchWriter:
                 *(f for f in COMPARE_FIELDS if f in present),
                 "name_pinyin",
                 "name_initials",
+                "name_sort",
                 "phone_enc",
                 "phone_hash",
                 "phone_masked",

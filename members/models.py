@@ -56,6 +56,8 @@ class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=120, blank=True)
     name_initials = models.CharField(_("拼音首字母"), max_length=20, blank=True)
+    # The pinyin with its syllables apart, for sorting by name (rules.name_pinyin).
+    name_sort = models.CharField(_("姓名排序"), max_length=160, blank=True)
     id_number_enc = models.TextField(_("身份证号（密文）"))
     id_number_hash = models.CharField(max_length=64)  # unique: see Meta (no LIKE index needed)
     id_number_masked = models.CharField(_("身份证号"), max_length=18)
@@ -102,7 +104,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("会员")
         verbose_name_plural = _("会员")
-        ordering = ["org", "name_pinyin", "id"]
+        ordering = ["org", "name_sort", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="member_name_not_empty"),
             models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="member_sex_valid"),
@@ -125,6 +127,7 @@ class Member(models.Model):
             models.Index(fields=["org", "status"], name="member_org_status"),
             models.Index(fields=["name_initials", "name_pinyin"], name="member_initials_pinyin"),
             models.Index(fields=["name_pinyin"], name="member_pinyin"),
+            models.Index(fields=["name_sort"], name="member_sort"),
             models.Index(fields=["name"], name="member_name"),
             models.Index(fields=["member_no"], name="member_member_no"),
             models.Index(fields=["id_last4"], name="member_id_last4"),

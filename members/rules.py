@@ -153,8 +153,11 @@ SURNAME_READINGS = {
 
 
 @lru_cache(maxsize=200000)
-def name_pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials), lower case without spaces: 张三 -> ("zhangsan", "zs")."""
+def name_pinyin(name: str) -> tuple[str, str, str]:
+    """(full pinyin, initials, sort key), lower case: 张三 -> ("zhangsan", "zs", "zhang san"). The
+    first two are searched by prefix; the sort key keeps the syllables apart, so that names sort
+    syllable by syllable as in a Chinese list (陈桂敏, chen gui min, before 程丽, cheng li; joined up,
+    "chengui" would come after "chengli")."""
     parts: list[str] = []
     for i, ch in enumerate(name):
         if ch.isspace() or ch in "·•.":
@@ -167,7 +170,7 @@ def name_pinyin(name: str) -> tuple[str, str]:
                 parts.append(py)
     full = "".join(parts)
     initials = "".join(p[0] for p in parts if p)
-    return full[:120], initials[:20]
+    return full[:120], initials[:20], " ".join(parts)[:160]
 
 
 # ---- age bands ------------------------------------------------------------------------------------
@@ -383,7 +386,7 @@ def clean_member(raw: dict, *, today: date) -> tuple[dict, dict[str, str]]:
     elif BAD_NAME.search(name) or any(_not_in_a_name(c) for c in name):
         errors["name"] = _("姓名不能包含数字或符号（少数民族姓名中的“·”可以）。")
     out["name"] = name
-    out["name_pinyin"], out["name_initials"] = name_pinyin(name) if name else ("", "")
+    out["name_pinyin"], out["name_initials"], out["name_sort"] = name_pinyin(name) if name else ("", "", "")
 
     id_raw = get("id_number")
     if id_raw is None or norm(str(id_raw)) == "":
@@ -513,11 +516,12 @@ def plain_row_cleaner(columns: dict[str, int], *, today: date) -> Callable[[list
             code, birth, sex = parse_id_number(cells[i_id], today=today)
         except ValidationError:
             return None
-        pinyin, initials = name_pinyin(name)
+        pinyin, initials, sort_key = name_pinyin(name)
         out = {
             "name": name,
             "name_pinyin": pinyin,
             "name_initials": initials,
+            "name_sort": sort_key,
             "id_number": code,
             "birth_date": birth,
             "sex": sex,

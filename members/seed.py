@@ -231,7 +231,7 @@ def people_as_sheet_rows(people) -> Iterator[list]:
 
 def _cleaned(p: dict) -> dict:
     c = dict(p)
-    c["name_pinyin"], c["name_initials"] = rules.name_pinyin(p["name"])
+    c["name_pinyin"], c["name_initials"], c["name_sort"] = rules.name_pinyin(p["name"])
     return c
 
 
@@ -322,7 +322,7 @@ def bulk_members(ctx: SeedContext, counts: list[int], *, with_events: bool = Tru
                     p = next(people)
                     used[u.pk] += 1
                     no = f"{u.pk:06d}{used[u.pk]:07d}"
-                    p["name_pinyin"], p["name_initials"] = rules.name_pinyin(p["name"])
+                    p["name_pinyin"], p["name_initials"], p["name_sort"] = rules.name_pinyin(p["name"])
                     p["employer"] = employer
                     holder = holders[0] if len(holders) == 1 else rng.choices(holders, weights)[0]
                     yield importing.member_tuple(

@@ -32,8 +32,8 @@ from .permissions import MEMBER_CHANGE, MEMBER_DECIDE, MEMBER_REVEAL, MEMBER_VIE
 from .services import HOLDING_KINDS, id_hash, phone_hash, today
 
 SORTS = {
-    "name": ("name_pinyin", "id"),
-    "-name": ("-name_pinyin", "-id"),
+    "name": ("name_sort", "id"),
+    "-name": ("-name_sort", "-id"),
     "member_no": ("member_no", "id"),
     "-member_no": ("-member_no", "-id"),
     "joined": ("joined_on", "id"),
@@ -508,7 +508,7 @@ def lapse_candidates(user, org: Organization | None = None, months: int | None =
     qs = (
         qs.filter(Q(joined_on__lt=cutoff) | Q(joined_on__isnull=True))
         .select_related("org")
-        .order_by("org__path", "name_pinyin")
+        .order_by("org__path", "name_sort")
     )
     members = list(qs[:20000])
     dues = _lapse_dues([mem.pk for mem in members], cutoff, last_month)

@@ -354,7 +354,7 @@ def _apply(*, org: Organization, cleaned: dict, id_number: str, phone: str, acto
 
 # Fields that follow from others (the name's pinyin; birth date and sex from the ID number): an
 # edit's timeline entry names what the clerk changed, not these.
-DERIVED_FIELDS = ("name_pinyin", "name_initials", "birth_date", "sex")
+DERIVED_FIELDS = ("name_pinyin", "name_initials", "name_sort", "birth_date", "sex")
 
 
 def member_update(*, member: Member, data: dict, actor) -> Member:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core import crypto
-from members import rules, services
+from members import rules, selectors, services
 from members.models import (
     CorrectionRequest,
     CorrectionStatus,
@@ -507,9 +507,20 @@ def test_a_change_cannot_be_dated_before_the_last_one_or_the_birth(world):
 
 
 def test_pinyin_rules():
-    assert rules.name_pinyin("张三") == ("zhangsan", "zs")
-    assert rules.name_pinyin("曾小明") == ("zengxiaoming", "zxm")
+    assert rules.name_pinyin("张三") == ("zhangsan", "zs", "zhang san")
+    assert rules.name_pinyin("曾小明") == ("zengxiaoming", "zxm", "zeng xiao ming")
     assert rules.name_pinyin("单田芳")[0] == "shantianfang"
+
+
+def test_names_sort_syllable_by_syllable(world):
+    """As in a Chinese list: every 陈 (chen) before every 程 (cheng), 李 (li) before 林 (lin); joined
+    up, "chenguimin" would sort after "chengli" and split the 陈 family."""
+    names = ["程丽", "陈桂敏", "林一", "陈静", "李娜", "程安", "李雷"]
+    for i, name in enumerate(names, start=1):
+        make_member(world, i=i, name=name)
+    f = selectors.MemberFilters.from_params({}, world.chair_a)
+    listed = [m.name for m in selectors.member_filter(world.chair_a, f)]
+    assert listed == ["陈桂敏", "陈静", "程安", "程丽", "李雷", "李娜", "林一"]
 
 
 def test_escape_cell():
