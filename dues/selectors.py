@@ -456,6 +456,8 @@ class LedgerRow:
     levy_paid: Decimal = ZERO
     kept: Decimal = ZERO
     remitted: Decimal = ZERO
+    has_dues: bool = False  # a statement was made for the month
+    has_funds: bool = False  # the employer's payroll total was entered for the month
 
     @property
     def dues_arrears(self) -> Decimal:
@@ -486,11 +488,11 @@ def union_ledger(org: Organization, year: int | None = None) -> Ledger:
     by_month: dict[date, LedgerRow] = {}
     for r in runs.values("month", "total_amount", "paid_amount"):
         row = by_month.setdefault(r["month"], LedgerRow(month=r["month"]))
-        row.dues_due, row.dues_paid = r["total_amount"], r["paid_amount"]
+        row.dues_due, row.dues_paid, row.has_dues = r["total_amount"], r["paid_amount"], True
     for f in funds.values("month", "payroll_total", "levy", "paid", "kept", "remitted"):
         row = by_month.setdefault(f["month"], LedgerRow(month=f["month"]))
         row.payroll_total, row.levy, row.levy_paid = f["payroll_total"], f["levy"], f["paid"]
-        row.kept, row.remitted = f["kept"], f["remitted"]
+        row.kept, row.remitted, row.has_funds = f["kept"], f["remitted"], True
     ledger = Ledger(org=org, rows=[by_month[m] for m in sorted(by_month, reverse=True)])
     for name in LEDGER_FIELDS:
         setattr(ledger.total, name, sum((getattr(r, name) for r in ledger.rows), ZERO))

@@ -254,6 +254,21 @@ def test_policy_form_in_percent(client, world):
     assert client.get(reverse("dues:policy", args=[world.fed.pk])).status_code == 404
 
 
+def test_ledger_says_which_months_have_no_payroll_total_or_no_statement(client, world, union_a_dues):
+    services.funds_assess(
+        org=world.union_a, month=date(2026, 9, 1), payroll_total="5000", actor=world.finance_a
+    )
+    client.force_login(world.finance_a)
+    r = client.get(reverse("dues:ledger", args=[world.union_a.pk]))
+    rows = {row.month: (row.has_dues, row.has_funds) for row in r.context["ledger"].rows}
+    assert rows == {OCT: (True, True), date(2026, 9, 1): (False, True)}
+    body = r.content.decode()
+    assert body.count("本月未核定会费") == 1 and "本月未登记单位工资总额" not in body
+    services.dues_run(org=world.union_a, month=date(2026, 8, 1), actor=world.finance_a)
+    body = client.get(reverse("dues:ledger", args=[world.union_a.pk])).content.decode()
+    assert body.count("本月未登记单位工资总额，应拨缴经费未计算") == 1
+
+
 def test_api_ledger_and_runs(client, world, union_a_dues):
     client.force_login(world.staff_a)
     runs = client.get(f"/api/v1/dues/orgs/{world.union_a.pk}/runs").json()
