@@ -1,21 +1,11 @@
-import random
-from datetime import date
-
 from affairs import seed
 from affairs.models import AffairItem, Question, ReadReceipt, SurveyResponse
-from core.seed import SeedContext
+from core.testing.world import seed_context
 
 
 def test_seed_builds_a_board(world):
     users = {"staff_1": world.staff_a, "member_1": world.member_a, "delegate_1": world.delegate_a}
-    ctx = SeedContext(
-        rng=random.Random(1),
-        today=date(2026, 11, 25),
-        federation=world.fed,
-        unions=[world.union_a, world.union_b],
-        branches=[],
-        users=users,
-    )
+    ctx = seed_context(world, users)
     seed.seed(ctx)
     assert AffairItem.objects.filter(org=world.union_a).count() == 7
     assert AffairItem.objects.filter(publish_from__gt=ctx.today).count() == 1

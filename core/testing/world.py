@@ -97,3 +97,20 @@ def build_world() -> World:
         staff_b=make_user("staff_b", Role.UNION_STAFF, union_b, full_name="乙干事"),
         chair_b=make_user("chair_b", Role.UNION_CHAIR, union_b),
     )
+
+
+def seed_context(world: World, users: dict, *, branches: list | None = None, rng_seed: int = 1):
+    """A demo seed's context over the test world (unions A and B, the demo's fixed date), for
+    testing one app's `seed` with the demo users it expects under their demo names."""
+    import random
+
+    from core.seed import SeedContext
+
+    return SeedContext(
+        rng=random.Random(rng_seed),  # noqa: S311 - demo data
+        today=date(2026, 11, 25),
+        federation=world.fed,
+        unions=[world.union_a, world.union_b],
+        branches=branches or [],
+        users=users,
+    )

@@ -1,7 +1,4 @@
-import random
-from datetime import date
-
-from core.seed import SeedContext
+from core.testing.world import seed_context
 from dues import seed as dues_seed
 from dues.models import DuesLine, DuesPayment
 from members import seed as member_seed
@@ -9,13 +6,8 @@ from members import selectors as member_selectors
 
 
 def test_demo_dues_give_the_lapse_list_three_members_of_the_second_union(world):
-    ctx = SeedContext(
-        rng=random.Random(1),
-        today=date(2026, 11, 25),
-        federation=world.fed,
-        unions=[world.union_a, world.union_b],
-        branches=[],
-        users={"fed_admin": world.fed_admin, "finance_1": world.finance_a, "chair_2": world.chair_b},
+    ctx = seed_context(
+        world, {"fed_admin": world.fed_admin, "finance_1": world.finance_a, "chair_2": world.chair_b}
     )
     member_seed.seed(ctx)
     dues_seed.seed(ctx)

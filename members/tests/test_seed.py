@@ -1,22 +1,12 @@
-import random
-from datetime import date
-
 from django.urls import reverse
 
-from core.seed import SeedContext
+from core.testing.world import seed_context
 from members import seed
 from members.models import Member
 
 
 def test_demo_workers_have_their_member_records(world, client):
-    ctx = SeedContext(
-        rng=random.Random(1),
-        today=date(2026, 11, 25),
-        federation=world.fed,
-        unions=[world.union_a, world.union_b],
-        branches=[],
-        users={"staff_1": world.staff_a, "member_1": world.member_a},
-    )
+    ctx = seed_context(world, {"staff_1": world.staff_a, "member_1": world.member_a})
     seed.seed(ctx)
     linked = Member.objects.filter(user__username__startswith="worker_").select_related("user", "org")
     # only union index 0 exists of the demo boards' unions (0 and 2)
