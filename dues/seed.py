@@ -18,7 +18,6 @@ from members.models import Member, MemberStatus
 from . import rules, services
 from .models import DuesLine, LineKind, WageBase, WageSource
 
-LAPSE_DEMO_MONTHS = 6  # the lapse rule's months (dues setting lapse_months)
 POOL = 997  # distinct wages; each member gets one by id, every value encrypted once
 
 
@@ -82,7 +81,8 @@ def seed(ctx: SeedContext) -> None:
         )
     this_month = rules.month_start(ctx.today)
     sep, octo = rules.add_months(this_month, -2), rules.add_months(this_month, -1)
-    first_base = min(date(ctx.today.year, 1, 1), rules.add_months(this_month, -LAPSE_DEMO_MONTHS))
+    lapse_months = rules.setting("lapse_months")  # what the lapse list asks for (6 by default)
+    first_base = min(date(ctx.today.year, 1, 1), rules.add_months(this_month, -lapse_months))
     n = wage_bases_bulk(month=first_base, rng=ctx.rng)
     if ctx.members_n > 0:
         ctx.log.append(
@@ -95,12 +95,12 @@ def seed(ctx: SeedContext) -> None:
         avg_wage = Decimal(ctx.rng.randint(5200, 9800))
         months, not_deducted = (sep, octo), ""
         if i == 1:
-            # Six months of statements, three members never deducted (on unpaid leave, say): the
-            # lapse list (members: 6 months without dues) has something to show.
+            # Statements for the lapse rule's months, three members never deducted (on unpaid
+            # leave, say): the lapse list (members: months without dues) has something to show.
             # Up to the last full month of the real date, which the lapse list reads (the demo's
             # own date is fixed).
             last = max(octo, rules.add_months(rules.month_start(timezone.localdate()), -1))
-            months = [rules.add_months(this_month, -LAPSE_DEMO_MONTHS)]
+            months = [rules.add_months(this_month, -lapse_months)]
             while months[-1] < last:
                 months.append(rules.add_months(months[-1], 1))
             not_deducted = " ".join(_never_paying(union, since=months[0], rng=ctx.rng))

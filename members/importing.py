@@ -585,7 +585,8 @@ def column_use(headers: list[str]) -> dict[str, list]:
     """What an upload's columns are used for, for the preview: `read` (the template's header of each
     column read, in the file's order), `ignored` (columns written but not imported, as written,
     each with whether the ID number says it anyway; the error report's own columns left out) and
-    `absent` (optional columns the file lacks)."""
+    `absent` (optional columns the file lacks; `numbered`, `joined_today`: new members are numbered
+    and join on the import's day because the member number or joining date column is missing)."""
     mapping = map_headers(headers)
     ignored = []
     for h in headers:
@@ -596,6 +597,9 @@ def column_use(headers: list[str]) -> dict[str, list]:
         "read": [FIELD_LABELS[f] for f, _i in sorted(mapping.items(), key=lambda kv: kv[1])],
         "ignored": ignored,
         "absent": [FIELD_LABELS[f] for f in COLUMNS if f not in mapping and f != "sex"],  # sex: from the ID
+        # what new members get for the columns the file lacks, where it is not simply a blank
+        "numbered": "member_no" not in mapping,
+        "joined_today": "joined_on" not in mapping,
     }
 
 

@@ -22,9 +22,10 @@ def fill(apps, schema_editor):
             rows = cur.fetchall()
             if not rows:
                 return
+            keys = [(pk, name_pinyin(name)[2] if name else "") for pk, name in rows]
             if conn.vendor == "postgresql":
-                values = ", ".join(["(%s, %s)"] * len(rows))
-                params = [v for pk, name in rows for v in (pk, name_pinyin(name)[2] if name else "")]
+                values = ", ".join(["(%s, %s)"] * len(keys))
+                params = [v for pair in keys for v in pair]
                 cur.execute(
                     "UPDATE members_member AS m SET name_sort = v.s "  # noqa: S608 - placeholders only
                     f"FROM (VALUES {values}) AS v(id, s) WHERE m.id = v.id",
@@ -32,8 +33,7 @@ def fill(apps, schema_editor):
                 )
             else:
                 cur.executemany(
-                    "UPDATE members_member SET name_sort = %s WHERE id = %s",
-                    [(name_pinyin(name)[2] if name else "", pk) for pk, name in rows],
+                    "UPDATE members_member SET name_sort = %s WHERE id = %s", [(s, pk) for pk, s in keys]
                 )
             last = rows[-1][0]
 

@@ -572,11 +572,19 @@ def test_the_preview_says_which_columns_were_read_ignored_and_missing(world, cli
             "是否农民工",
             "户籍所在地",
         ],
+        "numbered": True,
+        "joined_today": True,
     }
     client.force_login(world.staff_a)
     page = client.get(reverse("members:import_detail", args=[imp.pk])).content.decode()
     assert "<dt>不导入的列</dt><dd>序号、出生日期（由身份证号推算）、备注</dd>" in page
     assert "<dt>读取的列</dt><dd>姓名、身份证号、手机号</dd>" in page
+    assert "已登记会员的这些信息保持不变。会员编号自动编排。入会日期记为导入当天。</span>" in page
+    # a file with joining dates: only the numbering is said
+    dated = preview(world, xlsx([row(2)]))
+    assert (dated.columns["numbered"], dated.columns["joined_today"]) == (True, False)
+    page = client.get(reverse("members:import_detail", args=[dated.pk])).content.decode()
+    assert "已登记会员的这些信息保持不变。会员编号自动编排。</span>" in page
 
 
 def test_the_preview_is_there_whenever_the_import_is_opened_until_it_is_imported(
