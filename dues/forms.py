@@ -96,6 +96,12 @@ class FundsPaymentForm(forms.Form):
         label=_("到账金额（元）"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
     )
     paid_on = forms.DateField(label=_("到账日期"), required=False, widget=DATE, initial=timezone.localdate)
+    official_no = forms.CharField(
+        label=_("专用收据号码"),
+        required=False,
+        max_length=40,
+        help_text=_("为这笔经费开具的工会经费收入专用收据上印制的号码；尚未开具可以不填。"),
+    )
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
 

@@ -252,6 +252,45 @@ class PayMethod(models.TextChoices):
     ONLINE = "online", _("线上支付")
 
 
+class ReceiptSeries(models.TextChoices):
+    DUES = "HF", _("会费收据")
+    FUNDS = "JF", _("经费到账凭证")
+
+
+def receipt_prefix(series: str, year: int) -> str:
+    return f"{series}{year}-"
+
+
+def receipt_text(series: str, year: int, seq: int) -> str:
+    """A receipt's number: series, year and the union's running number of that year
+    (HF2026-000001). Receipts printed before numbering per union kept their old numbers
+    (HF + year + eight digits, without the hyphen), so the two never meet."""
+    return f"{receipt_prefix(series, year)}{seq:06d}"
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number a union gave out in a series and year: each union numbers its
+    receipts 1, 2, 3 … without gaps, as its auditors expect (a reversed receipt keeps its number,
+    marked void). The row is locked while numbers are taken."""
+
+    org = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
+    )
+    series = models.CharField(_("收据类别"), max_length=2, choices=ReceiptSeries.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+
+    class Meta:
+        verbose_name = _("收据编号")
+        verbose_name_plural = _("收据编号")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "series", "year"], name="dues_receipt_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.series}{self.year} {self.last}"
+
+
 class PayrollBatch(models.Model):
     """One payroll deduction covering every outstanding line of a run."""
 
@@ -281,6 +320,7 @@ class DuesPayment(models.Model):
     org = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
     )
+    receipt_no = models.CharField(_("收据号"), max_length=24, editable=False)
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="dues_payments", verbose_name=_("会员")
     )
@@ -308,7 +348,11 @@ class DuesPayment(models.Model):
         verbose_name = _("会费缴纳")
         verbose_name_plural = _("会费缴纳")
         ordering = ["-paid_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="dues_payment_amount_pos")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="dues_payment_amount_pos"),
+            models.UniqueConstraint(fields=["org", "receipt_no"], name="dues_payment_receipt_no"),
+            models.CheckConstraint(condition=~Q(receipt_no=""), name="dues_payment_receipt_no_set"),
+        ]
         indexes = [models.Index(fields=["member", "month"], name="dues_payment_member_month")]
 
     def __str__(self) -> str:
@@ -317,11 +361,6 @@ class DuesPayment(models.Model):
     @property
     def amount_upper(self) -> str:
         return rules.rmb_upper(self.amount)
-
-    @property
-    def receipt_no(self) -> str:
-        """Receipt number: HF + year of payment + the payment's id (unique by construction)."""
-        return f"HF{self.paid_on:%Y}{self.pk:08d}"
 
     @property
     def is_reversed(self) -> bool:
@@ -451,6 +490,10 @@ class FundsPayment(models.Model):
     org = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("工会")
     )
+    receipt_no = models.CharField(_("凭证号"), max_length=24, editable=False)
+    # The number printed on the official 工会经费收入专用收据 the union issued for this money (the
+    # forms are numbered by whoever prints them, not by us): optional, unique within the union.
+    official_no = models.CharField(_("专用收据号码"), max_length=40, blank=True)
     assessment = models.ForeignKey(
         FundsAssessment, on_delete=models.PROTECT, related_name="payments", verbose_name=_("经费核定")
     )
@@ -474,6 +517,11 @@ class FundsPayment(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=0, kept__gte=0, remitted__gte=0), name="dues_fpay_amounts"
             ),
+            models.UniqueConstraint(fields=["org", "receipt_no"], name="dues_fpay_receipt_no"),
+            models.CheckConstraint(condition=~Q(receipt_no=""), name="dues_fpay_receipt_no_set"),
+            models.UniqueConstraint(
+                fields=["org", "official_no"], condition=~Q(official_no=""), name="dues_fpay_official_no"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -482,10 +530,6 @@ class FundsPayment(models.Model):
     @property
     def amount_upper(self) -> str:
         return rules.rmb_upper(self.amount)
-
-    @property
-    def receipt_no(self) -> str:
-        return f"JF{self.paid_on:%Y}{self.pk:08d}"
 
     @property
     def is_reversed(self) -> bool:

@@ -35,8 +35,12 @@ from .models import (
     PayMethod,
     PayrollBatch,
     PayrollBatchReversal,
+    ReceiptCounter,
+    ReceiptSeries,
     WageBase,
     WageSource,
+    receipt_prefix,
+    receipt_text,
 )
 from .payroll import read_payroll
 from .payroll import template_xlsx as payroll_template
@@ -600,6 +604,27 @@ def _user(actor):
 # ---- payments -----------------------------------------------------------------------------------------
 
 
+# ---- receipt numbers -------------------------------------------------------------------------------
+
+
+def _take_receipt_numbers(org_id: int, series: str, year: int, count: int = 1) -> int:
+    """Reserve `count` consecutive receipt numbers of a union's series in a year; returns the first.
+    Call inside the payment's transaction, after its other locks (the counter is always locked
+    last, so two payments cannot wait on each other); a rolled-back payment gives its numbers back."""
+    key = {"org_id": org_id, "series": series, "year": year}
+    counter = ReceiptCounter.objects.select_for_update().filter(**key).first()
+    if counter is None:
+        try:
+            with transaction.atomic():  # the union's first receipt of the year
+                counter = ReceiptCounter.objects.create(**key)
+        except IntegrityError:  # another payment made the row meanwhile; wait for it, then go on
+            counter = ReceiptCounter.objects.select_for_update().get(**key)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return first
+
+
 def dues_payment_record(
     *, line: DuesLine, actor, amount=None, paid_on: date | None = None, method: str = PayMethod.CASH
 ) -> DuesPayment:
@@ -640,8 +665,10 @@ def dues_payment_record(
             raise ValidationError({"amount": [_("金额必须大于0。")]})
         if value > outstanding:
             raise ValidationError({"amount": [_("金额超过未缴的%(o)s元。") % {"o": rules.yuan(outstanding)}]})
+        seq = _take_receipt_numbers(line.org_id, ReceiptSeries.DUES, paid_on.year)
         payment = DuesPayment.objects.create(
             org_id=line.org_id,
+            receipt_no=receipt_text(ReceiptSeries.DUES, paid_on.year, seq),
             member_id=line.member_id,
             line=line,
             month=line.month,
@@ -750,21 +777,31 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None, skip:
             total=total,
             recorded_by=_user(actor),
         )
-        # One payment per open line, written by the database in one statement.
+        # One payment per open line, written by the database in one statement, with the union's next
+        # receipt numbers in the order of the statement's lines.
         ops = connection.ops
         left_out = ""
         if skipped:
             left_out = f" AND member_id NOT IN ({', '.join(['%s'] * len(skipped))})"
+        first = _take_receipt_numbers(run.org_id, ReceiptSeries.DUES, paid_on.year, count)
+        seq = "(%s + row_number() OVER (ORDER BY id))"
+        if connection.vendor == "postgresql":
+            receipt = f"%s || lpad({seq}::text, greatest(6, length({seq}::text)), '0')"
+            receipt_params = [receipt_prefix(ReceiptSeries.DUES, paid_on.year), first - 1, first - 1]
+        else:
+            receipt = f"%s || printf('%%06d', {seq})"
+            receipt_params = [receipt_prefix(ReceiptSeries.DUES, paid_on.year), first - 1]
         sql = (
-            "INSERT INTO dues_duespayment (org_id, member_id, line_id, month, amount, paid_on, method, "  # noqa: S608
-            "batch_id, recorded_by_id, created_at) "
-            "SELECT %s, member_id, id, month, amount - paid, %s, %s, %s, %s, %s FROM dues_duesline "
+            "INSERT INTO dues_duespayment (receipt_no, org_id, member_id, line_id, month, amount, paid_on, "  # noqa: S608
+            "method, batch_id, recorded_by_id, created_at) "
+            f"SELECT {receipt}, %s, member_id, id, month, amount - paid, %s, %s, %s, %s, %s FROM dues_duesline "
             f"WHERE run_id = %s AND kind = %s AND paid < amount{left_out}"  # placeholders only
         )
         with connection.cursor() as cur:
             cur.execute(
                 sql,
                 [
+                    *receipt_params,
                     run.org_id,
                     ops.adapt_datefield_value(paid_on),
                     PayMethod.PAYROLL,
@@ -846,11 +883,19 @@ def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> Fun
 
 
 def funds_payment_record(
-    *, assessment: FundsAssessment, amount, actor, paid_on: date | None = None, note: str = ""
+    *,
+    assessment: FundsAssessment,
+    amount,
+    actor,
+    paid_on: date | None = None,
+    note: str = "",
+    official_no: str = "",
 ) -> FundsPayment:
     """Money from the employer against a month's levy, split at once between the grassroots union
     and the higher level (the two parts add up to the payment exactly, and a month's instalments
-    add up to the split of their total: rules.split_next)."""
+    add up to the split of their total: rules.split_next). `official_no` is the number printed on
+    the official 工会经费收入专用收据 issued for it, if one was: one form, one payment, in a union
+    (a voided form keeps its number too)."""
     paid_on = paid_on or _today()
     if paid_on > _today():
         raise ValidationError({"paid_on": [_("到账日期不能晚于今天。")]})
@@ -864,8 +909,28 @@ def funds_payment_record(
         raise ValidationError({"amount": [_("金额无效。")]}) from None
     if value <= 0:
         raise ValidationError({"amount": [_("金额必须大于0。")]})
+    official_no = normalize_text(official_no or "").replace(" ", "")
+    if len(official_no) > 40:
+        raise ValidationError({"official_no": [_("专用收据号码不能超过40个字符。")]})
     with transaction.atomic():
         fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=assessment.pk)
+        if official_no and (
+            taken := FundsPayment.objects.filter(org_id=fa.org_id, official_no=official_no)
+            .select_related("assessment")
+            .first()
+        ):
+            raise ValidationError(
+                {
+                    "official_no": [
+                        _("专用收据%(no)s已登记在%(m)s的经费到账（凭证号%(r)s）上，请核对号码。")
+                        % {
+                            "no": official_no,
+                            "m": rules.month_text(taken.assessment.month),
+                            "r": taken.receipt_no,
+                        }
+                    ]
+                }
+            )
         if value > fa.levy - fa.paid:
             raise ValidationError(
                 {"amount": [_("金额超过未拨缴的%(o)s元。") % {"o": rules.yuan(fa.levy - fa.paid)}]}
@@ -873,13 +938,16 @@ def funds_payment_record(
         kept, remitted = rules.split_next(
             value, paid=fa.paid, kept=fa.kept, grassroots_share=fa.grassroots_share
         )
+        seq = _take_receipt_numbers(fa.org_id, ReceiptSeries.FUNDS, paid_on.year)
         payment = FundsPayment.objects.create(
             org=fa.org,
+            receipt_no=receipt_text(ReceiptSeries.FUNDS, paid_on.year, seq),
             assessment=fa,
             amount=value,
             kept=kept,
             remitted=remitted,
             paid_on=paid_on,
+            official_no=official_no,
             note=note[:200],
             recorded_by=_user(actor),
         )
@@ -896,6 +964,7 @@ def funds_payment_record(
                 "kept": str(kept),
                 "remitted": str(remitted),
                 "month": fa.month.isoformat(),
+                **({"official_no": official_no} if official_no else {}),
             },
         )
     return payment
@@ -1099,7 +1168,7 @@ def funds_payment_reverse(
                 "reason": reason,
                 "reversed_by": _user(actor),
             },
-            _("收据%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"),
+            _("凭证%(no)s的经费到账已于%(d)s冲销，不能重复冲销。"),
             no=payment.receipt_no,
         )
         fa.paid -= payment.amount

@@ -555,7 +555,7 @@ def funds_payment_reverse_view(request, pk: int):
     else:
         messages.success(
             request,
-            _("已冲销经费到账%(a)s元（收据号%(no)s）：基层留成冲减%(k)s元，上解冲减%(r)s元。")
+            _("已冲销经费到账%(a)s元（凭证号%(no)s）：基层留成冲减%(k)s元，上解冲减%(r)s元。")
             % {
                 "a": rules.yuan(rev.amount),
                 "no": payment.receipt_no,

@@ -199,7 +199,7 @@ def test_finance_reverses_a_payment_a_payroll_batch_and_a_funds_payment(live_wor
     row.get_by_role("button", name="确认冲销").click()
     expect(
         page.get_by_text(
-            f"已冲销经费到账500.00元（收据号{fpay.receipt_no}）：基层留成冲减300.00元，上解冲减200.00元。"
+            f"已冲销经费到账500.00元（凭证号{fpay.receipt_no}）：基层留成冲减300.00元，上解冲减200.00元。"
         )
     ).to_be_visible()
     expect(

@@ -261,7 +261,7 @@ def test_reversing_a_funds_payment(world):
     )
 
     n = AuditEvent.objects.count()
-    with pytest.raises(services.AlreadyReversed, match=f"收据{first.receipt_no}的经费到账已于"):
+    with pytest.raises(services.AlreadyReversed, match=f"凭证{first.receipt_no}的经费到账已于"):
         services.funds_payment_reverse(payment=first, reason="再冲", actor=world.finance_a)
     with pytest.raises(ValidationError, match="请填写冲销原因"):
         services.funds_payment_reverse(payment=first, reason="", actor=world.finance_a)
@@ -365,7 +365,7 @@ def test_reverse_a_batch_and_a_funds_payment_from_their_pages(client, world, oct
     r = client.post(reverse("dues:funds_payment_reverse", args=[fp.pk]), {"reason": "银行退回"}, follow=True)
     assert r.redirect_chain[-1][0] == ledger_url + "#payments"
     assert (
-        f"已冲销经费到账500.00元（收据号{fp.receipt_no}）：基层留成冲减300.00元，上解冲减200.00元。"
+        f"已冲销经费到账500.00元（凭证号{fp.receipt_no}）：基层留成冲减300.00元，上解冲减200.00元。"
         in messages_of(r)
     )
     body = r.content.decode()
@@ -373,7 +373,7 @@ def test_reverse_a_batch_and_a_funds_payment_from_their_pages(client, world, oct
     assert "-300.00" in body
     assert FundsAssessment.objects.get(pk=fa.pk).paid == D("0.00")
     receipt = client.get(reverse("dues:funds_receipt", args=[fp.pk])).content.decode()
-    assert "本收据已冲销作废" in receipt
+    assert "本凭证已冲销作废" in receipt
 
 
 def test_statement_page_queries_stay_bounded_with_reversals(

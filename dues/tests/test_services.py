@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from audit.models import AuditEvent
 from core import crypto
@@ -257,7 +258,7 @@ def test_individual_payments_and_receipt(world, crew):
     p1 = services.dues_payment_record(
         line=line, amount="10", actor=world.finance_a, paid_on=date(2026, 10, 20)
     )
-    assert p1.receipt_no == f"HF2026{p1.pk:08d}"
+    assert p1.receipt_no == "HF2026-000001"
     with pytest.raises(ValidationError, match="超过未缴的12.80元"):
         services.dues_payment_record(line=line, amount="12.81", actor=world.finance_a)
     with pytest.raises(ValidationError, match="金额必须大于0"):
@@ -274,6 +275,49 @@ def test_individual_payments_and_receipt(world, crew):
     assert run.paid_amount == D("22.80")
     assert DuesPayment.objects.filter(line=line).count() == 2
     assert AuditEvent.objects.filter(action="dues.payment_record").count() == 2
+
+
+def test_receipts_are_numbered_per_union_and_year_without_gaps(world, crew):
+    run = services.dues_run(org=world.union_a, month=OCT, actor=world.finance_a)
+    run_b = services.dues_run(org=world.union_b, month=OCT, actor=world.chair_b)
+    zhang = DuesLine.objects.get(run=run, member=crew.zhang)
+    first = services.dues_payment_record(
+        line=zhang, amount="2.80", actor=world.finance_a, paid_on=date(2026, 10, 20)
+    )
+    other = services.dues_payment_record(
+        line=DuesLine.objects.get(run=run_b, member=crew.other),
+        actor=world.chair_b,
+        paid_on=date(2026, 10, 21),
+    )
+    services.dues_payment_reverse(payment=first, reason="金额有误", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="超过未缴"):  # refused: takes no number
+        services.dues_payment_record(line=zhang, amount="999", actor=world.finance_a)
+    batch = services.dues_batch_record(run=run, actor=world.finance_a, paid_on=date(2026, 11, 5))
+    # Union A's receipts run 1, 2, 3 (the reversed one keeps its number); union B starts its own.
+    assert list(
+        DuesPayment.objects.filter(org=world.union_a).order_by("pk").values_list("receipt_no", "batch")
+    ) == [("HF2026-000001", None), ("HF2026-000002", batch.pk), ("HF2026-000003", batch.pk)]
+    assert (first.receipt_no, other.receipt_no) == ("HF2026-000001", "HF2026-000001")
+    fa = services.funds_assess(org=world.union_a, month=SEP, payroll_total="100000", actor=world.finance_a)
+    funds = [
+        services.funds_payment_record(assessment=fa, amount="500", actor=world.finance_a).receipt_no
+        for _ in range(2)
+    ]
+    assert funds == ["JF2026-000001", "JF2026-000002"]  # a series of its own
+    with transaction.atomic():  # a new year starts again at 1
+        assert services._take_receipt_numbers(world.union_a.pk, "HF", 2027, 3) == 1
+        assert services._take_receipt_numbers(world.union_a.pk, "HF", 2027) == 4
+    with pytest.raises(IntegrityError), transaction.atomic():  # one number, one receipt
+        DuesPayment.objects.create(
+            org=world.union_a,
+            receipt_no="HF2026-000002",
+            member=crew.zhang,
+            line=zhang,
+            month=OCT,
+            amount=D("1"),
+            paid_on=date(2026, 11, 5),
+            method="cash",
+        )
 
 
 def test_payroll_batch_pays_everything_outstanding(world, crew):
@@ -672,3 +716,40 @@ def test_a_payroll_sheet_with_no_wage_filled_in_or_a_number_lost_to_excel_is_ref
         "第2行：本工会没有会员编号为“20000289”的在册会员。该列是数字格式，以0开头的编号会丢掉开头的0：请把该列设为“文本”格式后重新填写。"
     ]
     assert not WageBase.objects.filter(month=NOV).exists()
+
+
+def test_funds_payment_keeps_the_official_receipt_number_once_per_union(world, crew):
+    fa = services.funds_assess(org=world.union_a, month=SEP, payroll_total="100000", actor=world.finance_a)
+    p = services.funds_payment_record(
+        assessment=fa, amount="500", actor=world.finance_a, official_no="Ｎｏ．００１２３４５"
+    )
+    assert (p.official_no, p.receipt_no) == ("No.0012345", "JF2026-000001")  # full-width typed: normalized
+    ev = AuditEvent.objects.get(action="dues.funds_payment_record")
+    assert ev.details["official_no"] == "No.0012345"
+    services.funds_payment_reverse(payment=p, reason="银行退票", actor=world.finance_a)
+    octo = services.funds_assess(org=world.union_a, month=OCT, payroll_total="100000", actor=world.finance_a)
+    # A voided form keeps its number: the same number again is refused, naming where it was used.
+    with pytest.raises(ValidationError) as e:
+        services.funds_payment_record(
+            assessment=octo, amount="500", actor=world.finance_a, official_no="No.0012345"
+        )
+    assert e.value.message_dict == {
+        "official_no": [
+            "专用收据No.0012345已登记在2026年9月的经费到账（凭证号JF2026-000001）上，请核对号码。"
+        ]
+    }
+    with pytest.raises(ValidationError, match="专用收据号码不能超过40个字符"):
+        services.funds_payment_record(
+            assessment=octo, amount="500", actor=world.finance_a, official_no="9" * 41
+        )
+    assert FundsPayment.objects.count() == 1
+    # Another union's forms are its own; no number at all is allowed as often as needed.
+    fb = services.funds_assess(org=world.union_b, month=SEP, payroll_total="100000", actor=world.chair_b)
+    other = services.funds_payment_record(
+        assessment=fb, amount="10", actor=world.chair_b, official_no="No.0012345"
+    )
+    assert other.receipt_no == "JF2026-000001"
+    blank = [
+        services.funds_payment_record(assessment=octo, amount="1", actor=world.finance_a) for _ in range(2)
+    ]
+    assert [b.official_no for b in blank] == ["", ""]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dues import services
-from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, PayrollBatch, WageBase
+from dues.models import DuesLine, DuesPayment, DuesPolicy, DuesRun, FundsPayment, PayrollBatch, WageBase
 from members.models import Member
 
 from .factories import make_member
@@ -461,3 +461,24 @@ def test_a_statement_says_when_wages_or_memberships_changed_after_it(client, wor
     assert (line.base, line.amount) == (Decimal("9000.00"), Decimal("45.00"))
     assert not DuesLine.objects.filter(run=run, member__name="会员04").exists()
     assert "明细中尚未反映" not in client.get(page).content.decode()
+
+
+def test_funds_payment_with_its_official_receipt_number_on_the_ledger_and_voucher(
+    client, world, union_a_dues
+):
+    fa = services.funds_assess(org=world.union_a, month=OCT, payroll_total="50000", actor=world.finance_a)
+    client.force_login(world.finance_a)
+    url = reverse("dues:funds_pay", args=[fa.pk])
+    r = client.post(url, {"amount": "600", "paid_on": "2026-11-10", "official_no": "0012345"}, follow=True)
+    assert "已登记经费到账600.00元" in "".join(str(m) for m in r.context["messages"])
+    r = client.post(url, {"amount": "100", "paid_on": "2026-11-10", "official_no": "0012345"}, follow=True)
+    assert [str(m) for m in r.context["messages"]] == [
+        "专用收据0012345已登记在2026年10月的经费到账（凭证号JF2026-000001）上，请核对号码。"
+    ]
+    payment = FundsPayment.objects.get()
+    ledger = client.get(reverse("dues:ledger", args=[world.union_a.pk])).content.decode()
+    row = ledger.split('id="payments"')[1].split("</tr>")[1]
+    assert "JF2026-000001" in row and ">0012345<" in row
+    voucher = client.get(reverse("dues:funds_receipt", args=[payment.pk])).content.decode()
+    assert "工会经费到账凭证" in voucher and "专用收据号码" in voucher and "0012345" in voucher
+    assert "工会经费收入专用收据</h2>" not in voucher  # ours is not the official form
