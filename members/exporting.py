@@ -167,8 +167,10 @@ def stats_xlsx(stats: dict, children: list[dict], direct: int = 0) -> bytes:
         s.write_row(0, 0, [title, "人数"], bold)
         for i, (label, n) in enumerate(items, start=1):
             s.write_row(i, 0, [str(label), n])
+        s.set_column(0, 0, 18)
     s = wb.add_worksheet("按月入会退会")
     s.write_row(0, 0, ["月份", "入会", "退会", "转入", "转出"], bold)
+    s.set_column(0, 0, 10)
     for i, m in enumerate(stats["months"], start=1):
         s.write_row(
             i,

@@ -1597,6 +1597,9 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
+REPORT_WIDTHS = {"id_number": 22, "phone": 14, "employer": 28, "department": 16, "household_registration": 24}
+
+
 def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
     """The whole file as uploaded, with the row number it had and a column of reasons: the rows with
     errors are marked in red and come first, so the report can be corrected in place and uploaded
@@ -1651,6 +1654,11 @@ def error_report_xlsx(table: Table, errors: list[dict]) -> bytes:
         write(rownum, row, None)
         r += 1
     ws.set_column(1, len(headers), 14, text)
+    # The columns being corrected wide enough to read whole: an 18-digit ID number, a company's name.
+    mapping = map_headers(headers)
+    for key, width in REPORT_WIDTHS.items():
+        if key in mapping:
+            ws.set_column(mapping[key] + 1, mapping[key] + 1, width, text)
     ws.set_column(len(headers) + 1, len(headers) + 1, 60)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r - 1, 1), len(headers) + 1)

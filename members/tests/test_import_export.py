@@ -446,6 +446,13 @@ def test_error_report_holds_every_row_bad_ones_first_and_can_be_uploaded_again(w
     assert rows[0][0] == "原行号" and rows[0][-1] == "错误原因"
     # The bad row first with its reason, then the good rows in file order (nothing was imported).
     assert [(r[0], r[-1]) for r in rows[1:]] == [(3, "姓名：姓名不能为空。"), (2, ""), (4, "")]
+    # The ID numbers being corrected are readable without widening their column.
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    width = sheet.column_dimensions[get_column_letter(rows[0].index("身份证号码") + 1)].width
+    assert width >= 22
 
     # Corrected in the report and uploaded as it is: its two added columns are ignored.
     fixed = [list(r) for r in rows]

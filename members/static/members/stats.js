@@ -20,10 +20,10 @@
     make("chart-sex", nobody
       ? { title: { text: d.names.none, left: "center", top: "middle", textStyle: { color: "#888", fontSize: 14, fontWeight: "normal" } } }
       : { tooltip: {}, series: [{ type: "pie", radius: narrow ? ["25%", "45%"] : ["35%", "65%"], data: d.sex, label: { formatter: "{b}\n{c}" } }] });
-    make("chart-age", { tooltip: {}, grid, xAxis: { type: "category", data: d.age.labels, axisLabel: { interval: 0, rotate: narrow ? 40 : 0 } }, yAxis: { type: "value" }, series: [{ type: "bar", data: d.age.values }] });
-    make("chart-edu", { tooltip: {}, grid: { left: 8, right: 16, containLabel: true }, yAxis: { type: "category", data: d.education.labels }, xAxis: { type: "value" }, series: [{ type: "bar", data: d.education.values }] });
+    make("chart-age", { tooltip: {}, grid, xAxis: { type: "category", data: d.age.labels, axisLabel: { interval: 0, rotate: narrow ? 40 : 0 } }, yAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: d.age.values }] });
+    make("chart-edu", { tooltip: {}, grid: { left: 8, right: 16, containLabel: true }, yAxis: { type: "category", data: d.education.labels }, xAxis: { type: "value", minInterval: 1 }, series: [{ type: "bar", data: d.education.values }] });
     // The legend of four series takes two lines on a phone: the plot starts below it.
-    make("chart-months", { tooltip: { trigger: "axis" }, grid: { ...grid, top: narrow ? 60 : 32 }, legend: { data: [d.names.joins, d.names.leaves, d.names.transfers_in, d.names.transfers_out] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value" },
+    make("chart-months", { tooltip: { trigger: "axis" }, grid: { ...grid, top: narrow ? 60 : 32 }, legend: { data: [d.names.joins, d.names.leaves, d.names.transfers_in, d.names.transfers_out] }, xAxis: { type: "category", data: d.months }, yAxis: { type: "value", minInterval: 1 },
       series: [{ name: d.names.joins, type: "bar", data: d.joins }, { name: d.names.leaves, type: "bar", data: d.leaves },
         { name: d.names.transfers_in, type: "bar", data: d.transfers_in }, { name: d.names.transfers_out, type: "bar", data: d.transfers_out }] });
   }
