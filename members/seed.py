@@ -385,7 +385,10 @@ def seed(ctx: SeedContext) -> None:
     member_user = ctx.users.get("member_1")
     joined = ctx.today - timedelta(days=400)
     for name, sex, ui, status, migrant in DEMO_PEOPLE:
-        p = next(q for q in people if q["sex"] == sex)  # an ID number that fits the name
+        since = joined if status != MemberStatus.WITHDRAWN else ctx.today - timedelta(days=9 * 365)
+        # An ID number that fits the name, of someone at least 20 when they joined.
+        adult = since - timedelta(days=20 * 366)
+        p = next(q for q in people if q["sex"] == sex and q["birth_date"] <= adult)
         union = ctx.unions[ui % len(ctx.unions)]
         data = {
             **p,
@@ -399,7 +402,6 @@ def seed(ctx: SeedContext) -> None:
             services.member_apply(org=union, data=data, consent=True)
             continue
         data["consent"] = True
-        since = joined if status != MemberStatus.WITHDRAWN else ctx.today - timedelta(days=9 * 365)
         data["joined_on"] = since  # the day its timeline says it was approved
         m = services.member_create(org=union, data=data, actor=actor, on=since)
         if name == "吴浩然" and member_user is not None:
