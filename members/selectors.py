@@ -112,9 +112,18 @@ NEVER_INITIAL = set("iuv")
 MEMBER_NO_DIGITS = 13  # services.next_member_numbers
 
 
+def _or_card(cond: Q, q: str, *, min_len: int) -> Q:
+    """The member whose card number `q` is, read off the card or its check page: the card number is
+    the year of issue and the member number (services.next_member_numbers), so it is found through
+    the member number's index. `cond` alone for what cannot be one."""
+    if len(q) < min_len or not re.fullmatch(r"(19|20)\d\d", q[:4]):
+        return cond
+    return cond | Q(member_no=q[4:], card_no=q)
+
+
 def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
-    """The search box: name, pinyin in full or initials (zs -> 张三), member number, last digits of
-    phone or ID number, or a whole phone/ID number (exact, through the blind index).
+    """The search box: name, pinyin in full or initials (zs -> 张三), member number, card number,
+    last digits of phone or ID number, or a whole phone/ID number (exact, through the blind index).
 
     Returns the condition and, for name searches, the order that the matching index already
     provides (so the first page comes straight off the index even when a surname matches tens of
@@ -138,16 +147,18 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
         # Only a number without its zeros (not starting 0): the OR of two index ranges makes the
         # database sort the matches, which a prefix of the system's own numbers (0000020…) would
         # make hundreds of thousands of rows.
+        cond = prefix_q("member_no", q)
         if q[0] != "0" and len(q) < MEMBER_NO_DIGITS:
-            return prefix_q("member_no", q) | Q(member_no=q.zfill(MEMBER_NO_DIGITS)), ("member_no", "id")
-        return prefix_q("member_no", q), ("member_no", "id")
+            cond |= Q(member_no=q.zfill(MEMBER_NO_DIGITS))
+        # Longer than a member number the system gives: perhaps a card number (17 digits).
+        return _or_card(cond, q, min_len=MEMBER_NO_DIGITS + 1), ("member_no", "id")
     if re.fullmatch(r"[0-9A-Za-z\-]+", q) and re.search(r"\d", q):  # a union's own numbering: XH-2026-0001
         cond = (
             prefix_q("member_no", upper)
             if q == upper
             else prefix_q("member_no", q) | prefix_q("member_no", upper)
         )
-        return cond, ("member_no", "id")
+        return _or_card(cond, upper, min_len=6), ("member_no", "id")
     if re.fullmatch(r"[A-Za-z]+", q):
         low = q.lower()
         if VOWELS.isdisjoint(low):
@@ -298,6 +309,28 @@ def matches_in_other_statuses(user, f: MemberFilters) -> list[tuple[str, str, in
     return sorted(
         ((status, str(labels[status]), n) for status, n in rows), key=lambda r: list(labels).index(r[0])
     )
+
+
+def moved_away_matches(user, q: str, limit: int = 10) -> list[MemberEvent]:
+    """For a search that found no one: members it matches whom a union the user may view
+    transferred to a union the user may not (their record went with them; the sending union still
+    reads it, selectors.transferred_out). Their latest transfer out, newest first."""
+    cond, _order = search(q)
+    moved = access.scope(
+        MemberEvent.objects.filter(
+            kind=EventKind.TRANSFERRED, org_id=F("from_org_id"), member__in=Member.objects.filter(cond)
+        ),
+        user,
+        MEMBER_VIEW,
+    ).select_related("member", "member__org", "to_org")
+    seen: set[int] = set()
+    out = []
+    for e in moved.order_by("-on", "-id")[: limit * 3]:
+        if e.member_id in seen or access.can(user, MEMBER_VIEW, e.member.org):
+            continue  # an older transfer of the same person, or one the list would have found
+        seen.add(e.member_id)
+        out.append(e)
+    return out[:limit]
 
 
 LIST_COUNT_CAP = 10_000

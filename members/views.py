@@ -89,16 +89,19 @@ def list_view(request):
         page["total"], page["more"] = selectors.count_upto(qs)
         if not page["more"]:  # counted in full: the page says of how many, and offers the last
             page["pages"] = max(1, -(-page["total"] // PAGE_SIZE))
-    elsewhere = []
+    elsewhere, moved = [], []
     if f.q and not f.status and not page["rows"] and not page["past_end"]:
         elsewhere = selectors.matches_in_other_statuses(request.user, f)
+        moved = selectors.moved_away_matches(request.user, f.q)
     if selectors.whole_number(f.q):
-        services.member_lookup_record(actor=request.user, q=f.q, found=qs.select_related("org")[:20])
+        found = [*qs.select_related("org")[:20], *(e.member for e in moved)]
+        services.member_lookup_record(actor=request.user, q=f.q, found=found)
     params = f.as_params()
     ctx = {
         "f": f,
         "page": page,
         "elsewhere": elsewhere,
+        "moved": moved,
         "params": params,
         "query": urlencode({k: v for k, v in params.items() if k != "sort"}),
         "export_query": urlencode(params),  # an export keeps the list's order too

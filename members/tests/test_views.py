@@ -79,9 +79,15 @@ def test_search_by_last_digits_member_no_and_full_numbers(world, registry, clien
     # A system number without its leading zeros, and a union's own numbering with letters.
     assert li.member_no.startswith("0") and len(li.member_no) == 13  # (the union id, zero-padded, first)
     assert names(client.get(reverse("members:list"), {"q": li.member_no.lstrip("0")})) == ["李四"]
+    # The card number, as printed on the card and on its check page (year of issue + member number).
+    assert len(li.card_no) == 17 and li.card_no.endswith(li.member_no)
+    assert names(client.get(reverse("members:list"), {"q": li.card_no})) == ["李四"]
+    assert names(client.get(reverse("members:list"), {"q": "1999" + li.member_no})) == []  # not its year
     Member.objects.filter(pk=li.pk).update(member_no="XH-2026-0001")
     for q in ("XH-2026-0001", "xh-2026", "XH-2026-00"):
         assert names(client.get(reverse("members:list"), {"q": q})) == ["李四"], q
+    Member.objects.filter(pk=li.pk).update(card_no="2026XH-2026-0001")
+    assert names(client.get(reverse("members:list"), {"q": "2026xh-2026-0001"})) == ["李四"]
 
 
 def test_a_whole_number_search_is_recorded_per_member_found_with_the_number_masked(world, registry, client):
@@ -819,6 +825,28 @@ def test_a_search_that_finds_only_former_members_says_where_they_are(world, clie
     assert r.context["elsewhere"] == [("withdrawn", "已退会", 1)]
     r = client.get(reverse("members:list"), {"q": m.member_no, "status": "withdrawn"})
     assert [row["id"] for row in r.context["page"]["rows"]] == [m.pk]
+
+
+def test_a_search_finds_a_member_transferred_away_on_the_sending_unions_records(world, client):
+    m = make_member(world, i=21)
+    t = services.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a, reason="调动")
+    services.transfer_accept(transfer=t, actor=world.staff_b)
+    client.force_login(world.staff_a)
+    r = client.get(reverse("members:list"), {"q": m.name})
+    page = r.content.decode()
+    assert f"没有找到与“{m.name}”匹配的会员" in page
+    on = services.today().isoformat()
+    assert (
+        f'已转出到其他工会的会员中有匹配的：<a href="{reverse("members:detail", args=[m.pk])}">{m.name}</a>'
+        f"（{on} 转至乙公司工会）"
+    ) in page
+    assert "从甲公司工会转至乙公司工会" in client.get(reverse("members:detail", args=[m.pk])).content.decode()
+    # By the whole phone number: the look-up is recorded for the member found this way too.
+    client.get(reverse("members:list"), {"q": person(21)["phone"]})
+    assert AuditEvent.objects.filter(action="members.lookup", target_id=str(m.pk)).count() == 1
+    # The receiving union finds the member in its roll; nobody else is told of the transfer.
+    client.force_login(world.staff_b)
+    assert names(client.get(reverse("members:list"), {"q": m.name})) == [m.name]
 
 
 def test_the_register_form_starts_at_the_clerks_union_and_names_every_mistake_at_once(world, client):
