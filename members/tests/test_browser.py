@@ -204,6 +204,12 @@ def test_registry_journey(new_page, live_world, login, tmp_path):
     phone.goto(scanned)
     expect(phone.get_by_text("有效会员")).to_be_visible()
     phone.screenshot(path=str(SHOTS / "members-card-phone.png"), full_page=True)
+    # A correction typed wrong comes back at its form, the reason in view (not two screens down).
+    phone.goto("/members/me/data/")
+    phone.get_by_label("需要更正的信息").select_option(label="手机号")
+    phone.get_by_label("正确内容").fill("1398765432")
+    phone.get_by_role("button", name="提交更正申请").click()
+    expect(phone.get_by_text("手机号应为以1开头的11位数字。")).to_be_in_viewport()
 
 
 def test_stats_and_application_pages(new_page, live_world, login):
