@@ -882,6 +882,62 @@ def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> Fun
     return fa
 
 
+def _clean_official_no(official_no) -> str:
+    official_no = normalize_text(official_no or "").replace(" ", "")
+    if len(official_no) > 40:
+        raise ValidationError({"official_no": [_("专用收据号码不能超过40个字符。")]})
+    return official_no
+
+
+def _check_official_no_free(org_id: int, official_no: str, *, but=None) -> None:
+    """One official receipt, one payment, in a union (a voided form keeps its number too)."""
+    if not official_no:
+        return
+    taken = FundsPayment.objects.filter(org_id=org_id, official_no=official_no).select_related("assessment")
+    if but is not None:
+        taken = taken.exclude(pk=but.pk)
+    if (first := taken.first()) is not None:
+        raise ValidationError(
+            {
+                "official_no": [
+                    _("专用收据%(no)s已登记在%(m)s的经费到账（凭证号%(r)s）上，请核对号码。")
+                    % {
+                        "no": official_no,
+                        "m": rules.month_text(first.assessment.month),
+                        "r": first.receipt_no,
+                    }
+                ]
+            }
+        )
+
+
+def funds_payment_official_no(*, payment: FundsPayment, official_no, actor) -> FundsPayment:
+    """Record (or put right) the number of the official 工会经费收入专用收据 issued for money already
+    recorded: the form is often filled in after the bank's notice. Audited with the number before."""
+    official_no = _clean_official_no(official_no)
+    with transaction.atomic():
+        payment = (
+            FundsPayment.objects.select_for_update().select_related("org", "assessment").get(pk=payment.pk)
+        )
+        if FundsPaymentReversal.objects.filter(payment=payment).exists():
+            raise ValidationError(_("这笔经费到账已冲销，不能再登记专用收据号码。"))
+        if official_no == payment.official_no:
+            return payment
+        _check_official_no_free(payment.org_id, official_no, but=payment)
+        before = payment.official_no
+        payment.official_no = official_no
+        payment.save(update_fields=["official_no"])
+        audit_record(
+            actor=actor,
+            action="dues.funds_official_no",
+            target=payment,
+            org=payment.org,
+            target_label=payment.receipt_no,
+            details={"official_no": official_no, "before": before},
+        )
+    return payment
+
+
 def funds_payment_record(
     *,
     assessment: FundsAssessment,
@@ -909,28 +965,10 @@ def funds_payment_record(
         raise ValidationError({"amount": [_("金额无效。")]}) from None
     if value <= 0:
         raise ValidationError({"amount": [_("金额必须大于0。")]})
-    official_no = normalize_text(official_no or "").replace(" ", "")
-    if len(official_no) > 40:
-        raise ValidationError({"official_no": [_("专用收据号码不能超过40个字符。")]})
+    official_no = _clean_official_no(official_no)
     with transaction.atomic():
         fa = FundsAssessment.objects.select_for_update().select_related("org").get(pk=assessment.pk)
-        if official_no and (
-            taken := FundsPayment.objects.filter(org_id=fa.org_id, official_no=official_no)
-            .select_related("assessment")
-            .first()
-        ):
-            raise ValidationError(
-                {
-                    "official_no": [
-                        _("专用收据%(no)s已登记在%(m)s的经费到账（凭证号%(r)s）上，请核对号码。")
-                        % {
-                            "no": official_no,
-                            "m": rules.month_text(taken.assessment.month),
-                            "r": taken.receipt_no,
-                        }
-                    ]
-                }
-            )
+        _check_official_no_free(fa.org_id, official_no)
         if value > fa.levy - fa.paid:
             raise ValidationError(
                 {"amount": [_("金额超过未拨缴的%(o)s元。") % {"o": rules.yuan(fa.levy - fa.paid)}]}

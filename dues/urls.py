@@ -25,4 +25,5 @@ urlpatterns = [
     path("funds/<int:pk>/pay/", views.funds_pay_view, name="funds_pay"),
     path("funds/payments/<int:pk>/receipt/", views.funds_receipt_view, name="funds_receipt"),
     path("funds/payments/<int:pk>/reverse/", views.funds_payment_reverse_view, name="funds_payment_reverse"),
+    path("funds/payments/<int:pk>/official-no/", views.funds_official_no_view, name="funds_official_no"),
 ]

@@ -568,6 +568,28 @@ def funds_payment_reverse_view(request, pk: int):
     return redirect(f"{_url('dues:ledger', payment.org_id)}#payments")
 
 
+@require_POST
+@access.permission_required(DUES_MANAGE)
+def funds_official_no_view(request, pk: int):
+    payment = access.get_for_user(FundsPayment.objects.all(), request.user, DUES_MANAGE, pk=pk)
+    try:
+        payment = services.funds_payment_official_no(
+            payment=payment, official_no=request.POST.get("official_no", ""), actor=request.user
+        )
+    except ValidationError as e:
+        flash_error(request, e)
+    else:
+        if payment.official_no:
+            messages.success(
+                request,
+                _("已登记专用收据号码%(no)s（凭证号%(r)s）。")
+                % {"no": payment.official_no, "r": payment.receipt_no},
+            )
+        else:
+            messages.success(request, _("已清除凭证%(r)s的专用收据号码。") % {"r": payment.receipt_no})
+    return redirect("dues:funds_receipt", pk=payment.pk)
+
+
 @access.permission_required(DUES_VIEW)
 def ledger_view(request, pk: int):
     org = _union(request, pk)

@@ -160,6 +160,14 @@ CASES = [
         **MANAGE,
     ),
     AuthzCase(
+        "dues:funds_official_no",
+        lambda w: reverse("dues:funds_official_no", args=[w.dues_funds_payment.pk]),
+        method="post",
+        data={"official_no": "0012345"},
+        ok_status=302,
+        **MANAGE,
+    ),
+    AuthzCase(
         "dues:policy",
         lambda w: reverse("dues:policy", args=[w.fed.pk]),
         allowed="fed_admin",

@@ -753,3 +753,34 @@ def test_funds_payment_keeps_the_official_receipt_number_once_per_union(world, c
         services.funds_payment_record(assessment=octo, amount="1", actor=world.finance_a) for _ in range(2)
     ]
     assert [b.official_no for b in blank] == ["", ""]
+
+
+def test_the_official_receipt_number_is_recorded_later_and_put_right_with_an_audit(world, crew):
+    fa = services.funds_assess(org=world.union_a, month=SEP, payroll_total="100000", actor=world.finance_a)
+    first = services.funds_payment_record(
+        assessment=fa, amount="500", actor=world.finance_a, official_no="A1"
+    )
+    p = services.funds_payment_record(assessment=fa, amount="500", actor=world.finance_a)
+    with pytest.raises(ValidationError) as e:
+        services.funds_payment_official_no(payment=p, official_no="A1", actor=world.finance_a)
+    assert e.value.message_dict == {
+        "official_no": ["专用收据A1已登记在2026年9月的经费到账（凭证号JF2026-000001）上，请核对号码。"]
+    }
+    services.funds_payment_official_no(payment=p, official_no="A2 ", actor=world.finance_a)
+    services.funds_payment_official_no(payment=p, official_no="A3", actor=world.finance_a)
+    services.funds_payment_official_no(
+        payment=p, official_no="A3", actor=world.finance_a
+    )  # unchanged: no record
+    p.refresh_from_db()
+    assert p.official_no == "A3"
+    events = AuditEvent.objects.filter(action="dues.funds_official_no").order_by("id")
+    assert [e.details for e in events] == [
+        {"official_no": "A2", "before": ""},
+        {"official_no": "A3", "before": "A2"},
+    ]
+    services.funds_payment_official_no(payment=first, official_no="", actor=world.finance_a)  # cleared
+    first.refresh_from_db()
+    assert first.official_no == ""
+    services.funds_payment_reverse(payment=p, reason="银行退票", actor=world.finance_a)
+    with pytest.raises(ValidationError, match="这笔经费到账已冲销，不能再登记专用收据号码"):
+        services.funds_payment_official_no(payment=p, official_no="A4", actor=world.finance_a)

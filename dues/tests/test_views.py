@@ -482,3 +482,9 @@ def test_funds_payment_with_its_official_receipt_number_on_the_ledger_and_vouche
     voucher = client.get(reverse("dues:funds_receipt", args=[payment.pk])).content.decode()
     assert "工会经费到账凭证" in voucher and "专用收据号码" in voucher and "0012345" in voucher
     assert "工会经费收入专用收据</h2>" not in voucher  # ours is not the official form
+    # The number is put right on the voucher.
+    r = client.post(
+        reverse("dues:funds_official_no", args=[payment.pk]), {"official_no": "0012346"}, follow=True
+    )
+    assert [str(m) for m in r.context["messages"]] == ["已登记专用收据号码0012346（凭证号JF2026-000001）。"]
+    assert 'value="0012346"' in r.content.decode()
