@@ -1,5 +1,6 @@
 """Reads of the member registry, always scoped through orgs.access."""
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -798,11 +799,23 @@ def org_choices(user, perm: str, selected=None) -> list[tuple[int, str]]:
     groups_last = Case(When(kind=OrgKind.GROUP, then=Value(1)), default=Value(0))
     orgs = list(
         access.orgs_for(user, perm)
-        .only("pk", "name", "depth", "path")
+        .only("pk", "name", "depth", "path", "parent_id")
         .order_by(groups_last, "path")[:ORG_CHOICES_MAX]
     )
     if selected is not None and all(o.pk != selected.pk for o in orgs):
         orgs.append(selected)
     orgs.sort(key=lambda o: o.path)
     top = min((o.depth for o in orgs), default=0)
-    return [(o.pk, "\u3000" * (o.depth - top) + o.name) for o in orgs]
+    names = {o.pk: o.name for o in orgs}
+    return [(o.pk, "\u3000" * (o.depth - top) + short_name(o.name, names.get(o.parent_id))) for o in orgs]
+
+
+def short_name(name: str, parent: str | None) -> str:
+    """A branch's name as its place under its parent in a list shows it: without the company name
+    the two share ("杭州星河电子科技有限公司SMT车间分会" under "杭州星河电子科技有限公司工会" is
+    "SMT车间分会"), so that a narrow box shows the part that tells branches apart."""
+    if not parent:
+        return name
+    shared = len(os.path.commonprefix([name, parent]))
+    rest = name[shared:]
+    return rest if shared >= 2 and len(rest) >= 2 else name
