@@ -725,11 +725,13 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
             member.department = ""
             member.post = ""
         member.save()
-        for side in (from_org, to_org):
+        # Each union's record names its own handler: who asked for the transfer in the sending union,
+        # who accepted it in the receiving one.
+        for side, handler in ((from_org, transfer.requested_by or actor), (to_org, actor)):
             _event(
                 member,
                 kind=EventKind.TRANSFERRED,
-                actor=actor,
+                actor=handler,
                 on=on,
                 org=side,
                 from_org=from_org,

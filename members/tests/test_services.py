@@ -274,6 +274,10 @@ def test_transfer_request_accept_keeps_history_in_both(world):
         e.org_id: e.kind_label for e in MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, member=m)
     }
     assert labels == {world.union_a.pk: "转出", world.union_b.pk: "转入"}  # each union's own reading
+    handlers = {
+        e.org_id: e.actor_id for e in MemberEvent.objects.filter(kind=EventKind.TRANSFERRED, member=m)
+    }
+    assert handlers == {world.union_a.pk: world.staff_a.pk, world.union_b.pk: world.staff_b.pk}  # its own
     from deadlines.models import Notification
 
     accepted = Notification.objects.filter(text=f"{world.union_b.name}已接收会员{m.name}转入。")
