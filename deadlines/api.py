@@ -40,6 +40,10 @@ class NotificationOut(Schema):
     created_at: datetime
     read_at: datetime | None
 
+    @staticmethod
+    def resolve_text(obj) -> str:
+        return obj.shown_text  # in the reader's language
+
 
 class CalendarDayOut(Schema):
     date: date

@@ -100,6 +100,10 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices)
     text = models.CharField(_("内容"), max_length=300)
+    # What the text was made of (the message's source text and its values, deadlines.services.
+    # Message), so that each reader reads it in their own language; the text is the installation's
+    # language, for e-mail and for notices from before it was kept.
+    message = models.JSONField(_("消息"), null=True, blank=True, editable=False)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
@@ -121,3 +125,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The notice in the reader's language (the active one)."""
+        from .services import Message
+
+        return Message.from_json(self.message).render() if self.message else self.text

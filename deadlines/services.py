@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Role, RoleAssignment
 from audit.services import audit_record
@@ -202,15 +204,22 @@ def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
             # wrong the day after; the notices page shows the days left as of the day it is read.
             params = {"title": d.title, "due": d.due_on.isoformat()}
             if overdue:
-                text = _("已逾期：%(title)s（到期日 %(due)s）") % params
+                message = Message(gettext_noop("已逾期：%(title)s（到期日 %(due)s）"), params)
             else:
-                text = _("即将到期：%(title)s（到期日 %(due)s）") % params
+                message = Message(gettext_noop("即将到期：%(title)s（到期日 %(due)s）"), params)
+            text, stored = message.stored(), message.as_json()
             for user_id in sorted(recipients.get(d.pk, ())):
                 if (user_id, d.pk, kind) in existing:
                     continue
                 new.append(
                     Notification(
-                        org=d.org, user_id=user_id, deadline=d, kind=kind, text=text[:300], url=d.url
+                        org=d.org,
+                        user_id=user_id,
+                        deadline=d,
+                        kind=kind,
+                        text=text[:300],
+                        message=stored,
+                        url=d.url,
                     )
                 )
         Notification.objects.bulk_create(new)
@@ -224,7 +233,34 @@ def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
     return {"deadlines": len(deadlines), "notifications": len(new)}
 
 
-def notify_org(*, org, text: str, url: str = "", skip_user=None) -> int:
+class Message:
+    """A notice's text as its parts: the source text (a msgid, Chinese, marked for translation where
+    it is written) and its values, some of which are words to translate too (`translate`: the keys
+    of such values, e.g. a field's label). Kept with the notice, so that each reader reads it in
+    their own language; `stored()` is the installation's language (the notice's text, its e-mail)."""
+
+    def __init__(self, msgid: str, params: dict | None = None, *, translate: tuple[str, ...] = ()):
+        self.msgid = msgid
+        self.params = {k: str(v) for k, v in (params or {}).items()}
+        self.translate = tuple(translate)
+
+    def render(self) -> str:
+        params = {k: _(v) if k in self.translate else v for k, v in self.params.items()}
+        return _(self.msgid) % params if params else _(self.msgid)
+
+    def stored(self) -> str:
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.render()
+
+    def as_json(self) -> dict:
+        return {"id": self.msgid, "params": self.params, "translate": list(self.translate)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Message:
+        return cls(data["id"], data.get("params") or {}, translate=tuple(data.get("translate") or ()))
+
+
+def notify_org(*, org, text: str | Message, url: str = "", skip_user=None) -> int:
     """An in-app notice (the bell, and e-mail where the user has an address) for the people who run
     `org` (NOTIFY_ROLES held on it directly): something there waits for them, e.g. a transfer to
     accept. Inside the caller's transaction; returns how many were written."""
@@ -237,7 +273,7 @@ def notify_org(*, org, text: str, url: str = "", skip_user=None) -> int:
     return _notify(org=org, users=sorted(users), text=text, url=url)
 
 
-def notify_user(*, user, org, text: str, url: str = "") -> int:
+def notify_user(*, user, org, text: str | Message, url: str = "") -> int:
     """An in-app notice (and e-mail where there is an address) for one user about `org`'s answer to
     something they asked, e.g. a member's correction request decided. Inside the caller's
     transaction; returns 1, or 0 for an inactive account."""
@@ -246,10 +282,14 @@ def notify_user(*, user, org, text: str, url: str = "") -> int:
     return _notify(org=org, users=[user.pk], text=text, url=url)
 
 
-def _notify(*, org, users: list[int], text: str, url: str) -> int:
+def _notify(*, org, users: list[int], text: str | Message, url: str) -> int:
+    message = text.as_json() if isinstance(text, Message) else None
+    shown = text.stored() if isinstance(text, Message) else text
     new = Notification.objects.bulk_create(
         [
-            Notification(org=org, user_id=u, kind=NotificationKind.INFO, text=text[:300], url=url)
+            Notification(
+                org=org, user_id=u, kind=NotificationKind.INFO, text=shown[:300], message=message, url=url
+            )
             for u in users
         ]
     )

@@ -9,11 +9,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record
 from core import crypto
 from core.services import sensitive_reveal
 from core.validators import mask_id_number, mask_mobile, normalize_text, parse_id_number, validate_mobile
+from deadlines.services import Message
 from orgs import access
 from orgs.models import Organization, OrgKind
 from orgs.selectors import holding_union
@@ -676,16 +678,15 @@ def transfer_request(
             org=member.org,
             details={"to_org": to_org.pk},
         )
-        with rules.stored_language():
-            text = _("%(org)s申请将会员%(name)s转入本会，请接收或拒绝。") % {
-                "org": member.org.name,
-                "name": member.name,
-            }
+        text = Message(
+            gettext_noop("%(org)s申请将会员%(name)s转入本会，请接收或拒绝。"),
+            {"org": member.org.name, "name": member.name},
+        )
         _tell(to_org, text, skip_user=actor)
         return transfer
 
 
-def _tell(org: Organization, text: str, *, skip_user=None) -> None:
+def _tell(org: Organization, text: Message, *, skip_user=None) -> None:
     """The people running `org`'s union (a member registered on a branch: its union's) get a notice
     leading to the transfers page (deadlines' bell), as well as any clerk of the branch itself."""
     from django.urls import reverse
@@ -752,8 +753,9 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
             details={"from_org": from_org.pk, "to_org": to_org.pk},
         )
         member_count_refresh(from_org.pk, to_org.pk)
-        with rules.stored_language():
-            text = _("%(org)s已接收会员%(name)s转入。") % {"org": to_org.name, "name": member.name}
+        text = Message(
+            gettext_noop("%(org)s已接收会员%(name)s转入。"), {"org": to_org.name, "name": member.name}
+        )
         _tell(from_org, text, skip_user=actor)
         return transfer
 
@@ -804,11 +806,12 @@ def _transfer_close(transfer: Transfer, *, actor, status: str, reason: str, acti
             details={"to_org": transfer.to_org_id, "reason": reason},
         )
         names = {"name": transfer.member.name, "from": transfer.org.name, "to": transfer.to_org.name}
-        with rules.stored_language():
-            if rejected:  # the sending union learns why (a refusal always gives its reason)
-                text = _("%(to)s拒绝接收会员%(name)s转入：%(r)s") % {**names, "r": normalize_text(reason)}
-            else:  # the receiving union need no longer decide
-                text = _("%(from)s撤回了会员%(name)s转入本会的申请。") % names
+        if rejected:  # the sending union learns why (a refusal always gives its reason)
+            text = Message(
+                gettext_noop("%(to)s拒绝接收会员%(name)s转入：%(r)s"), {**names, "r": normalize_text(reason)}
+            )
+        else:  # the receiving union need no longer decide
+            text = Message(gettext_noop("%(from)s撤回了会员%(name)s转入本会的申请。"), names)
         _tell(transfer.to_org if not rejected else transfer.org, text, skip_user=actor)
         return transfer
 
@@ -989,12 +992,15 @@ def _tell_member_of_correction(req: CorrectionRequest) -> None:
     user = req.member.user
     if user is None:
         return
-    what = CORRECTABLE.get(req.field, req.field)
-    with rules.stored_language():
-        if req.status == CorrectionStatus.DONE:
-            text = _("您申请更正的“%(f)s”已按申请更正。") % {"f": what}
-        else:
-            text = _("您申请更正的“%(f)s”未予更正，理由：%(r)s") % {"f": what, "r": req.decision_note}
+    what = rules.stored_text(CORRECTABLE.get(req.field, req.field))  # the label's source text
+    if req.status == CorrectionStatus.DONE:
+        text = Message(gettext_noop("您申请更正的“%(f)s”已按申请更正。"), {"f": what}, translate=("f",))
+    else:
+        text = Message(
+            gettext_noop("您申请更正的“%(f)s”未予更正，理由：%(r)s"),
+            {"f": what, "r": req.decision_note},
+            translate=("f",),
+        )
     notify_user(user=user, org=req.org, text=text, url=reverse("members:my_data"))
 
 

@@ -71,15 +71,46 @@ def test_notices_page_reads_deadlines_in_the_same_query(world, client, django_as
     assert body.count("逾期 2 天") == 20
 
 
-def test_notice_texts_in_english(world):
+def test_notice_texts_in_the_readers_language(world, client):
     deadline_upsert(org=world.union_a, source=("t", 1), title="Reply", due_on=D("2026-03-10"), url="")
     deadline_upsert(org=world.union_a, source=("t", 2), title="Review", due_on=D("2026-03-14"), url="")
     with translation.override("en"), cal.frozen_today(D("2026-03-12")):
-        notify_run()
-    assert sorted(Notification.objects.filter(user=world.staff_a).values_list("text", flat=True)) == [
+        notify_run()  # whoever runs the job: the text kept (and e-mailed) is the installation's language
+    notices = Notification.objects.filter(user=world.staff_a).order_by("text")
+    assert [n.text for n in notices] == [
+        "即将到期：Review（到期日 2026-03-14）",
+        "已逾期：Reply（到期日 2026-03-10）",
+    ]
+    with translation.override("en"):
+        assert [n.shown_text for n in notices] == [
+            "Due soon: Review (due 2026-03-14)",
+            "Overdue: Reply (due 2026-03-10)",
+        ]
+    client.force_login(world.staff_a)
+    client.cookies["django_language"] = "en"
+    with cal.frozen_today(D("2026-03-12")):
+        body = client.get(reverse("deadlines:notifications")).content.decode()
+        api = client.get("/api/v1/deadlines/notifications").json()
+    assert "Overdue: Reply (due 2026-03-10)" in body
+    assert sorted(n["text"] for n in api["items"]) == [
         "Due soon: Review (due 2026-03-14)",
         "Overdue: Reply (due 2026-03-10)",
     ]
+
+
+def test_a_transfer_refused_reads_in_english_for_an_english_reader(world, client):
+    from members import services as members
+    from members.tests.factories import make_member
+
+    m = make_member(world, i=5)
+    t = members.transfer_request(member=m, to_org=world.union_b, actor=world.staff_a, reason="调动")
+    members.transfer_reject(transfer=t, actor=world.staff_b, reason="Not employed here")
+    n = Notification.objects.get(user=world.staff_a, text__contains="拒绝")
+    assert n.text == f"乙公司工会拒绝接收会员{m.name}转入：Not employed here"
+    client.force_login(world.staff_a)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("deadlines:notifications")).content.decode()
+    assert f"乙公司工会 refused the transfer of {m.name}: Not employed here" in body
 
 
 def test_notices_written_with_a_day_count_are_reworded_to_name_the_due_date(world):
