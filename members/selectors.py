@@ -494,7 +494,9 @@ def transfer_targets(user, member: Member) -> QuerySet[Organization]:
     return (
         Organization.objects.filter(is_active=True, kind__in=[OrgKind.UNION, OrgKind.FEDERATION])
         .exclude(pk__in={member.org_id, holding_union(member.org).pk})
-        .order_by("path")
+        # Unions first: a transfer to a federation's own register is the rare case, and at the top
+        # of the list it was the easy mistake.
+        .order_by(Case(When(kind=OrgKind.FEDERATION, then=Value(1)), default=Value(0)), "path")
     )
 
 

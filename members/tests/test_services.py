@@ -577,6 +577,7 @@ def test_a_member_moves_within_the_union_by_an_edit_not_a_transfer(world):
     # The union the branch belongs to is not a transfer target; it is a place to move to.
     assert world.union_a not in transfer_targets(world.staff_a, m)
     assert world.union_b in transfer_targets(world.staff_a, m)
+    assert list(transfer_targets(world.staff_a, m)) == [world.union_b, world.fed]  # unions first
     assert list(move_targets(world.staff_a, m)) == [world.union_a, world.branch_a]
     with pytest.raises(ValidationError, match="无需转会"):
         services.transfer_request(member=m, to_org=world.union_a, actor=world.staff_a)
