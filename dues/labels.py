@@ -15,4 +15,5 @@ ACTION_LABELS = {
     "dues.payment_reverse": _("冲销会费缴纳"),
     "dues.batch_reverse": _("冲销工资代扣批次"),
     "dues.funds_payment_reverse": _("冲销工会经费到账"),
+    "dues.funds_official_no": _("登记或更正专用收据号码"),
 }

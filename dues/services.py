@@ -4,6 +4,7 @@ Chinese ValidationError (saving nothing) and writes its audit event inside the t
 import dataclasses
 import json
 import re
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -609,8 +610,9 @@ def _user(actor):
 
 def _take_receipt_numbers(org_id: int, series: str, year: int, count: int = 1) -> int:
     """Reserve `count` consecutive receipt numbers of a union's series in a year; returns the first.
-    Call inside the payment's transaction, after its other locks (the counter is always locked
-    last, so two payments cannot wait on each other); a rolled-back payment gives its numbers back."""
+    Call inside the payment's transaction, after the run's or the assessment's lock (every payment
+    takes that first, so two payments cannot wait on each other in a cycle); a rolled-back payment
+    gives its numbers back."""
     key = {"org_id": org_id, "series": series, "year": year}
     counter = ReceiptCounter.objects.select_for_update().filter(**key).first()
     if counter is None:
@@ -813,6 +815,9 @@ def dues_batch_record(*, run: DuesRun, actor, paid_on: date | None = None, skip:
                     *skipped,
                 ],
             )
+            # The numbers taken are the rows written (the run is locked): a drift would leave gaps.
+            if cur.rowcount != count:
+                raise RuntimeError(f"payroll batch wrote {cur.rowcount} payments for {count} receipt numbers")
         open_lines.update(paid=F("amount"))
         run.paid_amount += total
         run.save(update_fields=["paid_amount", "updated_at"])
@@ -883,7 +888,7 @@ def funds_assess(*, org: Organization, month: date, payroll_total, actor) -> Fun
 
 
 def _clean_official_no(official_no) -> str:
-    official_no = normalize_text(official_no or "").replace(" ", "")
+    official_no = normalize_text(official_no or "").replace(" ", "").upper()
     if len(official_no) > 40:
         raise ValidationError({"official_no": [_("专用收据号码不能超过40个字符。")]})
     return official_no
@@ -897,18 +902,25 @@ def _check_official_no_free(org_id: int, official_no: str, *, but=None) -> None:
     if but is not None:
         taken = taken.exclude(pk=but.pk)
     if (first := taken.first()) is not None:
-        raise ValidationError(
-            {
-                "official_no": [
-                    _("专用收据%(no)s已登记在%(m)s的经费到账（凭证号%(r)s）上，请核对号码。")
-                    % {
-                        "no": official_no,
-                        "m": rules.month_text(first.assessment.month),
-                        "r": first.receipt_no,
-                    }
-                ]
-            }
-        )
+        where = {"no": official_no, "m": rules.month_text(first.assessment.month), "r": first.receipt_no}
+        if FundsPaymentReversal.objects.filter(payment=first).exists():
+            text = _("专用收据%(no)s已登记在%(m)s的经费到账（凭证号%(r)s，已冲销）上，请核对号码。") % where
+        else:
+            text = _("专用收据%(no)s已登记在%(m)s的经费到账（凭证号%(r)s）上，请核对号码。") % where
+        raise ValidationError({"official_no": [text]})
+
+
+@contextmanager
+def _official_no_written(org_id: int, official_no: str, *, but=None):
+    """Around the write of an official number: if another payment took the same number between the
+    check and the write (the database's unique constraint refuses it), the clerk is told as by the
+    check instead of getting an error page."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        _check_official_no_free(org_id, official_no, but=but)
+        raise
 
 
 def funds_payment_official_no(*, payment: FundsPayment, official_no, actor) -> FundsPayment:
@@ -919,14 +931,14 @@ def funds_payment_official_no(*, payment: FundsPayment, official_no, actor) -> F
         payment = (
             FundsPayment.objects.select_for_update().select_related("org", "assessment").get(pk=payment.pk)
         )
-        if FundsPaymentReversal.objects.filter(payment=payment).exists():
-            raise ValidationError(_("这笔经费到账已冲销，不能再登记专用收据号码。"))
         if official_no == payment.official_no:
             return payment
+        # Also on a reversed payment: the form issued for it was voided and keeps its number.
         _check_official_no_free(payment.org_id, official_no, but=payment)
         before = payment.official_no
         payment.official_no = official_no
-        payment.save(update_fields=["official_no"])
+        with _official_no_written(payment.org_id, official_no, but=payment):
+            payment.save(update_fields=["official_no"])
         audit_record(
             actor=actor,
             action="dues.funds_official_no",
@@ -977,18 +989,19 @@ def funds_payment_record(
             value, paid=fa.paid, kept=fa.kept, grassroots_share=fa.grassroots_share
         )
         seq = _take_receipt_numbers(fa.org_id, ReceiptSeries.FUNDS, paid_on.year)
-        payment = FundsPayment.objects.create(
-            org=fa.org,
-            receipt_no=receipt_text(ReceiptSeries.FUNDS, paid_on.year, seq),
-            assessment=fa,
-            amount=value,
-            kept=kept,
-            remitted=remitted,
-            paid_on=paid_on,
-            official_no=official_no,
-            note=note[:200],
-            recorded_by=_user(actor),
-        )
+        with _official_no_written(fa.org_id, official_no):
+            payment = FundsPayment.objects.create(
+                org=fa.org,
+                receipt_no=receipt_text(ReceiptSeries.FUNDS, paid_on.year, seq),
+                assessment=fa,
+                amount=value,
+                kept=kept,
+                remitted=remitted,
+                paid_on=paid_on,
+                official_no=official_no,
+                note=note[:200],
+                recorded_by=_user(actor),
+            )
         fa.paid, fa.kept, fa.remitted = fa.paid + value, fa.kept + kept, fa.remitted + remitted
         fa.save(update_fields=["paid", "kept", "remitted", "updated_at"])
         audit_record(

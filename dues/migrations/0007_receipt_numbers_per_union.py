@@ -18,6 +18,16 @@ def keep_printed_numbers(apps, schema_editor):
             cur.execute(f"UPDATE {table} SET receipt_no = {number} WHERE receipt_no = ''", [series])  # noqa: S608
 
 
+
+def refuse_to_lose_numbers(apps, schema_editor):
+    """Going back would drop receipt numbers given per union since (printed, so not to be lost)."""
+    for name in ("DuesPayment", "FundsPayment"):
+        if apps.get_model("dues", name).objects.filter(receipt_no__contains="-").exists():
+            raise RuntimeError(
+                "dues 0007 cannot be reversed: payments carry receipt numbers given per union, which "
+                "the older schema cannot hold"
+            )
+
 class Migration(migrations.Migration):
     dependencies = [
         ("dues", "0006_statement_assessed_at"),
@@ -85,5 +95,5 @@ class Migration(migrations.Migration):
                 fields=("org", "series", "year"), name="dues_receipt_counter_unique"
             ),
         ),
-        migrations.RunPython(keep_printed_numbers, migrations.RunPython.noop),
+        migrations.RunPython(keep_printed_numbers, refuse_to_lose_numbers),
     ]

@@ -307,6 +307,19 @@ def test_receipts_are_numbered_per_union_and_year_without_gaps(world, crew):
     with transaction.atomic():  # a new year starts again at 1
         assert services._take_receipt_numbers(world.union_a.pk, "HF", 2027, 3) == 1
         assert services._take_receipt_numbers(world.union_a.pk, "HF", 2027) == 4
+
+    # A payment that fails after taking its number gives it back: no gap.
+    def fails_after_taking_a_number():
+        with transaction.atomic():
+            assert services._take_receipt_numbers(world.union_a.pk, "HF", 2026) == 4
+            raise RuntimeError("the payment failed")
+
+    with pytest.raises(RuntimeError):
+        fails_after_taking_a_number()
+    third = DuesLine.objects.get(
+        run=services.dues_run(org=world.union_a, month=NOV, actor=world.finance_a), member=crew.li
+    )
+    assert services.dues_payment_record(line=third, actor=world.finance_a).receipt_no == "HF2026-000004"
     with pytest.raises(IntegrityError), transaction.atomic():  # one number, one receipt
         DuesPayment.objects.create(
             org=world.union_a,
@@ -723,9 +736,12 @@ def test_funds_payment_keeps_the_official_receipt_number_once_per_union(world, c
     p = services.funds_payment_record(
         assessment=fa, amount="500", actor=world.finance_a, official_no="Ｎｏ．００１２３４５"
     )
-    assert (p.official_no, p.receipt_no) == ("No.0012345", "JF2026-000001")  # full-width typed: normalized
+    assert (p.official_no, p.receipt_no) == (
+        "NO.0012345",
+        "JF2026-000001",
+    )  # full-width typed: normalized, one case
     ev = AuditEvent.objects.get(action="dues.funds_payment_record")
-    assert ev.details["official_no"] == "No.0012345"
+    assert ev.details["official_no"] == "NO.0012345"
     services.funds_payment_reverse(payment=p, reason="银行退票", actor=world.finance_a)
     octo = services.funds_assess(org=world.union_a, month=OCT, payroll_total="100000", actor=world.finance_a)
     # A voided form keeps its number: the same number again is refused, naming where it was used.
@@ -735,7 +751,7 @@ def test_funds_payment_keeps_the_official_receipt_number_once_per_union(world, c
         )
     assert e.value.message_dict == {
         "official_no": [
-            "专用收据No.0012345已登记在2026年9月的经费到账（凭证号JF2026-000001）上，请核对号码。"
+            "专用收据NO.0012345已登记在2026年9月的经费到账（凭证号JF2026-000001，已冲销）上，请核对号码。"
         ]
     }
     with pytest.raises(ValidationError, match="专用收据号码不能超过40个字符"):
@@ -782,5 +798,14 @@ def test_the_official_receipt_number_is_recorded_later_and_put_right_with_an_aud
     first.refresh_from_db()
     assert first.official_no == ""
     services.funds_payment_reverse(payment=p, reason="银行退票", actor=world.finance_a)
-    with pytest.raises(ValidationError, match="这笔经费到账已冲销，不能再登记专用收据号码"):
-        services.funds_payment_official_no(payment=p, official_no="A4", actor=world.finance_a)
+    # The form issued for a reversed payment was voided; its number is still recorded, and kept.
+    services.funds_payment_official_no(payment=p, official_no="a4", actor=world.finance_a)
+    p.refresh_from_db()
+    assert p.official_no == "A4"  # one way of writing it: "a4" and "A4" are the same form
+    with pytest.raises(ValidationError) as e:
+        services.funds_payment_official_no(payment=first, official_no="A4", actor=world.finance_a)
+    assert e.value.message_dict == {
+        "official_no": [
+            "专用收据A4已登记在2026年9月的经费到账（凭证号JF2026-000002，已冲销）上，请核对号码。"
+        ]
+    }
