@@ -1,6 +1,5 @@
 """Reads of the member registry, always scoped through orgs.access."""
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -151,8 +150,8 @@ def search(q: str) -> tuple[Q, tuple[str, ...] | None]:
         cond = prefix_q("member_no", q)
         if q[0] != "0" and len(q) < MEMBER_NO_DIGITS:
             cond |= Q(member_no=q.zfill(MEMBER_NO_DIGITS))
-        # Longer than a member number the system gives: perhaps a card number (17 digits).
-        return _or_card(cond, q, min_len=MEMBER_NO_DIGITS + 1), ("member_no", "id")
+        # Perhaps a card number: 17 digits for a number the system gave, fewer for a union's own.
+        return _or_card(cond, q, min_len=5), ("member_no", "id")
     if re.fullmatch(r"[0-9A-Za-z\-]+", q) and re.search(r"\d", q):  # a union's own numbering: XH-2026-0001
         cond = (
             prefix_q("member_no", upper)
@@ -316,7 +315,15 @@ def moved_away_matches(user, q: str, limit: int = 10) -> list[MemberEvent]:
     """For a search that found no one: members it matches whom a union the user may view
     transferred to a union the user may not (their record went with them; the sending union still
     reads it, selectors.transferred_out). Their latest transfer out, newest first."""
-    cond, _order = search(q)
+    q = normalize_text(q).replace(" ", "")
+    if re.fullmatch(r"1[3-9]\d{9}", q):
+        return []  # a phone number the member may have given only after moving: not the sender's to match
+    if re.fullmatch(
+        r"\d{3}[\dXx]", q
+    ):  # last four digits: of the ID number (or a member number), not the phone
+        cond = Q(id_last4=q.upper()) | prefix_q("member_no", q.upper())
+    else:
+        cond, _order = search(q)
     moved = access.scope(
         MemberEvent.objects.filter(
             kind=EventKind.TRANSFERRED, org_id=F("from_org_id"), member__in=Member.objects.filter(cond)
@@ -813,11 +820,11 @@ def org_choices(user, perm: str, selected=None) -> list[tuple[int, str]]:
 
 
 def short_name(name: str, parent: str | None) -> str:
-    """A branch's name as its place under its parent in a list shows it: without the company name
-    the two share ("杭州星河电子科技有限公司SMT车间分会" under "杭州星河电子科技有限公司工会" is
-    "SMT车间分会"), so that a narrow box shows the part that tells branches apart."""
-    if not parent:
+    """A branch's name as its place under its parent in a list shows it: without its parent's name
+    before "工会" ("杭州星河电子科技有限公司SMT车间分会" under "杭州星河电子科技有限公司工会" is
+    "SMT车间分会"), so that a narrow box shows the part that tells branches apart. Only the parent's
+    whole stem: names that merely begin alike (杭州市上塘街道工会 under 杭州市上城区总工会) stay whole."""
+    stem = re.sub(r"(总)?工会(委员会)?$", "", parent or "")
+    if len(stem) < 2 or not name.startswith(stem) or len(name) - len(stem) < 2:
         return name
-    shared = len(os.path.commonprefix([name, parent]))
-    rest = name[shared:]
-    return rest if shared >= 2 and len(rest) >= 2 else name
+    return name[len(stem) :]

@@ -728,7 +728,7 @@ def transfer_accept(*, transfer: Transfer, actor, on: date | None = None) -> Tra
         member.save()
         # Each union's record names its own handler: who asked for the transfer in the sending union,
         # who accepted it in the receiving one.
-        for side, handler in ((from_org, transfer.requested_by or actor), (to_org, actor)):
+        for side, handler in ((from_org, transfer.requested_by), (to_org, actor)):
             _event(
                 member,
                 kind=EventKind.TRANSFERRED,
@@ -1482,21 +1482,22 @@ def member_export_record(*, actor, org: Organization, fmt: str, filters: dict) -
         )
 
 
-def member_lookup_record(*, actor, q: str, found) -> None:
+def member_lookup_record(*, actor, q: str, found, moved=()) -> None:
     """A search by a whole ID or mobile number finds a person by a number the searcher holds: like a
-    reveal, each member found is recorded (who looked up whom, the number masked)."""
+    reveal, each member found is recorded (who looked up whom, the number masked); `moved`: members
+    found among those the searcher's union transferred away, as (member, that union)."""
     from .selectors import masked_query, whole_number
 
     kind = whole_number(q)
     if kind is None:
         return
     with transaction.atomic():
-        for m in found:
+        for m, org in [*((m, m.org) for m in found), *moved]:
             audit_record(
                 actor=actor,
                 action="members.lookup",
                 target=m,
-                org=m.org,
+                org=org,
                 details={"field": kind, "q": masked_query(q)},
             )
 

@@ -94,8 +94,12 @@ def list_view(request):
         elsewhere = selectors.matches_in_other_statuses(request.user, f)
         moved = selectors.moved_away_matches(request.user, f.q)
     if selectors.whole_number(f.q):
-        found = [*qs.select_related("org")[:20], *(e.member for e in moved)]
-        services.member_lookup_record(actor=request.user, q=f.q, found=found)
+        services.member_lookup_record(
+            actor=request.user,
+            q=f.q,
+            found=qs.select_related("org")[:20],
+            moved=[(e.member, e.org) for e in moved],  # recorded in the union that transferred them
+        )
     params = f.as_params()
     ctx = {
         "f": f,

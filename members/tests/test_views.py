@@ -841,9 +841,13 @@ def test_a_search_finds_a_member_transferred_away_on_the_sending_unions_records(
         f"（{on} 转至乙公司工会）"
     ) in page
     assert "从甲公司工会转至乙公司工会" in client.get(reverse("members:detail", args=[m.pk])).content.decode()
-    # By the whole phone number: the look-up is recorded for the member found this way too.
-    client.get(reverse("members:list"), {"q": person(21)["phone"]})
-    assert AuditEvent.objects.filter(action="members.lookup", target_id=str(m.pk)).count() == 1
+    # By the whole ID number: the look-up is recorded, in the union that transferred the member.
+    client.get(reverse("members:list"), {"q": person(21)["id_number"]})
+    (lookup,) = AuditEvent.objects.filter(action="members.lookup", target_id=str(m.pk))
+    assert lookup.org_id == world.union_a.pk
+    # Not by a phone number: the member may have given it only after moving.
+    r = client.get(reverse("members:list"), {"q": person(21)["phone"]})
+    assert r.context["moved"] == [] and "已转出到其他工会的会员中有匹配的" not in r.content.decode()
     # The receiving union finds the member in its roll; nobody else is told of the transfer.
     client.force_login(world.staff_b)
     assert names(client.get(reverse("members:list"), {"q": m.name})) == [m.name]
@@ -931,7 +935,21 @@ def test_a_member_number_prefix_is_one_index_range():
     assert selectors.search("0000020") == (selectors.prefix_q("member_no", "0000020"), ("member_no", "id"))
     assert selectors.search("XH-2026")[0] == selectors.prefix_q("member_no", "XH-2026")
     padded = selectors.search("20001290")[0]
-    assert padded == selectors.prefix_q("member_no", "20001290") | Q(member_no="0000020001290")
+    assert padded == (
+        selectors.prefix_q("member_no", "20001290")
+        | Q(member_no="0000020001290")
+        | Q(member_no="1290", card_no="20001290")  # or the card of member 1290 issued in 2000: exact
+    )
+
+
+def test_a_branch_is_named_without_its_unions_name_only_where_that_is_its_stem():
+    assert (
+        selectors.short_name("杭州星河电子科技有限公司SMT车间分会", "杭州星河电子科技有限公司工会")
+        == "SMT车间分会"
+    )
+    assert selectors.short_name("杭州市上塘街道工会", "杭州市上城区总工会") == "杭州市上塘街道工会"
+    assert selectors.short_name("甲公司电子车间分会", "甲公司电器工会") == "甲公司电子车间分会"
+    assert selectors.short_name("甲公司工会", None) == "甲公司工会"
 
 
 def test_an_ethnic_group_reads_in_the_readers_language(world, client):
