@@ -40,3 +40,28 @@ class ApiPlainErrorsMiddleware:
                 json_response["Allow"] = response["Allow"]
             return json_response
         return response
+
+
+class PageMethodNotAllowedMiddleware:
+    """An address that only takes a form's submission (a `require_POST` view: save, reverse, erase …)
+    opened directly, from a bookmark or the browser's history, answers a page that says so instead
+    of an empty 405. The status and the Allow header stay; the API has its own answer above."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not request.path_info.startswith("/api/")
+            and not response.content
+        ):
+            from django.shortcuts import render
+
+            page = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

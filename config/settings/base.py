@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "audit.middleware.RequestContextMiddleware",
     "core.middleware.HtmxMiddleware",
     "core.middleware.ApiPlainErrorsMiddleware",
+    "core.middleware.PageMethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

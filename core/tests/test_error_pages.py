@@ -66,3 +66,22 @@ def test_djangos_form_messages_read_as_a_union_office_writes():
             "total": ["数字不能超过4位，请核对。"],
             "count": ["此项必填。"],
         }
+
+
+def test_a_submit_only_address_opened_directly_says_so(client, world):
+    from django.urls import reverse
+
+    from members.tests.factories import make_member
+
+    m = make_member(world, i=3)
+    client.force_login(world.staff_a)
+    url = reverse("members:erase", args=[m.pk])
+    r = client.get(url)
+    assert (r.status_code, r["Allow"]) == (405, "POST")
+    page = r.content.decode()
+    assert "不能直接打开" in page and "请回到原来的页面，用页面上的按钮办理" in page
+    assert 'class="sidebar"' in page
+    client.cookies["django_language"] = "en"
+    assert "cannot be opened directly" in client.get(url).content.decode()
+    # The API keeps its JSON answer; a submission is not touched.
+    assert client.get("/api/v1/dues/funds/payments/1/reversal").json()["detail"].startswith("This address")
