@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.texts import Message
+
 
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("法定节假日（放假）")
@@ -100,9 +102,9 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices)
     text = models.CharField(_("内容"), max_length=300)
-    # What the text was made of (the message's source text and its values, deadlines.services.
-    # Message), so that each reader reads it in their own language; the text is the installation's
-    # language, for e-mail and for notices from before it was kept.
+    # What the text was made of (the source text and its values, core.texts.Message), so that each
+    # reader reads it in their own language; the text is the installation's language, for e-mail and
+    # for notices from before it was kept.
     message = models.JSONField(_("消息"), null=True, blank=True, editable=False)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -129,6 +131,4 @@ class Notification(models.Model):
     @property
     def shown_text(self) -> str:
         """The notice in the reader's language (the active one)."""
-        from .services import Message
-
         return Message.from_json(self.message).render() if self.message else self.text

@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Role, RoleAssignment
 from audit.services import audit_record
+from core.texts import Message
 
 from . import calendar
 from .models import CalendarDay, DayKind, Deadline, Notification, NotificationKind
@@ -231,33 +231,6 @@ def notify_run(*, on: dt.date | None = None, actor=None) -> dict[str, int]:
         ids = [n.pk for n in new if n.pk]
         transaction.on_commit(lambda: _enqueue_mail(ids))
     return {"deadlines": len(deadlines), "notifications": len(new)}
-
-
-class Message:
-    """A notice's text as its parts: the source text (a msgid, Chinese, marked for translation where
-    it is written) and its values, some of which are words to translate too (`translate`: the keys
-    of such values, e.g. a field's label). Kept with the notice, so that each reader reads it in
-    their own language; `stored()` is the installation's language (the notice's text, its e-mail)."""
-
-    def __init__(self, msgid: str, params: dict | None = None, *, translate: tuple[str, ...] = ()):
-        self.msgid = msgid
-        self.params = {k: str(v) for k, v in (params or {}).items()}
-        self.translate = tuple(translate)
-
-    def render(self) -> str:
-        params = {k: _(v) if k in self.translate else v for k, v in self.params.items()}
-        return _(self.msgid) % params if params else _(self.msgid)
-
-    def stored(self) -> str:
-        with translation.override(settings.LANGUAGE_CODE):
-            return self.render()
-
-    def as_json(self) -> dict:
-        return {"id": self.msgid, "params": self.params, "translate": list(self.translate)}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Message:
-        return cls(data["id"], data.get("params") or {}, translate=tuple(data.get("translate") or ()))
 
 
 def notify_org(*, org, text: str | Message, url: str = "", skip_user=None) -> int:

@@ -602,9 +602,6 @@ def _user(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-# ---- payments -----------------------------------------------------------------------------------------
-
-
 # ---- receipt numbers -------------------------------------------------------------------------------
 
 
@@ -625,6 +622,9 @@ def _take_receipt_numbers(org_id: int, series: str, year: int, count: int = 1) -
     counter.last += count
     counter.save(update_fields=["last"])
     return first
+
+
+# ---- payments -----------------------------------------------------------------------------------------
 
 
 def dues_payment_record(

@@ -315,13 +315,11 @@ def moved_away_matches(user, q: str, limit: int = 10) -> list[MemberEvent]:
     """For a search that found no one: members it matches whom a union the user may view
     transferred to a union the user may not (their record went with them; the sending union still
     reads it, selectors.transferred_out). Their latest transfer out, newest first."""
-    q = normalize_text(q).replace(" ", "")
-    if re.fullmatch(r"1[3-9]\d{9}", q):
+    if whole_number(q) == "phone":
         return []  # a phone number the member may have given only after moving: not the sender's to match
-    if re.fullmatch(
-        r"\d{3}[\dXx]", q
-    ):  # last four digits: of the ID number (or a member number), not the phone
-        cond = Q(id_last4=q.upper()) | prefix_q("member_no", q.upper())
+    q = normalize_text(q).replace(" ", "").upper()
+    if re.fullmatch(r"\d{3}[\dX]", q):  # last four digits: of the ID number or a member number, not the phone
+        cond = Q(id_last4=q) | prefix_q("member_no", q)
     else:
         cond, _order = search(q)
     moved = access.scope(

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop
 from audit.services import audit_record
 from core import crypto
 from core.services import sensitive_reveal
+from core.texts import Message
 from core.validators import mask_id_number, mask_mobile, normalize_text, parse_id_number, validate_mobile
-from deadlines.services import Message
 from orgs import access
 from orgs.models import Organization, OrgKind
 from orgs.selectors import holding_union
