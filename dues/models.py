@@ -268,6 +268,11 @@ def receipt_text(series: str, year: int, seq: int) -> str:
     return f"{receipt_prefix(series, year)}{seq:06d}"
 
 
+def numbered_per_union(receipt_no: str) -> bool:
+    """The number was given per union (receipt_text), not before that (HF/JF + year + id)."""
+    return "-" in receipt_no
+
+
 class ReceiptCounter(models.Model):
     """The last receipt number a union gave out in a series and year: each union numbers its
     receipts 1, 2, 3 … without gaps, as its auditors expect (a reversed receipt keeps its number,
@@ -526,6 +531,12 @@ class FundsPayment(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_no
+
+    @property
+    def numbered_per_union(self) -> bool:
+        """Recorded since funds vouchers and per-union numbers (earlier pages were titled as the
+        official receipt, so an unrecorded official number does not mean none was issued)."""
+        return numbered_per_union(self.receipt_no)
 
     @property
     def amount_upper(self) -> str:

@@ -488,3 +488,7 @@ def test_funds_payment_with_its_official_receipt_number_on_the_ledger_and_vouche
     )
     assert [str(m) for m in r.context["messages"]] == ["已登记专用收据号码0012346（凭证号JF2026-000001）。"]
     assert 'value="0012346"' in r.content.decode()
+    # A payment recorded before the vouchers (old number) does not claim no official receipt was issued.
+    FundsPayment.objects.filter(pk=payment.pk).update(receipt_no=f"JF2026{payment.pk:08d}", official_no="")
+    voucher = client.get(reverse("dues:funds_receipt", args=[payment.pk])).content.decode()
+    assert "未登记</span>" in voucher and "尚未开具工会经费收入专用收据" not in voucher
